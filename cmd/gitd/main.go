@@ -1,0 +1,139 @@
+// Command gitd is botrunner's server: git push hosting for Telegram bots
+// over SSH. main only wires the parts together; see package server.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+
+	"github.com/botrunner/botrunner/auth"
+	"github.com/botrunner/botrunner/command"
+	"github.com/botrunner/botrunner/config"
+	"github.com/botrunner/botrunner/hint"
+	"github.com/botrunner/botrunner/hooks"
+	"github.com/botrunner/botrunner/receive"
+	"github.com/botrunner/botrunner/server"
+	"github.com/botrunner/botrunner/store"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintf(os.Stderr, "gitd: %s\n", err)
+		if tip := hint.TipOf(err); tip != "" {
+			fmt.Fprintf(os.Stderr, "hint: %s\n", tip)
+		}
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	cfg, err := config.Parse(os.Args[1:], version)
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg.LogLevel)
+	if err := os.MkdirAll(cfg.Data, 0o700); err != nil {
+		return fmt.Errorf("data dir: %w", err)
+	}
+	st, err := store.Open(filepath.Join(cfg.Data, "gitd.db"))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	authz := auth.New(st, cfg.MaxBotsPerUser)
+	if err := bootstrap(cfg, st, authz, log); err != nil {
+		return err
+	}
+	srv, err := build(cfg, st, authz, log)
+	if err != nil {
+		return err
+	}
+	return serve(cfg, srv, log)
+}
+
+func build(cfg *config.Config, st *store.Store, authz *auth.Authorizer, log *slog.Logger) (*server.Server, error) {
+	hostKey, err := server.LoadOrCreateHostKey(cfg.HostKey)
+	if err != nil {
+		return nil, err
+	}
+	repos, err := receive.NewRepos(filepath.Join(cfg.Data, "repos"), receive.Options{
+		MaxPushSize: int64(cfg.MaxPushSize), Agent: "botrunner/" + version,
+		Pipeline: hooks.Stored{}, Log: log,
+	})
+	if err != nil {
+		return nil, err
+	}
+	router := command.NewRouter(command.Deps{Store: st, Auth: authz, Repos: repos,
+		Version: version, Log: log, RemoteURL: cfg.RemoteURL})
+	return server.New(server.Config{
+		Addr: cfg.Listen, HostKey: hostKey, IdleTimeout: cfg.IdleTimeout,
+		MaxConnsPerIP: cfg.MaxConnsPerIP, MaxHandshakes: cfg.MaxHandshakes,
+	}, server.Deps{Auth: authz, Store: st, Repos: repos, Router: router, Log: log}), nil
+}
+
+// bootstrap makes the admin keys work; with none configured on an empty
+// store it takes the user's own ~/.ssh/id_*.pub, so `gitd` alone is usable.
+func bootstrap(cfg *config.Config, st *store.Store, authz *auth.Authorizer, log *slog.Logger) error {
+	n, err := st.CountUsers()
+	if err != nil {
+		return err
+	}
+	if len(cfg.AdminKey) == 0 && n == 0 {
+		k := config.DefaultAdminKey()
+		if k == "" {
+			return hint.New("NO_ADMIN_KEY", "no users yet and no admin key given",
+				"pass --admin-key ~/.ssh/id_ed25519.pub (create one with `ssh-keygen -t ed25519`)")
+		}
+		log.Info("no admin key given; using your own", "key", k)
+		cfg.AdminKey = []string{k}
+	}
+	lines, err := cfg.AdminKeyLines()
+	if err != nil {
+		return err
+	}
+	return authz.Bootstrap(lines)
+}
+
+func serve(cfg *config.Config, srv *server.Server, log *slog.Logger) error {
+	l, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return hint.Errorf("LISTEN_FAILED", "pick another address with --listen or GITD_LISTEN", "listen on %s: %v", cfg.Listen, err)
+	}
+	log.Info("gitd listening", "addr", l.Addr().String(), "data", cfg.Data, "version", version)
+	fmt.Fprintf(os.Stderr, "\n  Push a bot:  git remote add bots %s && git push bots main\n\n", cfg.RemoteURL("my-bot"))
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(l) }()
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
+	select {
+	case err := <-done:
+		return err
+	case s := <-sig:
+		log.Info("shutting down; letting running pushes finish", "signal", s.String(), "deadline", cfg.ShutdownTimeout)
+		ctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+		defer cancel()
+		if err := srv.Shutdown(ctx); err != nil {
+			log.Warn("shutdown deadline passed; closed the remaining connections", "err", err)
+		}
+		if err := <-done; err != nil && !errors.Is(err, server.ErrServerClosed) {
+			return err
+		}
+		return nil
+	}
+}
+
+func newLogger(level string) *slog.Logger {
+	var l slog.Level
+	_ = l.UnmarshalText([]byte(level))
+	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: l}))
+}

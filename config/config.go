@@ -1,0 +1,110 @@
+package config
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/alecthomas/kong"
+
+	"github.com/botrunner/botrunner/hint"
+)
+
+// Config is gitd's whole configuration. Field tags are the contract: flag
+// names, env names and defaults are listed in DESIGN.md "Configuration".
+type Config struct {
+	Data            string           `default:"./data" env:"GITD_DATA" help:"Data directory (state, repos, host key)."`
+	Listen          string           `default:":2222" env:"GITD_LISTEN" help:"SSH listen address."`
+	HostKey         string           `env:"GITD_HOST_KEY" help:"SSH host key file (default <data>/ssh_host_ed25519_key, generated on first start)."`
+	AdminKey        []string         `env:"GITD_ADMIN_KEYS" sep:"," help:"Admin public key: a .pub file or an authorized_keys line. Default on first start: the first ~/.ssh/id_*.pub."`
+	MaxBotsPerUser  int              `default:"3" env:"GITD_MAX_BOTS_PER_USER,MAX_BOTS_PER_USER" help:"Apps a user may own (admins: no limit)."`
+	MaxPushSize     Size             `default:"200MiB" env:"GITD_MAX_PUSH_SIZE" help:"Largest pack one push may send."`
+	IdleTimeout     time.Duration    `default:"5m" env:"GITD_IDLE_TIMEOUT" help:"Close connections silent for this long (keepalives count)."`
+	ShutdownTimeout time.Duration    `default:"60s" env:"GITD_SHUTDOWN_TIMEOUT" help:"On SIGTERM, how long running pushes may take to finish."`
+	MaxConnsPerIP   int              `default:"32" env:"GITD_MAX_CONNS_PER_IP" help:"Concurrent connections from one address."`
+	MaxHandshakes   int              `default:"64" env:"GITD_MAX_HANDSHAKES" help:"Concurrent connections not yet authenticated."`
+	LogLevel        string           `default:"info" env:"GITD_LOG_LEVEL" enum:"debug,info,warn,error" help:"Log level."`
+	Version         kong.VersionFlag `help:"Print the version and exit."`
+}
+
+// Parse reads args (without the program name) and the environment.
+func Parse(args []string, version string) (*Config, error) {
+	var c Config
+	p, err := kong.New(&c, kong.Name("gitd"),
+		kong.Description("gitd: git-push hosting for Telegram bots, over SSH."),
+		kong.Vars{"version": version})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := p.Parse(args); err != nil {
+		return nil, hint.Errorf("BAD_FLAGS", "run `gitd --help` for the flags", "%s", err)
+	}
+	if c.HostKey == "" {
+		c.HostKey = filepath.Join(c.Data, "ssh_host_ed25519_key")
+	}
+	return &c, nil
+}
+
+// AdminKeyLines returns the admin keys as authorized_keys lines: each
+// --admin-key is a key line or a file holding key lines.
+func (c *Config) AdminKeyLines() ([]string, error) {
+	var lines []string
+	for _, k := range c.AdminKey {
+		k = strings.TrimSpace(k)
+		if k == "" {
+			continue
+		}
+		if looksLikeKey(k) {
+			lines = append(lines, k)
+			continue
+		}
+		b, err := os.ReadFile(k)
+		if err != nil {
+			return nil, hint.Errorf("BAD_ADMIN_KEY", "pass a .pub file or a key line to --admin-key", "admin key %s: %v", k, err)
+		}
+		for _, l := range strings.Split(string(b), "\n") {
+			if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
+				lines = append(lines, l)
+			}
+		}
+	}
+	return lines, nil
+}
+
+func looksLikeKey(s string) bool {
+	for _, p := range []string{"ssh-", "ecdsa-", "sk-ssh-", "sk-ecdsa-"} {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// DefaultAdminKey returns the first ~/.ssh/id_*.pub, or "" if there is none.
+func DefaultAdminKey() string {
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return ""
+	}
+	files, _ := filepath.Glob(filepath.Join(home, ".ssh", "id_*.pub"))
+	sort.Strings(files)
+	if len(files) == 0 {
+		return ""
+	}
+	return files[0]
+}
+
+// RemoteURL is the URL users add as their git remote for an app.
+func (c *Config) RemoteURL(app string) string {
+	host, port := "127.0.0.1", "2222"
+	if h, p, ok := strings.Cut(c.Listen, ":"); ok && !strings.Contains(p, ":") {
+		if h != "" && h != "0.0.0.0" {
+			host = h
+		}
+		port = p
+	}
+	return fmt.Sprintf("ssh://git@%s:%s/%s", host, port, app)
+}

@@ -1,0 +1,70 @@
+package receive
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/format/packfile"
+	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/plumbing/revlist"
+	"github.com/go-git/go-git/v5/plumbing/storer"
+)
+
+// sendPack writes the objects reachable from wants and not from haves.
+func sendPack(ctx context.Context, st storer.EncodedObjectStorer, wants, haves []plumbing.Hash, caps map[string]bool, out io.Writer) error {
+	hashes, err := revlist.Objects(st, wants, haves)
+	if err != nil {
+		return fmt.Errorf("list objects: %w", err)
+	}
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	rp := &reporter{out: out, sideband: caps["side-band-64k"] || caps["side-band"]}
+	w := io.Writer(out)
+	if rp.sideband {
+		w = bandWriter{rp}
+		if !caps["no-progress"] {
+			rp.printf("Counting objects: %d, done.\n", len(hashes))
+		}
+	}
+	enc := packfile.NewEncoder(w, st, false)
+	if _, err := enc.Encode(hashes, packWindow); err != nil {
+		return fmt.Errorf("encode pack: %w", err)
+	}
+	if rp.sideband {
+		return pktWriter{out}.flush()
+	}
+	return nil
+}
+
+// bandWriter sends pack data on side band 1.
+type bandWriter struct{ rp *reporter }
+
+func (b bandWriter) Write(p []byte) (int, error) {
+	b.rp.mu.Lock()
+	defer b.rp.mu.Unlock()
+	if err := b.rp.band(1, p); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+func decodeTag(st storer.EncodedObjectStorer, h plumbing.Hash) (plumbing.Hash, error) {
+	tag, err := object.GetTag(st, h)
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	for {
+		obj, err := tag.Object()
+		if err != nil {
+			return plumbing.ZeroHash, err
+		}
+		next, ok := obj.(*object.Tag)
+		if !ok {
+			return obj.ID(), nil
+		}
+		tag = next
+	}
+}

@@ -1,0 +1,84 @@
+package receive
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+)
+
+// Git's pkt-line framing: four hex digits of length (including themselves),
+// then the payload. "0000" is a flush. We write our own small reader because
+// every read here must be bounded by the caller, which go-git's scanner is not.
+
+const (
+	maxPktLen     = 65520
+	maxPktPayload = maxPktLen - 4
+)
+
+var errFlush = errors.New("flush-pkt")
+
+// pktReader reads pkt-lines and refuses to read more than budget bytes in all.
+type pktReader struct {
+	r      io.Reader
+	budget int
+	buf    [maxPktLen]byte
+}
+
+// next returns the next payload (valid until the next call), or errFlush.
+func (p *pktReader) next() ([]byte, error) {
+	var hdr [4]byte
+	if _, err := io.ReadFull(p.r, hdr[:]); err != nil {
+		return nil, fmt.Errorf("read pkt-line: %w", noEOF(err))
+	}
+	n, err := strconv.ParseUint(string(hdr[:]), 16, 16)
+	if err != nil {
+		return nil, fmt.Errorf("pkt-line length %q: %w", hdr[:], ErrBadRequest)
+	}
+	switch {
+	case n == 0:
+		return nil, errFlush
+	case n < 4 || n > maxPktLen:
+		return nil, fmt.Errorf("pkt-line length %d: %w", n, ErrBadRequest)
+	}
+	size := int(n) - 4
+	if p.budget -= size + 4; p.budget < 0 {
+		return nil, fmt.Errorf("request section too long: %w", ErrBadRequest)
+	}
+	if _, err := io.ReadFull(p.r, p.buf[:size]); err != nil {
+		return nil, fmt.Errorf("read pkt-line: %w", noEOF(err))
+	}
+	return bytes.TrimSuffix(p.buf[:size], []byte("\n")), nil
+}
+
+func noEOF(err error) error {
+	if err == io.EOF {
+		return io.ErrUnexpectedEOF
+	}
+	return err
+}
+
+// pktWriter writes pkt-lines, splitting long payloads.
+type pktWriter struct{ w io.Writer }
+
+func (p pktWriter) line(format string, args ...any) error {
+	return p.raw([]byte(fmt.Sprintf(format, args...)))
+}
+
+func (p pktWriter) raw(payload []byte) error {
+	if len(payload) > maxPktPayload {
+		return fmt.Errorf("pkt-line payload of %d bytes", len(payload))
+	}
+	var hdr [4]byte
+	copy(hdr[:], fmt.Sprintf("%04x", len(payload)+4))
+	if _, err := p.w.Write(append(hdr[:], payload...)); err != nil {
+		return err
+	}
+	return nil
+}
+
+func (p pktWriter) flush() error {
+	_, err := p.w.Write([]byte("0000"))
+	return err
+}

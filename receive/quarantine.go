@@ -1,0 +1,169 @@
+package receive
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/go-git/go-billy/v5/osfs"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/cache"
+	"github.com/go-git/go-git/v5/plumbing/storer"
+	"github.com/go-git/go-git/v5/storage/filesystem"
+)
+
+// quarantine holds a pushed pack beside the repo until the push is accepted.
+// Nothing in it is visible to the repo: a rejected push just drops the dir.
+type quarantine struct {
+	dir string
+	st  *filesystem.Storage
+}
+
+// receivePack streams the pack from in into a new quarantine dir inside
+// repoDir (same filesystem, so moving in is a rename), indexing it as it
+// arrives and refusing to read past max bytes.
+func receivePack(repoDir string, in io.Reader, max int64) (*quarantine, error) {
+	dir, err := os.MkdirTemp(repoDir, quarantinePrefix)
+	if err != nil {
+		return nil, fmt.Errorf("quarantine: %w", err)
+	}
+	q := &quarantine{dir: dir}
+	if err := os.MkdirAll(filepath.Join(dir, "objects", "pack"), 0o700); err != nil {
+		q.drop()
+		return nil, fmt.Errorf("quarantine: %w", err)
+	}
+	q.st = filesystem.NewStorage(osfs.New(dir), cache.NewObjectLRUDefault())
+	w, err := q.st.PackfileWriter()
+	if err != nil {
+		q.drop()
+		return nil, fmt.Errorf("quarantine: %w", err)
+	}
+	lr := &limitReader{r: in, left: max}
+	_, copyErr := io.Copy(w, lr)
+	closeErr := w.Close()
+	switch {
+	case lr.over:
+		q.drop()
+		return nil, fmt.Errorf("pack over %s: %w", humanBytes(max), ErrPushTooLarge)
+	case copyErr != nil:
+		q.drop()
+		return nil, fmt.Errorf("read pack: %v: %w", copyErr, ErrBadPack)
+	case closeErr != nil:
+		q.drop()
+		return nil, fmt.Errorf("index pack: %v: %w", closeErr, ErrBadPack)
+	}
+	q.st = filesystem.NewStorage(osfs.New(dir), cache.NewObjectLRUDefault())
+	return q, nil
+}
+
+// drop removes the quarantine and everything in it.
+func (q *quarantine) drop() {
+	if q != nil {
+		_ = os.RemoveAll(q.dir)
+	}
+}
+
+// moveInto renames the quarantined packs into the repo: the .pack first and
+// the .idx last, because readers find packs through their index.
+func (q *quarantine) moveInto(repoDir string) error {
+	src := filepath.Join(q.dir, "objects", "pack")
+	dst := filepath.Join(repoDir, "objects", "pack")
+	if err := os.MkdirAll(dst, 0o700); err != nil {
+		return err
+	}
+	for _, ext := range []string{".pack", ".idx"} {
+		files, err := filepath.Glob(filepath.Join(src, "pack-*"+ext))
+		if err != nil {
+			return err
+		}
+		for _, f := range files {
+			to := filepath.Join(dst, filepath.Base(f))
+			if _, err := os.Stat(to); err == nil {
+				continue // the same pack is already in
+			}
+			if err := os.Rename(f, to); err != nil {
+				return fmt.Errorf("move pack in: %w", err)
+			}
+		}
+	}
+	return nil
+}
+
+// limitReader reads at most left bytes and remembers whether the source
+// had more, so the error can say "too large" rather than "truncated".
+type limitReader struct {
+	r    io.Reader
+	left int64
+	over bool
+}
+
+var errOverLimit = errors.New("over the push size limit")
+
+func (l *limitReader) Read(p []byte) (int, error) {
+	if l.left <= 0 {
+		var one [1]byte
+		if n, _ := l.r.Read(one[:]); n > 0 {
+			l.over = true
+			return 0, errOverLimit
+		}
+		return 0, io.EOF
+	}
+	if int64(len(p)) > l.left {
+		p = p[:l.left]
+	}
+	n, err := l.r.Read(p)
+	l.left -= int64(n)
+	return n, err
+}
+
+// layered reads objects from the quarantine first, then from the repo: the
+// view of the repo as it will be if the push is accepted. Writes go to the
+// repo storer, but nothing in this package writes through it.
+type layered struct {
+	storer.EncodedObjectStorer
+	q storer.EncodedObjectStorer
+}
+
+func newLayered(repo *filesystem.Storage, q *quarantine) storer.EncodedObjectStorer {
+	if q == nil {
+		return repo
+	}
+	return &layered{EncodedObjectStorer: repo, q: q.st}
+}
+
+func (l *layered) EncodedObject(t plumbing.ObjectType, h plumbing.Hash) (plumbing.EncodedObject, error) {
+	o, err := l.q.EncodedObject(t, h)
+	if errors.Is(err, plumbing.ErrObjectNotFound) {
+		return l.EncodedObjectStorer.EncodedObject(t, h)
+	}
+	return o, err
+}
+
+func (l *layered) HasEncodedObject(h plumbing.Hash) error {
+	if err := l.q.HasEncodedObject(h); err == nil {
+		return nil
+	}
+	return l.EncodedObjectStorer.HasEncodedObject(h)
+}
+
+func (l *layered) EncodedObjectSize(h plumbing.Hash) (int64, error) {
+	n, err := l.q.EncodedObjectSize(h)
+	if errors.Is(err, plumbing.ErrObjectNotFound) {
+		return l.EncodedObjectStorer.EncodedObjectSize(h)
+	}
+	return n, err
+}
+
+func humanBytes(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.0f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.0f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}

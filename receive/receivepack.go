@@ -1,0 +1,177 @@
+package receive
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"path/filepath"
+
+	"github.com/go-git/go-git/v5/storage/filesystem"
+
+	"github.com/botrunner/botrunner/hint"
+)
+
+// Session says who runs a git command and where its side output goes.
+type Session struct {
+	App    string
+	Pusher string
+	Stderr io.Writer // messages when the client did not ask for side-band
+}
+
+// Result is what a receive-pack did: Accepted is false when any ref was
+// refused or nothing could be read.
+type Result struct {
+	Accepted bool
+	Updated  []Command
+}
+
+// ReceivePack serves one git-receive-pack: advertise, read the commands and
+// the pack into quarantine, check, run the pipeline, move objects and refs,
+// report. An error is returned only when the protocol itself failed (the
+// client got no report); refused refs are in the Result.
+func (r *Repos) ReceivePack(ctx context.Context, s Session, in io.Reader, out io.Writer) (Result, error) {
+	st, err := r.open(s.App)
+	if err != nil {
+		return Result{}, err
+	}
+	refs, err := visibleRefs(st)
+	if err != nil {
+		return Result{}, fmt.Errorf("list refs: %w", err)
+	}
+	if err := r.advertiseReceive(out, refs); err != nil {
+		return Result{}, err
+	}
+	req, err := readRequest(in, r.opts.Limits)
+	if err != nil {
+		return Result{}, err
+	}
+	if len(req.Commands) == 0 {
+		return Result{Accepted: true}, nil
+	}
+	rp := &reporter{out: out, stderr: s.Stderr, sideband: req.has(capSideBand64k)}
+	unpack, sts := r.receive(ctx, s, req, in, rp)
+	res := Result{Accepted: unpack == "ok"}
+	for _, st := range sts {
+		if st.reason != "" {
+			res.Accepted = false
+		} else {
+			res.Updated = append(res.Updated, st.cmd)
+		}
+	}
+	r.log.Info("push", "app", s.App, "pusher", s.Pusher, "refs", len(sts), "updated", len(res.Updated), "unpack", unpack)
+	return res, rp.report(req.has(capReportStatus), unpack, sts)
+}
+
+// receive does the work between reading the commands and the report.
+func (r *Repos) receive(ctx context.Context, s Session, req *request, in io.Reader, rp *reporter) (string, []status) {
+	sts := make([]status, len(req.Commands))
+	for i, c := range req.Commands {
+		sts[i].cmd = c
+	}
+	dir, _ := r.path(s.App)
+	var q *quarantine
+	if req.needsPack() {
+		var err error
+		if q, err = receivePack(dir, in, r.opts.MaxPushSize); err != nil {
+			rp.explain(err)
+			failAll(sts, "unpacker error")
+			return oneLine(err.Error()), sts
+		}
+		defer q.drop()
+	}
+	unlock, err := r.Lock(ctx, s.App, func() { rp.printf("waiting for another push to %s to finish\n", s.App) })
+	if err != nil {
+		failAll(sts, "push cancelled")
+		return "ok", sts
+	}
+	defer unlock()
+	st, err := r.open(s.App)
+	if err != nil {
+		failAll(sts, reason(err))
+		return "ok", sts
+	}
+	r.check(st, q, sts, req.has(capAtomic))
+	if !r.runPipeline(ctx, s, req, st, q, sts, rp) {
+		return "ok", sts
+	}
+	r.commit(st, dir, q, sts, req.has(capAtomic), rp)
+	return "ok", sts
+}
+
+// check refuses commands whose ref moved or whose objects are incomplete.
+func (r *Repos) check(st *filesystem.Storage, q *quarantine, sts []status, atomic bool) {
+	w := newWalker(st, newLayered(st, q))
+	failed := false
+	for i := range sts {
+		c := sts[i].cmd
+		err := checkOld(st, c)
+		if err == nil && !c.IsDelete() {
+			err = w.checkTip(c)
+		}
+		if err != nil {
+			sts[i].reason = reason(err)
+			failed = true
+		}
+	}
+	if failed && atomic {
+		failAll(sts, "atomic push failed")
+	}
+}
+
+// runPipeline hands the accepted commands to the pipeline; false means the
+// push is over (refused or cancelled).
+func (r *Repos) runPipeline(ctx context.Context, s Session, req *request, st *filesystem.Storage, q *quarantine, sts []status, rp *reporter) bool {
+	var ok []Command
+	for _, x := range sts {
+		if x.reason == "" {
+			ok = append(ok, x.cmd)
+		}
+	}
+	if len(ok) == 0 {
+		return false
+	}
+	if r.opts.Pipeline != nil {
+		stop := rp.keepalive(r.opts.Keepalive)
+		err := r.opts.Pipeline.Run(ctx, &Push{App: s.App, Pusher: s.Pusher, Updates: ok,
+			Options: req.Options, Progress: rp, Objects: newLayered(st, q)})
+		stop()
+		if err != nil {
+			rp.explain(err)
+			failAll(sts, reason(err))
+			return false
+		}
+	}
+	if ctx.Err() != nil {
+		failAll(sts, "push cancelled")
+		return false
+	}
+	return true
+}
+
+// commit moves the quarantined objects in, then the refs.
+func (r *Repos) commit(st *filesystem.Storage, dir string, q *quarantine, sts []status, atomic bool, rp *reporter) {
+	if q != nil {
+		if err := q.moveInto(dir); err != nil {
+			r.log.Error("move pack in", "dir", filepath.Base(dir), "err", err)
+			failAll(sts, "could not store the objects")
+			return
+		}
+	}
+	applyAll(st, sts, atomic)
+	fixHead(st)
+}
+
+// explain sends an error and its hint to the pusher.
+func (rp *reporter) explain(err error) {
+	rp.printf("error: %s\n", err)
+	if tip := hint.TipOf(err); tip != "" {
+		rp.printf("hint: %s\n", tip)
+	}
+}
+
+func reason(err error) string {
+	if h := hint.Of(err); h != nil && h.Code == ErrStale.Code {
+		return "stale info, fetch first"
+	}
+	return oneLine(err.Error())
+}

@@ -1,0 +1,122 @@
+package receive
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"time"
+)
+
+// reporter writes everything the pusher sees. With side-band-64k the report
+// goes on band 1 and progress on band 2 ("remote: " lines); without it,
+// progress goes to the session's stderr. One mutex keeps packets whole when
+// the pipeline's progress and the keepalive write at once.
+type reporter struct {
+	mu       sync.Mutex
+	out      io.Writer
+	stderr   io.Writer
+	sideband bool
+}
+
+// Write sends progress; it never fails the push, a gone client is noticed
+// through the context.
+func (rp *reporter) Write(p []byte) (int, error) {
+	rp.mu.Lock()
+	defer rp.mu.Unlock()
+	if !rp.sideband {
+		if rp.stderr != nil {
+			_, _ = rp.stderr.Write(p)
+		}
+		return len(p), nil
+	}
+	_ = rp.band(2, p)
+	return len(p), nil
+}
+
+// band writes p on a side band, in as many packets as it takes.
+func (rp *reporter) band(ch byte, p []byte) error {
+	for len(p) > 0 {
+		n := min(len(p), maxPktPayload-1)
+		if err := (pktWriter{rp.out}).raw(append([]byte{ch}, p[:n]...)); err != nil {
+			return err
+		}
+		p = p[n:]
+	}
+	return nil
+}
+
+func (rp *reporter) printf(format string, args ...any) {
+	_, _ = fmt.Fprintf(rp, format, args...)
+}
+
+// keepalive sends an empty band-1 packet every interval until stop is
+// called, as git's receive.keepAlive does: quiet builds keep the connection
+// and the client's patience.
+func (rp *reporter) keepalive(every time.Duration) (stop func()) {
+	if !rp.sideband {
+		return func() {}
+	}
+	done := make(chan struct{})
+	go func() {
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				rp.mu.Lock()
+				_, _ = rp.out.Write([]byte("0005\x01"))
+				rp.mu.Unlock()
+			}
+		}
+	}()
+	var once sync.Once
+	return func() { once.Do(func() { close(done) }) }
+}
+
+// status is the outcome of one command: "" for ok, else the reason.
+type status struct {
+	cmd    Command
+	reason string
+}
+
+// report writes report-status (if asked for) and the final flush.
+func (rp *reporter) report(reportStatus bool, unpack string, st []status) error {
+	rp.mu.Lock()
+	defer rp.mu.Unlock()
+	var b strings.Builder
+	if reportStatus {
+		pw := pktWriter{&b}
+		_ = pw.line("unpack %s\n", unpack)
+		for _, s := range st {
+			if s.reason == "" {
+				_ = pw.line("ok %s\n", s.cmd.Name)
+			} else {
+				_ = pw.line("ng %s %s\n", s.cmd.Name, oneLine(s.reason))
+			}
+		}
+		_ = pw.flush()
+	}
+	if rp.sideband && b.Len() > 0 {
+		if err := rp.band(1, []byte(b.String())); err != nil {
+			return err
+		}
+	} else if _, err := io.WriteString(rp.out, b.String()); err != nil {
+		return err
+	}
+	if rp.sideband {
+		return pktWriter{rp.out}.flush()
+	}
+	return nil
+}
+
+// oneLine makes a reason fit one report line.
+func oneLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	if len(s) > 200 {
+		s = s[:200]
+	}
+	return s
+}

@@ -1,0 +1,88 @@
+package server
+
+import (
+	"github.com/gliderlabs/ssh"
+
+	"github.com/botrunner/botrunner/auth"
+	"github.com/botrunner/botrunner/receive"
+	"github.com/botrunner/botrunner/store"
+)
+
+// git serves receive-pack or upload-pack for one app; words is the whole
+// command line, whose last word is the repository path.
+func (s *Server) git(sess ssh.Session, id auth.Identity, service string, words []string) int {
+	if _, _, isPty := sess.Pty(); isPty {
+		writeError(sess.Stderr(), errPTY)
+		return 1
+	}
+	want := 2
+	if words[0] == "git" {
+		want = 3
+	}
+	if len(words) != want {
+		writeError(sess.Stderr(), errBadGitArgs)
+		return 2
+	}
+	app := appFromPath(words[len(words)-1])
+	if err := store.ValidAppName(app); err != nil {
+		writeError(sess.Stderr(), err)
+		return 1
+	}
+	if service == "git-upload-pack" {
+		return s.uploadPack(sess, id, app)
+	}
+	return s.receivePack(sess, id, app)
+}
+
+func (s *Server) uploadPack(sess ssh.Session, id auth.Identity, app string) int {
+	if _, err := s.deps.Auth.Authorize(id, app, auth.Read); err != nil {
+		writeError(sess.Stderr(), err)
+		return 1
+	}
+	err := s.deps.Repos.UploadPack(sess.Context(), receive.Session{App: app, Pusher: id.String(), Stderr: sess.Stderr()}, sess, sess)
+	if err != nil {
+		writeError(sess.Stderr(), err)
+		return 1
+	}
+	return 0
+}
+
+// receivePack creates the app on a first push and takes the creation back if
+// that push stores nothing: a refused first push leaves no app behind and
+// costs no quota.
+func (s *Server) receivePack(sess ssh.Session, id auth.Identity, app string) int {
+	a, created, err := s.deps.Auth.PushTarget(id, app)
+	if err != nil {
+		writeError(sess.Stderr(), err)
+		return 1
+	}
+	if created {
+		if err := s.deps.Repos.Create(a.Name); err != nil {
+			s.undoCreate(a.Name)
+			writeError(sess.Stderr(), err)
+			return 1
+		}
+	}
+	res, err := s.deps.Repos.ReceivePack(sess.Context(),
+		receive.Session{App: a.Name, Pusher: id.String(), Stderr: sess.Stderr()}, sess, sess)
+	if created && len(res.Updated) == 0 {
+		s.undoCreate(a.Name)
+	}
+	if err != nil {
+		writeError(sess.Stderr(), err)
+		return 1
+	}
+	if !res.Accepted {
+		return 1
+	}
+	return 0
+}
+
+func (s *Server) undoCreate(app string) {
+	if err := s.deps.Repos.Delete(app); err != nil {
+		s.log.Error("undo app creation: repo", "app", app, "err", err)
+	}
+	if err := s.deps.Store.DeleteApp(app); err != nil {
+		s.log.Error("undo app creation: store", "app", app, "err", err)
+	}
+}

@@ -1,0 +1,116 @@
+package server
+
+import (
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/gliderlabs/ssh"
+	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/botrunner/botrunner/auth"
+	"github.com/botrunner/botrunner/hint"
+)
+
+// handler serves one authenticated session and returns its exit status.
+type handler func(sess ssh.Session, id auth.Identity) int
+
+const extFingerprint = "botrunner-key-fp"
+
+// publicKeyHandler accepts keys the store knows. It only answers "could this
+// key log in": the client may offer keys it cannot prove, so nothing here is
+// trusted later (CVE-2024-45337); authenticate decides inside the session.
+func (s *Server) publicKeyHandler(ctx ssh.Context, key ssh.PublicKey) bool {
+	id, err := s.deps.Auth.Identify(key)
+	if err != nil {
+		return false
+	}
+	ctx.Permissions().Extensions = map[string]string{extFingerprint: id.Fingerprint}
+	return true
+}
+
+// authenticate re-checks, inside the session, that the key the session
+// reports is the key the handshake accepted, identifies it afresh (it may
+// have been removed meanwhile), frees the handshake slot and starts
+// keepalives. Nothing below runs for a session that fails here.
+func (s *Server) authenticate(next handler) ssh.Handler {
+	return func(sess ssh.Session) {
+		key := sess.PublicKey()
+		if key == nil || sess.Permissions().Extensions[extFingerprint] != gossh.FingerprintSHA256(key) {
+			s.fail(sess, errKeyMismatch)
+			return
+		}
+		id, err := s.deps.Auth.Identify(key)
+		if err != nil {
+			s.fail(sess, err)
+			return
+		}
+		if lc, ok := sess.Context().Value(limitedConnKey).(*limitedConn); ok {
+			lc.sessionStarted()
+		}
+		s.keepalive(sess)
+		_ = sess.Exit(next(sess, id))
+	}
+}
+
+// logged records each session's command, who ran it, its status and time.
+// It logs the command name only: arguments may carry secrets (config:set).
+func (s *Server) logged(next handler) handler {
+	return func(sess ssh.Session, id auth.Identity) int {
+		start := time.Now()
+		code := next(sess, id)
+		name := "(none)"
+		if c := sess.Command(); len(c) > 0 {
+			name = c[0]
+		}
+		s.log.Info("session", "user", id.String(), "remote", sess.RemoteAddr().String(),
+			"command", name, "status", code, "took", time.Since(start).Round(time.Millisecond))
+		return code
+	}
+}
+
+func (s *Server) fail(sess ssh.Session, err error) {
+	writeError(sess.Stderr(), err)
+	_ = sess.Exit(1)
+}
+
+// writeError prints an error and its hint the way every command does.
+func writeError(w io.Writer, err error) {
+	fmt.Fprintf(w, "error: %s\n", err)
+	if tip := hint.TipOf(err); tip != "" {
+		fmt.Fprintf(w, "hint: %s\n", tip)
+	}
+}
+
+var keepaliveStarted = &ctxKey{"keepalive"}
+
+// keepalive asks the client for a reply every interval, once per
+// connection. Replies count as traffic, so a quiet build does not hit the
+// idle timeout while a dead client still does.
+func (s *Server) keepalive(sess ssh.Session) {
+	ctx := sess.Context()
+	ctx.Lock()
+	started := ctx.Value(keepaliveStarted) != nil
+	if !started {
+		ctx.SetValue(keepaliveStarted, true)
+	}
+	ctx.Unlock()
+	conn, ok := ctx.Value(ssh.ContextKeyConn).(gossh.Conn)
+	if started || !ok {
+		return
+	}
+	go func() {
+		t := time.NewTicker(s.cfg.Keepalive)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				if _, _, err := conn.SendRequest("keepalive@openssh.com", true, nil); err != nil {
+					return
+				}
+			}
+		}
+	}()
+}

@@ -1,0 +1,54 @@
+package server
+
+import (
+	"strings"
+
+	"github.com/gliderlabs/ssh"
+
+	"github.com/botrunner/botrunner/auth"
+	"github.com/botrunner/botrunner/command"
+)
+
+// route sends a session to git or to the command router. The command line
+// is split by our own quote-aware splitter; no shell ever sees it.
+func (s *Server) route(sess ssh.Session, id auth.Identity) int {
+	words, err := command.Split(sess.RawCommand())
+	if err != nil {
+		writeError(sess.Stderr(), err)
+		return 2
+	}
+	if len(words) == 0 {
+		writeError(sess.Stderr(), errNoCommand)
+		return 2
+	}
+	if service, ok := gitService(words); ok {
+		return s.git(sess, id, service, words)
+	}
+	return s.deps.Router.Run(command.Env{
+		Ctx: sess.Context(), Identity: id, Command: words[0], Args: words[1:],
+		Stdin: sess, Stdout: sess, Stderr: sess.Stderr(),
+	})
+}
+
+// gitService recognises "git-receive-pack 'path'" and "git receive-pack
+// 'path'" (and upload-pack) as git sends them.
+func gitService(words []string) (string, bool) {
+	name := words[0]
+	if name == "git" && len(words) > 1 {
+		name = "git-" + words[1]
+	}
+	switch name {
+	case "git-receive-pack", "git-upload-pack":
+		return name, true
+	}
+	return "", false
+}
+
+// appFromPath turns the repository path a git client sends ("/my-bot",
+// "my-bot.git", "~/my-bot") into an app name; the name is validated by the
+// caller through auth like every other name.
+func appFromPath(p string) string {
+	p = strings.TrimPrefix(p, "~/")
+	p = strings.TrimPrefix(p, "/")
+	return strings.TrimSuffix(p, ".git")
+}

@@ -1,0 +1,42 @@
+package store
+
+import (
+	"fmt"
+
+	"github.com/botrunner/botrunner/hint"
+)
+
+// Sentinels. Errors returned by this package carry the same Code with a more
+// specific message, so callers match them with errors.Is.
+var (
+	ErrNotFound      = hint.New("NOT_FOUND", "not found", "check the name; `apps`, `users` and `keys` list what exists")
+	ErrExists        = hint.New("ALREADY_EXISTS", "already exists", "pick another name")
+	ErrQuotaExceeded = hint.New("QUOTA_EXCEEDED", "app quota exceeded", "destroy an app or ask an admin to raise GITD_MAX_BOTS_PER_USER")
+	ErrUserOwnsApps  = hint.New("USER_OWNS_APPS", "user still owns apps", "destroy or hand over their apps first")
+	ErrLastAdmin     = hint.New("LAST_ADMIN", "cannot remove the last admin", "make another user an admin first")
+	ErrDataDirLocked = hint.New("DATA_DIR_LOCKED", "the database is locked", "another gitd is using this data dir; stop it or use another --data dir")
+	ErrInvalidApp    = hint.New("INVALID_APP_NAME", "invalid app name", "app names must match "+AppNameRule+" (3-40 lowercase letters, digits and dashes, starting with a letter)")
+	ErrInvalidUser   = hint.New("INVALID_USER_NAME", "invalid user name", "user names must match "+UserNameRule+" (1-32 lowercase letters, digits and dashes, starting with a letter)")
+)
+
+// QuotaError is the cause wrapped by a QUOTA_EXCEEDED error: it says how many
+// apps the owner has, so callers can phrase their own hint.
+type QuotaError struct {
+	Owner string
+	Have  int // apps the owner owns now
+	Limit int // the limit that was applied
+}
+
+func (e *QuotaError) Error() string {
+	return fmt.Sprintf("%s owns %d of %d apps", e.Owner, e.Have, e.Limit)
+}
+
+// notFound returns a NOT_FOUND error naming what was missing.
+func notFound(kind, name string) error {
+	return &hint.Error{Code: ErrNotFound.Code, Msg: fmt.Sprintf("%s %s not found", kind, Quote(name)), Tip: ErrNotFound.Tip}
+}
+
+// exists returns an ALREADY_EXISTS error naming what clashed.
+func exists(kind, name, tip string) error {
+	return &hint.Error{Code: ErrExists.Code, Msg: fmt.Sprintf("%s %s already exists", kind, Quote(name)), Tip: tip}
+}
