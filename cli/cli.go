@@ -1,0 +1,48 @@
+package cli
+
+import (
+	"github.com/alecthomas/kong"
+	"github.com/willabides/kongplete"
+)
+
+// CLI is botctl's grammar: the global flags and one field per command. Each
+// command's type and Run method live in their own cmd_*.go file; adding a
+// server command is that file plus one line here.
+type CLI struct {
+	Remote  string           `help:"Server as a git remote name or an ssh URL (default: the \"bots\" remote of this repo)." placeholder:"NAME|URL" env:"BOTCTL_REMOTE"`
+	JSON    bool             `name:"json" help:"Ask the server for JSON output."`
+	Debug   bool             `help:"Log the ssh command botctl runs to stderr."`
+	Version kong.VersionFlag `help:"Print botctl's version and exit."`
+
+	Help    HelpCmd    `cmd:"" group:"Server" help:"Show the server's command help (botctl's own: --help)."`
+	Ver     VersionCmd `cmd:"" name:"version" group:"Server" help:"Show the server's version (botctl's own: --version)."`
+	Whoami  WhoamiCmd  `cmd:"" group:"Server" help:"Show who the server thinks you are."`
+	Run     RunCmd     `cmd:"" group:"Server" help:"Run any server command: botctl run -- CMD ARGS..."`
+	Apps    AppsCmd    `cmd:"" aliases:"list" group:"Apps" help:"List the apps you can use."`
+	Create  CreateCmd  `cmd:"" name:"apps:create" group:"Apps" help:"Create an app."`
+	Info    InfoCmd    `cmd:"" name:"apps:info" group:"Apps" help:"Show an app."`
+	Destroy DestroyCmd `cmd:"" name:"apps:destroy" group:"Apps" help:"Destroy an app, its repo and its bot (needs --confirm APP)."`
+
+	AccessAdd    AccessAddCmd       `cmd:"" name:"access:add" group:"Access" help:"Let a user push to an app."`
+	AccessRemove AccessRemoveCmd    `cmd:"" name:"access:remove" group:"Access" help:"Take a user's access to an app away."`
+	DeployKeys   DeployKeysCmd      `cmd:"" name:"deploy-keys" group:"Access" help:"List an app's deploy keys."`
+	DeployKeyAdd DeployKeyAddCmd    `cmd:"" name:"deploy-keys:add" group:"Access" help:"Add a deploy key (push to this one app only)."`
+	DeployKeyRm  DeployKeyRemoveCmd `cmd:"" name:"deploy-keys:remove" group:"Access" help:"Remove one of an app's deploy keys."`
+
+	Keys      KeysCmd      `cmd:"" group:"Keys" help:"List your SSH keys."`
+	KeyAdd    KeyAddCmd    `cmd:"" name:"keys:add" group:"Keys" help:"Add an SSH key to your account."`
+	KeyRemove KeyRemoveCmd `cmd:"" name:"keys:remove" group:"Keys" help:"Remove one of your SSH keys."`
+
+	Users      UsersCmd      `cmd:"" group:"Admin" help:"List users (admins only)."`
+	UserAdd    UserAddCmd    `cmd:"" name:"users:add" group:"Admin" help:"Add a user with their SSH key (admins only)."`
+	UserRemove UserRemoveCmd `cmd:"" name:"users:remove" group:"Admin" help:"Remove a user and their keys (admins only)."`
+
+	InstallCompletions kongplete.InstallCompletions `cmd:"" group:"Local" help:"Print the line that enables tab completion; add it to your shell's rc file."`
+}
+
+// description is the top of `botctl --help`.
+const description = `botctl drives a botrunner server over ssh, the way git push does.
+
+The server and the app come from the git remote "bots" of the repo you are in
+(e.g. ssh://git@HOST:2222/my-bot); --remote and --app/-a override them.
+ssh is $BOTCTL_SSH, else $GIT_SSH_COMMAND, else ssh, with ~/.ssh/config.`

@@ -1,0 +1,160 @@
+package integration
+
+import (
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/pem"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/rogpeppe/go-internal/testscript"
+	gossh "golang.org/x/crypto/ssh"
+)
+
+// users are the key holders each script gets: one ssh host alias each.
+// "bots" is the admin, as in the README's quickstart.
+var users = []string{"bots", "alice", "bob", "ci"}
+
+// setup gives a script: HOME with keys and an ssh config ($SSHCONFIG),
+// GIT_SSH_COMMAND and BOTCTL_SSH using it, a running gitd ($GITD_PORT,
+// data in $WORK/data, log in $WORK/gitd.log) and git identity variables.
+func setup(env *testscript.Env) error {
+	home := filepath.Join(env.WorkDir, "home")
+	sshDir := filepath.Join(home, ".ssh")
+	if err := os.MkdirAll(sshDir, 0o700); err != nil {
+		return err
+	}
+	for _, u := range users {
+		if err := writeKeyPair(filepath.Join(sshDir, u)); err != nil {
+			return err
+		}
+	}
+	port, err := freePort()
+	if err != nil {
+		return err
+	}
+	cfg := filepath.Join(sshDir, "config")
+	if err := os.WriteFile(cfg, []byte(sshConfig(sshDir, port)), 0o600); err != nil {
+		return err
+	}
+	sshCmd := "ssh -F " + cfg
+	env.Setenv("HOME", home)
+	env.Setenv("PATH", binDir+string(os.PathListSeparator)+os.Getenv("PATH"))
+	env.Setenv("SSHCONFIG", cfg)
+	env.Setenv("GIT_SSH_COMMAND", sshCmd)
+	env.Setenv("BOTCTL_SSH", sshCmd)
+	env.Setenv("GITD_PORT", port)
+	env.Setenv("GIT_CONFIG_NOSYSTEM", "1")
+	for _, k := range []string{"GIT_AUTHOR_NAME", "GIT_COMMITTER_NAME"} {
+		env.Setenv(k, "Botrunner Test")
+	}
+	for _, k := range []string{"GIT_AUTHOR_EMAIL", "GIT_COMMITTER_EMAIL"} {
+		env.Setenv(k, "test@example.invalid")
+	}
+	return startGitd(env, port, filepath.Join(sshDir, "bots.pub"))
+}
+
+func sshConfig(sshDir, port string) string {
+	var b strings.Builder
+	for _, u := range users {
+		fmt.Fprintf(&b, "Host %s\n  IdentityFile %s\n", u, filepath.Join(sshDir, u))
+	}
+	// "slow" is the admin through a throttled proxy: pushes through it are
+	// still on the wire long enough for a story to interrupt them.
+	fmt.Fprintf(&b, "Host slow\n  IdentityFile %s\n  ProxyCommand slowproxy %%p 262144\n", filepath.Join(sshDir, "bots"))
+	fmt.Fprintf(&b, "Host *\n  HostName 127.0.0.1\n  Port %s\n  User git\n  IdentitiesOnly yes\n"+
+		"  StrictHostKeyChecking no\n  UserKnownHostsFile /dev/null\n  LogLevel ERROR\n  BatchMode yes\n", port)
+	return b.String()
+}
+
+// startGitd runs gitd for the script and stops it (SIGTERM, then the
+// graceful shutdown) when the script ends.
+func startGitd(env *testscript.Env, port, adminKey string) error {
+	logf, err := os.Create(filepath.Join(env.WorkDir, "gitd.log"))
+	if err != nil {
+		return err
+	}
+	cmd := exec.Command(filepath.Join(binDir, "gitd"), "--data", filepath.Join(env.WorkDir, "data"),
+		"--listen", "127.0.0.1:"+port, "--admin-key", adminKey)
+	cmd.Env = gitdEnv(env)
+	cmd.Stdout, cmd.Stderr = logf, logf
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	env.Defer(func() {
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		done := make(chan struct{})
+		go func() { _ = cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(20 * time.Second):
+			_ = cmd.Process.Kill()
+			<-done
+		}
+		logf.Close()
+	})
+	return waitListening("127.0.0.1:" + port)
+}
+
+// gitdEnv is gitd's environment: a clean one, plus the KEY=VALUE lines of
+// the script's own gitd.env file, if it has one (e.g. a small
+// GITD_MAX_PUSH_SIZE for the size-limit story).
+func gitdEnv(env *testscript.Env) []string {
+	out := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + env.WorkDir}
+	b, err := os.ReadFile(filepath.Join(env.WorkDir, "gitd.env"))
+	if err != nil {
+		return out
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+func waitListening(addr string) error {
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		if c, err := net.Dial("tcp", addr); err == nil {
+			return c.Close()
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return fmt.Errorf("gitd did not listen on %s", addr)
+}
+
+func freePort() (string, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer l.Close()
+	return fmt.Sprint(l.Addr().(*net.TCPAddr).Port), nil
+}
+
+func writeKeyPair(path string) error {
+	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return err
+	}
+	block, err := gossh.MarshalPrivateKey(priv, filepath.Base(path))
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(path, pem.EncodeToMemory(block), 0o600); err != nil {
+		return err
+	}
+	sshPub, err := gossh.NewPublicKey(pub)
+	if err != nil {
+		return err
+	}
+	line := strings.TrimSpace(string(gossh.MarshalAuthorizedKey(sshPub))) + " " + filepath.Base(path) + "@test\n"
+	return os.WriteFile(path+".pub", []byte(line), 0o644)
+}
