@@ -1,0 +1,56 @@
+package command
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/botrunner/botrunner/auth"
+	"github.com/botrunner/botrunner/hint"
+	"github.com/botrunner/botrunner/store"
+)
+
+var appsDestroyCmd = &command{
+	name:    "apps:destroy",
+	args:    []string{appArg},
+	flags:   []flagSpec{{name: "confirm", value: appArg, help: "the app's name again: destroying cannot be undone", required: true}},
+	summary: "delete an app, its repository and its deploy keys for good",
+	run:     runAppsDestroy,
+}
+
+func runAppsDestroy(c *call) error {
+	name := c.p.arg(0)
+	// Authorize before looking at --confirm, so that someone else's app is
+	// "not found" whatever flags come with it.
+	if _, err := c.d.Auth.Authorize(c.id(), name, auth.Manage); err != nil {
+		return err
+	}
+	if err := checkConfirm(c, name); err != nil {
+		return err
+	}
+	// The repo goes first: a record without a repo can be destroyed again,
+	// while a repo left behind a deleted record would hand the old code to
+	// whoever creates the name next.
+	if err := c.d.Repos.Delete(name); err != nil {
+		return fmt.Errorf("delete repo %s: %w", name, err)
+	}
+	if err := c.d.Store.DeleteApp(name); err != nil {
+		return err
+	}
+	c.log.Info("app destroyed", "app", name, "by", c.id().String())
+	return c.emit(struct {
+		Name      string `json:"name"`
+		Destroyed bool   `json:"destroyed"`
+	}{name, true}, func(w io.Writer) { fmt.Fprintf(w, "destroyed %s\n", name) })
+}
+
+func checkConfirm(c *call, name string) error {
+	got, ok := c.p.flag("confirm")
+	if ok && got == name {
+		return nil
+	}
+	tip := fmt.Sprintf("to destroy it for good, run: apps:destroy %s --confirm %s", name, name)
+	if !ok {
+		return hint.Errorf(ErrConfirm.Code, tip, "destroying %s needs --confirm %s", name, name)
+	}
+	return hint.Errorf(ErrConfirm.Code, tip, "--confirm %s does not match the app %s", store.Quote(got), name)
+}

@@ -1,0 +1,174 @@
+package command
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"strconv"
+	"strings"
+
+	"github.com/botrunner/botrunner/auth"
+	"github.com/botrunner/botrunner/hint"
+	"github.com/botrunner/botrunner/store"
+)
+
+// Env is one command invocation: who runs it, its words and its streams.
+type Env struct {
+	Ctx      context.Context
+	Identity auth.Identity
+	// Command is the command name, the first word of the command line
+	// ("apps:create"). When it is empty, Args[0] is taken as the name, so a
+	// caller may also pass the whole split command line in Args.
+	Command string
+	Args    []string // the words after the command name
+	Stdin   io.Reader
+	Stdout  io.Writer
+	Stderr  io.Writer
+}
+
+// Repos is the slice of the repository store the commands need.
+// receive.Repos satisfies it.
+type Repos interface {
+	Create(app string) error
+	Delete(app string) error
+}
+
+// Deps are the parts the commands work with.
+type Deps struct {
+	Store   *store.Store
+	Auth    *auth.Authorizer
+	Repos   Repos
+	Version string
+	Log     *slog.Logger
+	// RemoteURL, if set, returns the git URL of an app (for example
+	// "ssh://git@bots.example.com:2222/my-bot"), which apps:create and
+	// apps:info then show. The router cannot know the public host name.
+	RemoteURL func(app string) string
+}
+
+// Router runs commands. It is safe for concurrent use.
+type Router struct {
+	d      Deps
+	log    *slog.Logger
+	cmds   []*command
+	byName map[string]*command // names and aliases
+}
+
+// NewRouter returns a Router over d. A nil d.Log discards logs.
+func NewRouter(d Deps) *Router {
+	log := d.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	r := &Router{d: d, log: log.With("component", "command"), cmds: commands(), byName: map[string]*command{}}
+	for _, c := range r.cmds {
+		r.byName[c.name] = c
+		for _, a := range c.aliases {
+			r.byName[a] = c
+		}
+	}
+	return r
+}
+
+// Run runs the command in env and returns its exit status: 0 on success, 1
+// when the command failed, 2 when the command line was wrong. Errors go to
+// env.Stderr as "error: ..." and "hint: ..." lines, or as one JSON object
+// when the arguments include --json.
+func (r *Router) Run(env Env) int {
+	env = withDefaults(env)
+	name, args := env.Command, env.Args
+	if name == "" && len(args) > 0 {
+		name, args = args[0], args[1:]
+	}
+	if name == "" {
+		name = "help" // a bare `ssh host` has nothing to run; show what there is
+	}
+	asJSON, err := r.dispatch(env, name, args)
+	if err == nil {
+		return 0
+	}
+	if hint.Of(err) == nil {
+		r.log.Error("command failed", "command", name, "identity", env.Identity.String(), "err", err)
+	}
+	return WriteError(env.Stderr, err, asJSON)
+}
+
+// dispatch runs one command and reports whether its errors should be JSON:
+// guessed from the words until the arguments are parsed, then exact.
+func (r *Router) dispatch(env Env, name string, args []string) (bool, error) {
+	asJSON := wantsJSON(args)
+	cmd, err := r.lookup(name)
+	if err != nil {
+		return asJSON, err
+	}
+	if err := cmd.allowed(env.Identity); err != nil {
+		return asJSON, err
+	}
+	p, err := parseArgs(cmd, args)
+	if err != nil {
+		return asJSON, err
+	}
+	c := &call{Router: r, env: env, cmd: cmd, p: p, json: p.bools["json"]}
+	if p.help {
+		return c.json, showUsage(c, cmd)
+	}
+	return c.json, cmd.run(c)
+}
+
+// lookup finds a command by name or alias, or says which one was meant.
+func (r *Router) lookup(name string) (*command, error) {
+	if c, ok := r.byName[name]; ok {
+		return c, nil
+	}
+	tip := "run `help` for the list"
+	if s := suggest(r.cmds, name); s != "" {
+		tip = fmt.Sprintf("did you mean `%s`? %s", s, tip)
+	}
+	return nil, hint.Errorf(ErrUnknownCommand.Code, tip, "unknown command %s", store.Quote(name))
+}
+
+// wantsJSON reports whether args seem to ask for JSON. It is read before
+// parsing so that even a usage error comes back as JSON to a script that
+// asked for it; the last --json wins, as in the parser.
+func wantsJSON(args []string) bool {
+	want := false
+	for _, a := range args {
+		if a == "--" {
+			break
+		}
+		if a == "--json" {
+			want = true
+		} else if v, ok := strings.CutPrefix(a, "--json="); ok {
+			want, _ = strconv.ParseBool(v)
+		}
+	}
+	return want
+}
+
+func withDefaults(env Env) Env {
+	if env.Ctx == nil {
+		env.Ctx = context.Background()
+	}
+	if env.Stdin == nil {
+		env.Stdin = strings.NewReader("")
+	}
+	if env.Stdout == nil {
+		env.Stdout = io.Discard
+	}
+	if env.Stderr == nil {
+		env.Stderr = io.Discard
+	}
+	return env
+}
+
+// errDeployKey is the answer to a deploy key running anything but the few
+// commands that only describe the server or the key itself.
+func errDeployKey(id auth.Identity) error {
+	return &hint.Error{
+		Code: auth.ErrForbidden.Code,
+		Msg:  "deploy keys may only push",
+		Tip:  fmt.Sprintf("a deploy key can only `git push` to %s; run commands with your own key", id.DeployApp),
+		Err:  auth.ErrForbidden,
+	}
+}
