@@ -1,0 +1,51 @@
+# botrunner — git-push hosting for Telegram bots.
+# make build | run | test | bench | lint
+
+GO      ?= go
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -s -w -X main.version=$(VERSION)
+export CGO_ENABLED ?= 0
+
+.PHONY: build run test unit e2e bench lint fuzz clean FORCE
+
+build: bin/gitd bin/botctl
+
+bin/%: FORCE
+	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $@ ./cmd/$*
+
+# Starts gitd with its defaults: data in ./data, SSH on :2222, your own
+# ~/.ssh/id_*.pub as the admin key (one is created if you have none).
+run: build
+	@ls $(HOME)/.ssh/id_*.pub >/dev/null 2>&1 || { \
+	  echo "no SSH key in ~/.ssh: creating ~/.ssh/id_ed25519 (no passphrase) so you can log in"; \
+	  mkdir -p $(HOME)/.ssh && chmod 700 $(HOME)/.ssh && \
+	  ssh-keygen -q -t ed25519 -N "" -f $(HOME)/.ssh/id_ed25519; }
+	bin/gitd
+
+# Unit tests with the race detector, then the end-to-end stories.
+test: unit e2e
+
+unit:
+	$(GO) vet ./...
+	CGO_ENABLED=1 $(GO) test -race -count=1 -timeout 10m $$($(GO) list ./... | grep -v /integration)
+
+e2e:
+	$(GO) test -count=1 -timeout 15m ./integration/...
+
+# Push benchmark: gitd against OpenSSH sshd + git-receive-pack, same run.
+bench:
+	bash bench/run.sh
+
+# Each fuzz target for a short while (FUZZTIME=1m make fuzz for longer).
+FUZZTIME ?= 20s
+fuzz:
+	$(GO) test -run='^$$' -fuzz=FuzzSplit -fuzztime=$(FUZZTIME) ./command
+	$(GO) test -run='^$$' -fuzz=FuzzCheckRefName -fuzztime=$(FUZZTIME) ./receive
+	$(GO) test -run='^$$' -fuzz=FuzzReadRequest -fuzztime=$(FUZZTIME) ./receive
+
+lint:
+	@test -z "$$(gofmt -l .)" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
+	$(GO) vet ./...
+
+clean:
+	rm -rf bin
