@@ -16,6 +16,8 @@ var (
 		"run git without `ssh -t`; git never asks for one")
 	errBadGitArgs = hint.New("BAD_REQUEST", "git commands take exactly one repository path",
 		"use a remote like ssh://git@HOST:PORT/my-bot")
+	errInternal = hint.New("INTERNAL", "internal error",
+		"try again; if it persists, the server's admin can find the cause in gitd's log")
 	errKeyMismatch = hint.New("AUTH_FAILED", "the session's key is not the key that authenticated",
 		"reconnect")
 )

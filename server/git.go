@@ -12,7 +12,7 @@ import (
 // command line, whose last word is the repository path.
 func (s *Server) git(sess ssh.Session, id auth.Identity, service string, words []string) int {
 	if _, _, isPty := sess.Pty(); isPty {
-		writeError(sess.Stderr(), errPTY)
+		s.writeError(sess.Stderr(), errPTY)
 		return 1
 	}
 	want := 2
@@ -20,12 +20,12 @@ func (s *Server) git(sess ssh.Session, id auth.Identity, service string, words [
 		want = 3
 	}
 	if len(words) != want {
-		writeError(sess.Stderr(), errBadGitArgs)
+		s.writeError(sess.Stderr(), errBadGitArgs)
 		return 2
 	}
 	app := appFromPath(words[len(words)-1])
 	if err := store.ValidAppName(app); err != nil {
-		writeError(sess.Stderr(), err)
+		s.writeError(sess.Stderr(), err)
 		return 1
 	}
 	if service == "git-upload-pack" {
@@ -36,12 +36,12 @@ func (s *Server) git(sess ssh.Session, id auth.Identity, service string, words [
 
 func (s *Server) uploadPack(sess ssh.Session, id auth.Identity, app string) int {
 	if _, err := s.deps.Auth.Authorize(id, app, auth.Read); err != nil {
-		writeError(sess.Stderr(), err)
+		s.writeError(sess.Stderr(), err)
 		return 1
 	}
 	err := s.deps.Repos.UploadPack(sess.Context(), receive.Session{App: app, Pusher: id.String(), Stderr: sess.Stderr()}, sess, sess)
 	if err != nil {
-		writeError(sess.Stderr(), err)
+		s.writeError(sess.Stderr(), err)
 		return 1
 	}
 	return 0
@@ -53,13 +53,13 @@ func (s *Server) uploadPack(sess ssh.Session, id auth.Identity, app string) int 
 func (s *Server) receivePack(sess ssh.Session, id auth.Identity, app string) int {
 	a, created, err := s.deps.Auth.PushTarget(id, app)
 	if err != nil {
-		writeError(sess.Stderr(), err)
+		s.writeError(sess.Stderr(), err)
 		return 1
 	}
 	if created {
 		if err := s.deps.Repos.Create(a.Name); err != nil {
 			s.undoCreate(a.Name)
-			writeError(sess.Stderr(), err)
+			s.writeError(sess.Stderr(), err)
 			return 1
 		}
 	}
@@ -69,7 +69,7 @@ func (s *Server) receivePack(sess ssh.Session, id auth.Identity, app string) int
 		s.undoCreate(a.Name)
 	}
 	if err != nil {
-		writeError(sess.Stderr(), err)
+		s.writeError(sess.Stderr(), err)
 		return 1
 	}
 	if !res.Accepted {

@@ -70,12 +70,19 @@ func (s *Server) logged(next handler) handler {
 }
 
 func (s *Server) fail(sess ssh.Session, err error) {
-	writeError(sess.Stderr(), err)
+	s.writeError(sess.Stderr(), err)
 	_ = sess.Exit(1)
 }
 
-// writeError prints an error and its hint the way every command does.
-func writeError(w io.Writer, err error) {
+// writeError prints an error and its hint as every command does. Git's
+// errors keep their wrapped detail (which ref, how large), but an error
+// with no hint is ours, not the user's: it is logged, and the user is told
+// no more than that, so no server path or internal state leaks.
+func (s *Server) writeError(w io.Writer, err error) {
+	if hint.Of(err) == nil {
+		s.log.Error("internal error", "err", err)
+		err = errInternal
+	}
 	fmt.Fprintf(w, "error: %s\n", err)
 	if tip := hint.TipOf(err); tip != "" {
 		fmt.Fprintf(w, "hint: %s\n", tip)

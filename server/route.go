@@ -14,11 +14,11 @@ import (
 func (s *Server) route(sess ssh.Session, id auth.Identity) int {
 	words, err := command.Split(sess.RawCommand())
 	if err != nil {
-		writeError(sess.Stderr(), err)
+		s.writeError(sess.Stderr(), err)
 		return 2
 	}
 	if len(words) == 0 {
-		writeError(sess.Stderr(), errNoCommand)
+		s.writeError(sess.Stderr(), errNoCommand)
 		return 2
 	}
 	if service, ok := gitService(words); ok {

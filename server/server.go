@@ -57,11 +57,12 @@ type Deps struct {
 
 // Server is gitd's SSH server.
 type Server struct {
-	cfg  Config
-	deps Deps
-	log  *slog.Logger
-	ssh  *ssh.Server
-	lim  *limiter
+	cfg    Config
+	deps   Deps
+	log    *slog.Logger
+	ssh    *ssh.Server
+	lim    *limiter
+	active *sessions
 
 	mu     sync.Mutex
 	closed bool
@@ -74,16 +75,17 @@ func New(cfg Config, deps Deps) *Server {
 		deps.Log = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{cfg: cfg, deps: deps, log: deps.Log.With("component", "ssh"),
-		lim: newLimiter(cfg.MaxConnsPerIP, cfg.MaxHandshakes, cfg.HandshakeTimeout)}
+		lim: newLimiter(cfg.MaxConnsPerIP, cfg.MaxHandshakes, cfg.HandshakeTimeout), active: newSessions()}
 	s.ssh = &ssh.Server{
 		Addr:             cfg.Addr,
 		HostSigners:      []ssh.Signer{cfg.HostKey},
 		PublicKeyHandler: s.publicKeyHandler,
 		ConnCallback:     s.lim.accept,
 		IdleTimeout:      cfg.IdleTimeout,
-		// Middleware order, outermost first: authenticate (re-check the key
-		// inside the session, identify) → log → route (git or command).
-		Handler: s.authenticate(s.logged(s.route)),
+		// Middleware order, outermost first: track (Shutdown waits for it)
+		// → authenticate (re-check the key inside the session, identify)
+		// → log → route (git or command).
+		Handler: s.active.track(s.authenticate(s.logged(s.route))),
 		// PTYs are accepted here and refused per command: git must not get
 		// one (\n becomes \r\n and corrupts packs); `ssh -t bots logs` may.
 		PtyCallback:     func(ssh.Context, ssh.Pty) bool { return true },
@@ -113,9 +115,13 @@ func (s *Server) ListenAndServe() error {
 }
 
 // Shutdown stops accepting, lets running sessions (pushes) finish until ctx
-// ends, then closes what is left.
+// ends, then closes what is left. It returns once every connection is closed
+// and every session handler has returned.
 func (s *Server) Shutdown(ctx context.Context) error {
 	err := s.ssh.Shutdown(ctx)
+	if err == nil {
+		err = s.active.wait(ctx)
+	}
 	if err != nil {
 		_ = s.ssh.Close()
 	}

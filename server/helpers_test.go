@@ -1,0 +1,250 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/pem"
+	"io/fs"
+	"log/slog"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/botrunner/botrunner/auth"
+	"github.com/botrunner/botrunner/command"
+	"github.com/botrunner/botrunner/receive"
+	"github.com/botrunner/botrunner/store"
+)
+
+// harness is one gitd SSH front on 127.0.0.1:0 over a temp data dir, with a
+// fake pipeline the test can swap, an admin key, and a HOME for git and ssh.
+type harness struct {
+	t     *testing.T
+	srv   *Server
+	data  string // the data dir: gitd.db, host_key, repos/
+	addr  string // 127.0.0.1:PORT
+	port  string
+	store *store.Store
+	repos *receive.Repos
+	home  string // HOME for the git and ssh we run
+	admin clientKey
+	logs  *syncBuffer
+
+	pipeMu sync.Mutex
+	pipe   receive.PipelineFunc // nil accepts every push
+
+	serveDone chan struct{}
+	serveErr  error // valid once serveDone is closed
+}
+
+// harnessOpts tune a harness: server config fields and the push size limit.
+type harnessOpts struct {
+	cfg         Config
+	maxPushSize int64
+}
+
+// newHarness starts a server; it is shut down when the test ends.
+func newHarness(t *testing.T, opts ...func(*harnessOpts)) *harness {
+	t.Helper()
+	requireTools(t, "git", "ssh")
+	var o harnessOpts
+	for _, f := range opts {
+		f(&o)
+	}
+	h := &harness{t: t, data: t.TempDir(), home: t.TempDir(), logs: &syncBuffer{}, serveDone: make(chan struct{})}
+	st, err := store.Open(filepath.Join(h.data, "gitd.db"))
+	require.NoError(t, err)
+	h.store = st
+	authz := auth.New(st, 3)
+	h.admin = newClientKey(t, h.home, "admin")
+	require.NoError(t, authz.Bootstrap([]string{h.admin.line}))
+	log := slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	h.repos, err = receive.NewRepos(filepath.Join(h.data, "repos"), receive.Options{
+		MaxPushSize: o.maxPushSize, Agent: "botrunner/test", Pipeline: receive.PipelineFunc(h.runPipeline), Log: log,
+	})
+	require.NoError(t, err)
+	router := command.NewRouter(command.Deps{Store: st, Auth: authz, Repos: h.repos, Version: "test", Log: log})
+	hostKey, err := LoadOrCreateHostKey(filepath.Join(h.data, "host_key"))
+	require.NoError(t, err)
+	cfg := o.cfg
+	cfg.Addr, cfg.HostKey = "127.0.0.1:0", hostKey
+	h.srv = New(cfg, Deps{Auth: authz, Store: st, Repos: h.repos, Router: router, Log: log})
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	h.addr = l.Addr().String()
+	_, h.port, _ = net.SplitHostPort(h.addr)
+	go func() {
+		h.serveErr = h.srv.Serve(l)
+		close(h.serveDone)
+	}()
+	t.Cleanup(h.stop)
+	return h
+}
+
+// stop closes the server and waits for Serve and for every session handler
+// (a push whose client is gone may still be winding down) before the data
+// dir is removed.
+func (h *harness) stop() {
+	_ = h.srv.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := h.srv.active.wait(ctx); err != nil {
+		h.t.Errorf("session handlers still running after Close: %v", err)
+	}
+	select {
+	case <-h.serveDone:
+	case <-ctx.Done():
+		h.t.Errorf("Serve did not return after Close")
+	}
+	_ = h.store.Close()
+	if h.t.Failed() {
+		h.t.Logf("server log:\n%s", h.logs.String())
+	}
+}
+
+func withConfig(f func(*Config)) func(*harnessOpts) {
+	return func(o *harnessOpts) { f(&o.cfg) }
+}
+
+func withMaxPushSize(n int64) func(*harnessOpts) {
+	return func(o *harnessOpts) { o.maxPushSize = n }
+}
+
+// setPipeline swaps the fake pipeline; nil accepts every push.
+func (h *harness) setPipeline(f receive.PipelineFunc) {
+	h.pipeMu.Lock()
+	defer h.pipeMu.Unlock()
+	h.pipe = f
+}
+
+func (h *harness) runPipeline(ctx context.Context, p *receive.Push) error {
+	h.pipeMu.Lock()
+	f := h.pipe
+	h.pipeMu.Unlock()
+	if f == nil {
+		return nil
+	}
+	return f(ctx, p)
+}
+
+// repoDir is where the app's bare repository lives.
+func (h *harness) repoDir(app string) string {
+	return filepath.Join(h.data, "repos", app+".git")
+}
+
+// remote is the git URL of an app on this server.
+func (h *harness) remote(app string) string {
+	return "ssh://git@" + h.addr + "/" + app
+}
+
+// requireTools skips without the binaries, except in CI, where it fails.
+func requireTools(t *testing.T, names ...string) {
+	t.Helper()
+	for _, n := range names {
+		if _, err := exec.LookPath(n); err != nil {
+			if os.Getenv("CI") == "true" {
+				t.Fatalf("%s is required in CI: %v", n, err)
+			}
+			t.Skipf("%s not installed: %v", n, err)
+		}
+	}
+}
+
+// clientKey is an ed25519 key as an OpenSSH private key file (0600), its
+// authorized_keys line, and a signer for the Go client.
+type clientKey struct {
+	path   string
+	line   string
+	signer gossh.Signer
+}
+
+func newClientKey(t *testing.T, dir, name string) clientKey {
+	t.Helper()
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	require.NoError(t, err)
+	block, err := gossh.MarshalPrivateKey(priv, name+"@test")
+	require.NoError(t, err)
+	path := filepath.Join(dir, "id_"+name)
+	require.NoError(t, os.WriteFile(path, pem.EncodeToMemory(block), 0o600))
+	signer, err := gossh.NewSignerFromKey(priv)
+	require.NoError(t, err)
+	line := strings.TrimSpace(string(gossh.MarshalAuthorizedKey(signer.PublicKey()))) + " " + name + "@test"
+	return clientKey{path: path, line: line, signer: signer}
+}
+
+// snapshot maps every path under root to a digest of its content ("dir" for
+// directories), to show that nothing under root changed.
+func snapshot(t *testing.T, root string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, p)
+		if d.IsDir() {
+			out[rel] = "dir"
+			return nil
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(b)
+		out[rel] = hex.EncodeToString(sum[:])
+		return nil
+	})
+	require.NoError(t, err)
+	return out
+}
+
+// requireNoQuarantine fails if a quarantine dir is left in the app's repo.
+func requireNoQuarantine(t *testing.T, repoDir string) {
+	t.Helper()
+	left, err := filepath.Glob(filepath.Join(repoDir, "quarantine-*"))
+	require.NoError(t, err)
+	require.Empty(t, left, "quarantine dirs left behind")
+}
+
+// waitFor waits for ch to be closed or to yield, failing after d: a bound
+// on a hang, not a claim about speed.
+func waitFor[T any](t *testing.T, ch <-chan T, d time.Duration, what string) T {
+	t.Helper()
+	select {
+	case v := <-ch:
+		return v
+	case <-time.After(d):
+		t.Fatalf("timed out after %s waiting for %s", d, what)
+		panic("unreachable")
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for the server's concurrent logging.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}

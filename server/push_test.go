@@ -1,0 +1,136 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/botrunner/botrunner/hint"
+	"github.com/botrunner/botrunner/receive"
+)
+
+// failingBuild is a pipeline that reports progress and then fails.
+func failingBuild(_ context.Context, p *receive.Push) error {
+	fmt.Fprint(p.Progress, "building...\n")
+	fmt.Fprint(p.Progress, "step 2 failed\n")
+	return hint.New("BUILD_FAILED", "build failed", "fix the build")
+}
+
+func TestPushAcceptedByPipeline(t *testing.T) {
+	h := newHarness(t)
+	got := make(chan []receive.Command, 1)
+	h.setPipeline(func(_ context.Context, p *receive.Push) error {
+		got <- p.Updates
+		fmt.Fprint(p.Progress, "deployed\n")
+		return nil
+	})
+	dir := h.workRepo(h.admin, "my-bot")
+	tip := h.gitOK(h.admin, dir, "rev-parse", "HEAD")
+
+	r := h.git(h.admin, dir, "push", "bots", "main")
+	require.Zero(t, r.code, r.String())
+	assert.Contains(t, r.stderr, "remote: deployed")
+	updates := waitFor(t, got, time.Second, "the pipeline's updates")
+	require.Len(t, updates, 1)
+	assert.Equal(t, "refs/heads/main", updates[0].Name.String())
+	assert.Equal(t, tip, updates[0].New.String())
+	assert.Equal(t, tip, h.remoteRef(h.admin, "my-bot", "refs/heads/main"))
+	requireNoQuarantine(t, h.repoDir("my-bot"))
+}
+
+func TestFailedBuildLeavesRepoUnchanged(t *testing.T) {
+	h := newHarness(t)
+	dir := h.workRepo(h.admin, "my-bot")
+	old := h.gitOK(h.admin, dir, "rev-parse", "HEAD")
+	h.gitOK(h.admin, dir, "push", "-q", "bots", "main")
+	before := snapshot(t, h.repoDir("my-bot")+"/objects")
+
+	h.setPipeline(failingBuild)
+	h.commit(h.admin, dir, "bot.py", "print('broken')\n")
+	r := h.git(h.admin, dir, "push", "bots", "main")
+
+	assert.NotZero(t, r.code, r.String())
+	assert.Contains(t, r.stderr, "remote: building...")
+	assert.Contains(t, r.stderr, "remote: step 2 failed")
+	assert.Contains(t, r.stderr, "(build failed)")
+	assert.Contains(t, r.stderr, "fix the build")
+	assert.Equal(t, old, h.remoteRef(h.admin, "my-bot", "refs/heads/main"))
+	assert.Equal(t, before, snapshot(t, h.repoDir("my-bot")+"/objects"), "objects changed")
+	requireNoQuarantine(t, h.repoDir("my-bot"))
+}
+
+func TestFailedFirstPushLeavesNoApp(t *testing.T) {
+	h := newHarness(t)
+	h.setPipeline(failingBuild)
+	dir := h.workRepo(h.admin, "new-bot")
+
+	r := h.git(h.admin, dir, "push", "bots", "main")
+	require.NotZero(t, r.code, r.String())
+	assert.Contains(t, r.stderr, "(build failed)")
+
+	apps := h.sshCmd(h.admin, "", "apps")
+	require.Zero(t, apps.code, apps.String())
+	assert.NotContains(t, apps.stdout, "new-bot")
+	_, err := os.Stat(h.repoDir("new-bot"))
+	assert.ErrorIs(t, err, os.ErrNotExist, "repo dir left behind")
+
+	// The name is free again: a good push creates the app.
+	h.setPipeline(nil)
+	h.gitOK(h.admin, dir, "push", "-q", "bots", "main")
+	assert.Contains(t, h.sshCmd(h.admin, "", "apps").stdout, "new-bot")
+}
+
+// blocker is a pipeline that blocks until its context ends, and says when it
+// started and when its context was cancelled.
+type blocker struct {
+	started, cancelled chan struct{}
+	once               sync.Once
+}
+
+func newBlocker() *blocker {
+	return &blocker{started: make(chan struct{}), cancelled: make(chan struct{})}
+}
+
+func (b *blocker) run(ctx context.Context, _ *receive.Push) error {
+	b.once.Do(func() { close(b.started) })
+	<-ctx.Done()
+	close(b.cancelled)
+	return ctx.Err()
+}
+
+func TestClientDisconnectCancelsPipeline(t *testing.T) {
+	h := newHarness(t)
+	dir := h.workRepo(h.admin, "my-bot")
+	old := h.gitOK(h.admin, dir, "rev-parse", "HEAD")
+	h.gitOK(h.admin, dir, "push", "-q", "bots", "main")
+
+	b := newBlocker()
+	h.setPipeline(b.run)
+	h.commit(h.admin, dir, "bot.py", "print('v2')\n")
+	push := h.command(h.admin, dir, "git", "push", "bots", "main")
+	require.NoError(t, push.Start())
+	waited := make(chan error, 1)
+	go func() { waited <- push.Wait() }()
+	waitFor(t, b.started, 30*time.Second, "the pipeline to start")
+
+	// Kill git and the ssh it started: the whole process group.
+	require.NoError(t, syscall.Kill(-push.Process.Pid, syscall.SIGKILL))
+	waitFor(t, waited, 10*time.Second, "git to die")
+	waitFor(t, b.cancelled, 10*time.Second, "the pipeline's context to be cancelled")
+
+	assert.Equal(t, old, h.remoteRef(h.admin, "my-bot", "refs/heads/main"))
+	// The app's lock was given back: the next push goes through.
+	h.setPipeline(nil)
+	r := h.git(h.admin, dir, "push", "bots", "main")
+	require.Zero(t, r.code, r.String())
+	assert.NotContains(t, r.stderr, "waiting for another push")
+	assert.Equal(t, h.gitOK(h.admin, dir, "rev-parse", "HEAD"), h.remoteRef(h.admin, "my-bot", "refs/heads/main"))
+	requireNoQuarantine(t, h.repoDir("my-bot"))
+}
