@@ -65,6 +65,8 @@ func sshConfig(sshDir, port string) string {
 	for _, u := range users {
 		fmt.Fprintf(&b, "Host %s\n  IdentityFile %s\n", u, filepath.Join(sshDir, u))
 	}
+	// The quickstart's plain URL, ssh://git@127.0.0.1:PORT/app, is the admin.
+	fmt.Fprintf(&b, "Host 127.0.0.1\n  IdentityFile %s\n", filepath.Join(sshDir, "bots"))
 	// "slow" is the admin through a throttled proxy: pushes through it are
 	// still on the wire long enough for a story to interrupt them.
 	fmt.Fprintf(&b, "Host slow\n  IdentityFile %s\n  ProxyCommand slowproxy %%p 262144\n", filepath.Join(sshDir, "bots"))

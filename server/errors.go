@@ -10,8 +10,6 @@ import (
 var ErrServerClosed = errors.New("server: closed")
 
 var (
-	errNoCommand = hint.New("NO_COMMAND", "no command given",
-		"run `ssh -p PORT git@HOST help` for the commands, or push with git")
 	errPTY = hint.New("PTY_REFUSED", "git does not run over a terminal (it would corrupt the pack)",
 		"run git without `ssh -t`; git never asks for one")
 	errBadGitArgs = hint.New("BAD_REQUEST", "git commands take exactly one repository path",

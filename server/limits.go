@@ -45,11 +45,11 @@ func (l *limiter) accept(ctx ssh.Context, c net.Conn) net.Conn {
 	l.byIP[ip]++
 	l.mu.Unlock()
 	lc := &limitedConn{Conn: c, l: l, ip: ip}
-	lc.timer = time.AfterFunc(l.timeout, func() {
-		if !lc.isAuthed() {
-			_ = lc.Close()
-		}
-	})
+	// Under lc.mu: the timer may fire (and read lc.timer) before AfterFunc
+	// has even returned.
+	lc.mu.Lock()
+	lc.timer = time.AfterFunc(l.timeout, lc.handshakeExpired)
+	lc.mu.Unlock()
 	ctx.SetValue(limitedConnKey, lc)
 	return lc
 }
@@ -74,10 +74,19 @@ type limitedConn struct {
 	closed bool
 }
 
-func (c *limitedConn) isAuthed() bool {
+// handshakeExpired closes the connection if it has not started a session
+// in time. The check and the release are one step under c.mu, so a session
+// starting at that very moment is either counted as started or closed.
+func (c *limitedConn) handshakeExpired() {
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.authed
+	expired := !c.authed && !c.closed
+	if expired {
+		c.releaseLocked()
+	}
+	c.mu.Unlock()
+	if expired {
+		_ = c.Conn.Close()
+	}
 }
 
 // sessionStarted frees the handshake slot: the client proved a key.
@@ -93,18 +102,24 @@ func (c *limitedConn) sessionStarted() {
 
 func (c *limitedConn) Close() error {
 	c.mu.Lock()
-	if !c.closed {
-		c.closed = true
-		if !c.authed {
-			c.timer.Stop()
-			<-c.l.handshake
-		}
-		c.l.mu.Lock()
-		if c.l.byIP[c.ip]--; c.l.byIP[c.ip] <= 0 {
-			delete(c.l.byIP, c.ip)
-		}
-		c.l.mu.Unlock()
-	}
+	c.releaseLocked()
 	c.mu.Unlock()
 	return c.Conn.Close()
+}
+
+// releaseLocked gives the connection's slots back, once; c.mu is held.
+func (c *limitedConn) releaseLocked() {
+	if c.closed {
+		return
+	}
+	c.closed = true
+	if !c.authed {
+		c.timer.Stop()
+		<-c.l.handshake
+	}
+	c.l.mu.Lock()
+	if c.l.byIP[c.ip]--; c.l.byIP[c.ip] <= 0 {
+		delete(c.l.byIP, c.ip)
+	}
+	c.l.mu.Unlock()
 }

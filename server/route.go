@@ -18,8 +18,7 @@ func (s *Server) route(sess ssh.Session, id auth.Identity) int {
 		return 2
 	}
 	if len(words) == 0 {
-		s.writeError(sess.Stderr(), errNoCommand)
-		return 2
+		words = []string{"help"} // a bare `ssh bots` is someone looking around
 	}
 	if service, ok := gitService(words); ok {
 		return s.git(sess, id, service, words)
