@@ -16,14 +16,41 @@ import (
 // repo is complete by induction, so the walk stops at the first object it
 // already has and only ever visits what the push adds. New trees are checked
 // for entry names that could escape a checkout.
+//
+// The induction holds only if every object that moves in was walked: the
+// whole pack moves in, so the walk goes through pushed objects even when the
+// repo has them too, counts them, and the push is refused when the pack
+// holds objects no pushed ref reaches (see coversPack).
 type walker struct {
 	repo storer.EncodedObjectStorer // the repo alone
 	objs storer.EncodedObjectStorer // repo + quarantine
+	quar storer.EncodedObjectStorer // the quarantine alone, or nil
 	seen map[plumbing.Hash]bool
+	inQ  uint32 // quarantined objects walked
 }
 
-func newWalker(repo, objs storer.EncodedObjectStorer) *walker {
-	return &walker{repo: repo, objs: objs, seen: map[plumbing.Hash]bool{}}
+func newWalker(repo, objs storer.EncodedObjectStorer, q *quarantine) *walker {
+	w := &walker{repo: repo, objs: objs, seen: map[plumbing.Hash]bool{}}
+	if q != nil {
+		w.quar = q.st
+	}
+	return w
+}
+
+// coversPack refuses a pack with objects that no walked tip reaches: they
+// would move in unchecked and be trusted by later pushes.
+func (w *walker) coversPack(q *quarantine) error {
+	if q == nil {
+		return nil
+	}
+	n, err := q.objectCount()
+	if err != nil {
+		return fmt.Errorf("count pack objects: %v: %w", err, ErrBadPack)
+	}
+	if n != w.inQ {
+		return fmt.Errorf("pack has %d objects, the pushed refs reach %d of them: %w", n, w.inQ, ErrBadPack)
+	}
+	return nil
 }
 
 // checkTip verifies one command's new value: present, complete, and of a
@@ -48,7 +75,9 @@ func (w *walker) walk(start plumbing.Hash) error {
 			continue
 		}
 		w.seen[h] = true
-		if w.repo.HasEncodedObject(h) == nil {
+		if w.quar != nil && w.quar.HasEncodedObject(h) == nil {
+			w.inQ++
+		} else if w.repo.HasEncodedObject(h) == nil {
 			continue
 		}
 		next, err := w.links(h)

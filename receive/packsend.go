@@ -21,7 +21,7 @@ func sendPack(ctx context.Context, st storer.EncodedObjectStorer, wants, haves [
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
-	rp := &reporter{out: out, sideband: caps["side-band-64k"] || caps["side-band"]}
+	rp := &reporter{out: out, sideband: caps["side-band-64k"]}
 	w := io.Writer(out)
 	if rp.sideband {
 		w = bandWriter{rp}
@@ -29,7 +29,7 @@ func sendPack(ctx context.Context, st storer.EncodedObjectStorer, wants, haves [
 			rp.printf("Counting objects: %d, done.\n", len(hashes))
 		}
 	}
-	enc := packfile.NewEncoder(w, st, false)
+	enc := packfile.NewEncoder(w, st, !caps["ofs-delta"]) // ref deltas unless the client takes ofs ones
 	if _, err := enc.Encode(hashes, packWindow); err != nil {
 		return fmt.Errorf("encode pack: %w", err)
 	}

@@ -19,7 +19,8 @@ const (
 
 var errFlush = errors.New("flush-pkt")
 
-// pktReader reads pkt-lines and refuses to read more than budget bytes in all.
+// pktReader reads pkt-lines and refuses to read more than budget bytes in all
+// (plus the one header that shows the budget is spent).
 type pktReader struct {
 	r      io.Reader
 	budget int
@@ -36,16 +37,18 @@ func (p *pktReader) next() ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("pkt-line length %q: %w", hdr[:], ErrBadRequest)
 	}
-	switch {
-	case n == 0:
-		return nil, errFlush
-	case n < 4 || n > maxPktLen:
+	if n != 0 && (n < 4 || n > maxPktLen) {
 		return nil, fmt.Errorf("pkt-line length %d: %w", n, ErrBadRequest)
 	}
-	size := int(n) - 4
-	if p.budget -= size + 4; p.budget < 0 {
+	// Flushes count too: uncounted, they would let a client keep a reader
+	// (upload-pack's negotiation loop) going forever.
+	if p.budget -= max(int(n), 4); p.budget < 0 {
 		return nil, fmt.Errorf("request section too long: %w", ErrBadRequest)
 	}
+	if n == 0 {
+		return nil, errFlush
+	}
+	size := int(n) - 4
 	if _, err := io.ReadFull(p.r, p.buf[:size]); err != nil {
 		return nil, fmt.Errorf("read pkt-line: %w", noEOF(err))
 	}

@@ -1,6 +1,7 @@
 package receive
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -53,9 +54,42 @@ func receivePack(repoDir string, in io.Reader, max int64) (*quarantine, error) {
 	case closeErr != nil:
 		q.drop()
 		return nil, fmt.Errorf("index pack: %v: %w", closeErr, ErrBadPack)
+	case q.hasPack(plumbing.ZeroHash):
+		// go-git takes a pack that ends where its trailer should start and
+		// names it pack-000…: a second such push would not move in.
+		q.drop()
+		return nil, fmt.Errorf("pack has no checksum: %w", ErrBadPack)
 	}
 	q.st = filesystem.NewStorage(osfs.New(dir), cache.NewObjectLRUDefault())
 	return q, nil
+}
+
+func (q *quarantine) hasPack(h plumbing.Hash) bool {
+	_, err := os.Stat(filepath.Join(q.dir, "objects", "pack", "pack-"+h.String()+".pack"))
+	return err == nil
+}
+
+// objectCount sums the object counts in the quarantined packs' headers.
+func (q *quarantine) objectCount() (uint32, error) {
+	packs, err := filepath.Glob(filepath.Join(q.dir, "objects", "pack", "pack-*.pack"))
+	if err != nil {
+		return 0, err
+	}
+	var n uint32
+	for _, p := range packs {
+		f, err := os.Open(p)
+		if err != nil {
+			return 0, err
+		}
+		var hdr [12]byte // "PACK", version, count
+		_, err = io.ReadFull(f, hdr[:])
+		_ = f.Close()
+		if err != nil {
+			return 0, err
+		}
+		n += binary.BigEndian.Uint32(hdr[8:])
+	}
+	return n, nil
 }
 
 // drop removes the quarantine and everything in it.

@@ -99,21 +99,37 @@ func (r *Repos) receive(ctx context.Context, s Session, req *request, in io.Read
 }
 
 // check refuses commands whose ref moved or whose objects are incomplete.
+// Objects are all or nothing: the pack moves in whole, so a bad object
+// anywhere in it (even under a stale ref's tip) refuses the whole push.
 func (r *Repos) check(st *filesystem.Storage, q *quarantine, sts []status, atomic bool) {
-	w := newWalker(st, newLayered(st, q))
-	failed := false
+	w := newWalker(st, newLayered(st, q), q)
+	failed, badObjects := false, false
 	for i := range sts {
 		c := sts[i].cmd
 		err := checkOld(st, c)
-		if err == nil && !c.IsDelete() {
-			err = w.checkTip(c)
+		if !c.IsDelete() {
+			if terr := w.checkTip(c); terr != nil {
+				badObjects = true
+				if err == nil {
+					err = terr
+				}
+			}
 		}
 		if err != nil {
 			sts[i].reason = reason(err)
 			failed = true
 		}
 	}
-	if failed && atomic {
+	if !badObjects {
+		if err := w.coversPack(q); err != nil {
+			failAll(sts, reason(err))
+			return
+		}
+	}
+	switch {
+	case badObjects:
+		failAll(sts, "pack refused with another ref")
+	case failed && atomic:
 		failAll(sts, "atomic push failed")
 	}
 }

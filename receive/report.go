@@ -57,8 +57,9 @@ func (rp *reporter) keepalive(every time.Duration) (stop func()) {
 	if !rp.sideband {
 		return func() {}
 	}
-	done := make(chan struct{})
+	done, exited := make(chan struct{}), make(chan struct{})
 	go func() {
+		defer close(exited)
 		t := time.NewTicker(every)
 		defer t.Stop()
 		for {
@@ -72,8 +73,13 @@ func (rp *reporter) keepalive(every time.Duration) (stop func()) {
 			}
 		}
 	}()
+	// stop waits for the goroutine: a tick already taken must not write
+	// after the report's final flush.
 	var once sync.Once
-	return func() { once.Do(func() { close(done) }) }
+	return func() {
+		once.Do(func() { close(done) })
+		<-exited
+	}
 }
 
 // status is the outcome of one command: "" for ok, else the reason.

@@ -22,7 +22,7 @@ import (
 // Options configure the git service.
 type Options struct {
 	MaxPushSize int64         // bytes of pack per push; <= 0 means the default, 200 MiB
-	Limits      Limits        // bounds on the command section; zero means defaults
+	Limits      Limits        // bounds on the command section; zero fields mean defaults
 	Agent       string        // advertised as agent=...
 	Keepalive   time.Duration // side-band keepalive while the pipeline is quiet; default 5 s
 	Pipeline    Pipeline      // runs before refs move; nil accepts every push
@@ -48,8 +48,12 @@ func NewRepos(root string, opts Options) (*Repos, error) {
 	if opts.MaxPushSize <= 0 {
 		opts.MaxPushSize = DefaultMaxPushSize
 	}
-	if opts.Limits == (Limits{}) {
-		opts.Limits = defaultLimits
+	// Each limit on its own: a zero MaxCommands would refuse every push.
+	if opts.Limits.MaxCommands <= 0 {
+		opts.Limits.MaxCommands = defaultLimits.MaxCommands
+	}
+	if opts.Limits.MaxRequestBytes <= 0 {
+		opts.Limits.MaxRequestBytes = defaultLimits.MaxRequestBytes
 	}
 	if opts.Keepalive <= 0 {
 		opts.Keepalive = 5 * time.Second

@@ -49,7 +49,9 @@ func (r *Repos) advertiseUpload(w io.Writer, st *filesystem.Storage) (map[plumbi
 	if err != nil {
 		return nil, err
 	}
-	caps := []string{"side-band-64k", "side-band", "ofs-delta", "no-progress", "agent=" + r.opts.Agent}
+	// Not plain side-band: its packets are limited to 1000 bytes and
+	// sendPack writes 64k ones. Every git since 1.6 takes side-band-64k.
+	caps := []string{"side-band-64k", "ofs-delta", "no-progress", "agent=" + r.opts.Agent}
 	if head, err := st.Reference(plumbing.HEAD); err == nil && head.Type() == plumbing.SymbolicReference {
 		if h, err := current(st, head.Target()); err == nil && !h.IsZero() {
 			caps = append(caps, "symref=HEAD:"+head.Target().String())

@@ -120,6 +120,9 @@ func (s *Store) DeleteApp(name string) error {
 		if err := deleteKeysWhere(tx, func(k Key) bool { return k.App == name }); err != nil {
 			return err
 		}
+		if err := deleteReleases(tx, name); err != nil {
+			return err
+		}
 		return tx.Bucket(bucketApps).Delete([]byte(name))
 	})
 }

@@ -35,6 +35,8 @@ type App struct {
 	Owner         string
 	Created       time.Time
 	Collaborators []string
+	Settings      AppSettings
+	Current       int // the release number that is (meant to be) running; 0 = none yet
 }
 
 // Store is the persistent state of one gitd. It is safe for concurrent use.
@@ -46,6 +48,7 @@ var (
 	bucketUsers = []byte("users")
 	bucketKeys  = []byte("keys")
 	bucketApps  = []byte("apps")
+	bucketRels  = []byte("releases")
 )
 
 // lockTimeout is how long Open waits for another process's lock on the file.
@@ -67,7 +70,7 @@ func Open(path string) (*Store, error) {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketUsers, bucketKeys, bucketApps} {
+		for _, b := range [][]byte{bucketUsers, bucketKeys, bucketApps, bucketRels} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
@@ -105,12 +108,19 @@ func put(b *bolt.Bucket, key string, v any) error {
 	return b.Put([]byte(key), data)
 }
 
+func jsonDecode(k, data []byte, v any) error {
+	if err := json.Unmarshal(data, v); err != nil {
+		return fmt.Errorf("decode %s: %w", k, err)
+	}
+	return nil
+}
+
 // each decodes every value of b in key order and calls fn with it.
 func each[T any](b *bolt.Bucket, fn func(T) error) error {
 	return b.ForEach(func(k, data []byte) error {
 		var v T
-		if err := json.Unmarshal(data, &v); err != nil {
-			return fmt.Errorf("decode %s: %w", k, err)
+		if err := jsonDecode(k, data, &v); err != nil {
+			return err
 		}
 		return fn(v)
 	})
