@@ -1,0 +1,6 @@
+// Package telegram is a fake of the Telegram Bot API small enough to read in
+// one sitting: getMe, getUpdates (long polling, offsets, 409 on a second
+// poller), sendMessage and deleteWebhook for any token, plus /control/
+// endpoints through which a test queues users' messages and reads what bots
+// sent. It keeps everything in memory.
+package telegram
