@@ -1,0 +1,39 @@
+// Command pushbench measures first pushes to gitd against OpenSSH sshd +
+// git-receive-pack on the same machine, in the same run. bench/run.sh sets
+// the stage (installs sshd, builds gitd, starts both servers) and calls it:
+//
+//	pushbench gen -out DIR          # the three source repos, deterministic
+//	pushbench run -src DIR ...      # push them, print the table
+//
+// Nothing here fails on a timing: the table reports gitd/OpenSSH ratios
+// measured side by side, and the goals for context.
+package main
+
+import (
+	"fmt"
+	"os"
+)
+
+func main() {
+	if len(os.Args) < 2 {
+		usage()
+	}
+	var err error
+	switch os.Args[1] {
+	case "gen":
+		err = genMain(os.Args[2:])
+	case "run":
+		err = runMain(os.Args[2:])
+	default:
+		usage()
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "pushbench: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+func usage() {
+	fmt.Fprintln(os.Stderr, "usage: pushbench gen -out DIR | pushbench run -src DIR ... (see bench/run.sh)")
+	os.Exit(2)
+}
