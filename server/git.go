@@ -49,13 +49,15 @@ func (s *Server) uploadPack(sess ssh.Session, id auth.Identity, app string) int 
 
 // receivePack creates the app on a first push and takes the creation back if
 // that push stores nothing: a refused first push leaves no app behind and
-// costs no quota.
+// costs no quota. Other pushes to the app wait for the first one to end.
 func (s *Server) receivePack(sess ssh.Session, id auth.Identity, app string) int {
-	a, created, err := s.deps.Auth.PushTarget(id, app)
+	a, created, done, err := s.first.target(sess.Context(), app, sess.Stderr(),
+		func() (store.App, bool, error) { return s.deps.Auth.PushTarget(id, app) })
 	if err != nil {
 		s.writeError(sess.Stderr(), err)
 		return 1
 	}
+	defer done()
 	if created {
 		if err := s.deps.Repos.Create(a.Name); err != nil {
 			s.undoCreate(a.Name)

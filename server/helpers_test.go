@@ -41,12 +41,28 @@ type harness struct {
 	home  string // HOME for the git and ssh we run
 	admin clientKey
 	logs  *syncBuffer
+	pipe  *swappable
+	serve *served
+}
 
-	pipeMu sync.Mutex
-	pipe   receive.PipelineFunc // nil accepts every push
+// swappable holds the fake pipeline; nil accepts every push.
+type swappable struct {
+	mu sync.Mutex
+	f  receive.PipelineFunc
+}
 
-	serveDone chan struct{}
-	serveErr  error // valid once serveDone is closed
+// served is what Serve returned: err is valid once done is closed.
+type served struct {
+	done chan struct{}
+	err  error
+}
+
+// withT returns the harness for a subtest, so that its failures stop the
+// subtest and not its parent.
+func (h *harness) withT(t *testing.T) *harness {
+	c := *h
+	c.t = t
+	return &c
 }
 
 // harnessOpts tune a harness: server config fields and the push size limit.
@@ -63,7 +79,8 @@ func newHarness(t *testing.T, opts ...func(*harnessOpts)) *harness {
 	for _, f := range opts {
 		f(&o)
 	}
-	h := &harness{t: t, data: t.TempDir(), home: t.TempDir(), logs: &syncBuffer{}, serveDone: make(chan struct{})}
+	h := &harness{t: t, data: t.TempDir(), home: t.TempDir(), logs: &syncBuffer{}, pipe: &swappable{},
+		serve: &served{done: make(chan struct{})}}
 	st, err := store.Open(filepath.Join(h.data, "gitd.db"))
 	require.NoError(t, err)
 	h.store = st
@@ -86,8 +103,8 @@ func newHarness(t *testing.T, opts ...func(*harnessOpts)) *harness {
 	h.addr = l.Addr().String()
 	_, h.port, _ = net.SplitHostPort(h.addr)
 	go func() {
-		h.serveErr = h.srv.Serve(l)
-		close(h.serveDone)
+		h.serve.err = h.srv.Serve(l)
+		close(h.serve.done)
 	}()
 	t.Cleanup(h.stop)
 	return h
@@ -104,7 +121,7 @@ func (h *harness) stop() {
 		h.t.Errorf("session handlers still running after Close: %v", err)
 	}
 	select {
-	case <-h.serveDone:
+	case <-h.serve.done:
 	case <-ctx.Done():
 		h.t.Errorf("Serve did not return after Close")
 	}
@@ -124,15 +141,15 @@ func withMaxPushSize(n int64) func(*harnessOpts) {
 
 // setPipeline swaps the fake pipeline; nil accepts every push.
 func (h *harness) setPipeline(f receive.PipelineFunc) {
-	h.pipeMu.Lock()
-	defer h.pipeMu.Unlock()
-	h.pipe = f
+	h.pipe.mu.Lock()
+	defer h.pipe.mu.Unlock()
+	h.pipe.f = f
 }
 
 func (h *harness) runPipeline(ctx context.Context, p *receive.Push) error {
-	h.pipeMu.Lock()
-	f := h.pipe
-	h.pipeMu.Unlock()
+	h.pipe.mu.Lock()
+	f := h.pipe.f
+	h.pipe.mu.Unlock()
 	if f == nil {
 		return nil
 	}

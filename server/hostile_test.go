@@ -1,11 +1,15 @@
 package server
 
 import (
+	"encoding/pem"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	gossh "golang.org/x/crypto/ssh"
 )
 
 // requireCleanError checks a refused session: a non-zero status, an error
@@ -40,6 +44,7 @@ func TestHostileRepoPaths(t *testing.T) {
 		{"unterminated quote", "git-receive-pack 'my-bot", "error: "},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			h := h.withT(t)
 			requireCleanError(t, h.sshCmd(h.admin, "", tc.command), tc.want)
 		})
 	}
@@ -61,6 +66,7 @@ func TestEnvRequestsIgnored(t *testing.T) {
 	h := newHarness(t)
 	for _, env := range []string{"GIT_PROTOCOL=version=2", "FOO=bar"} {
 		t.Run(env, func(t *testing.T) {
+			h := h.withT(t)
 			app := "env-" + strings.ToLower(strings.SplitN(env, "=", 2)[0][:3]) + "-bot"
 			dir := h.workRepo(h.admin, app)
 			cmd := h.command(h.admin, dir, "git", "push", "bots", "main")
@@ -117,4 +123,40 @@ func TestOtherUsersAppIsInvisible(t *testing.T) {
 	assert.Equal(t, []byte(missing.stderr), []byte(theirs.stderr))
 
 	assert.Equal(t, before, snapshot(t, h.data), "the data dir changed")
+}
+
+// CVE-2024-45337: a key the client offered but never proved must not be the
+// identity of the session that another key then opened. OpenSSH does just
+// that with a passphrase-protected key it cannot unlock: it asks whether the
+// server would take the key (admin's: yes), fails to sign, and goes on with
+// the next key (bob's).
+func TestUnprovenKeyIsNotTrusted(t *testing.T) {
+	h := newHarness(t)
+	bob := newClientKey(t, h.home, "bob")
+	require.Zero(t, h.sshCmd(h.admin, bob.line+"\n", "users:add bob").code)
+	locked := h.admin
+	locked.path = filepath.Join(h.home, "id_admin_locked")
+	writeLockedKey(t, h.admin.path, locked.path)
+
+	r := h.sshCmd(locked, "", "whoami", "-i", bob.path, "-v")
+	require.Zero(t, r.code, r.String())
+	require.Contains(t, r.stderr, "Server accepts key: "+locked.path, "ssh did not offer the unprovable key first")
+	assert.Contains(t, r.stdout, "bob")
+	assert.NotContains(t, r.stdout, "admin")
+}
+
+// writeLockedKey writes the private key at from to to, encrypted with a
+// passphrase no one will type, and its public half beside it.
+func writeLockedKey(t *testing.T, from, to string) {
+	t.Helper()
+	b, err := os.ReadFile(from)
+	require.NoError(t, err)
+	priv, err := gossh.ParseRawPrivateKey(b)
+	require.NoError(t, err)
+	block, err := gossh.MarshalPrivateKeyWithPassphrase(priv, "locked", []byte("no one knows this"))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(to, pem.EncodeToMemory(block), 0o600))
+	signer, err := gossh.NewSignerFromKey(priv)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(to+".pub", gossh.MarshalAuthorizedKey(signer.PublicKey()), 0o644))
 }

@@ -154,8 +154,8 @@ func TestGracefulShutdownLetsPushFinish(t *testing.T) {
 		defer cancel()
 		shut <- h.srv.Shutdown(ctx)
 	}()
-	waitFor(t, h.serveDone, 10*time.Second, "Serve to return")
-	require.ErrorIs(t, h.serveErr, ErrServerClosed)
+	waitFor(t, h.serve.done, 10*time.Second, "Serve to return")
+	require.ErrorIs(t, h.serve.err, ErrServerClosed)
 	_, err := net.DialTimeout("tcp", h.addr, time.Second)
 	assert.Error(t, err, "the listener still accepts")
 	select {

@@ -71,6 +71,7 @@ func TestMalformedPushes(t *testing.T) {
 		wantStderr: "bad object id",
 	}} {
 		t.Run(tc.name, func(t *testing.T) {
+			h := h.withT(t)
 			r := h.receivePackRaw(h.admin, app, tc.send)
 			assert.NotZero(t, r.code, r.String())
 			assert.Contains(t, r.stderr, tc.wantStderr, r.String())

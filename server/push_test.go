@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -133,4 +134,52 @@ func TestClientDisconnectCancelsPipeline(t *testing.T) {
 	assert.NotContains(t, r.stderr, "waiting for another push")
 	assert.Equal(t, h.gitOK(h.admin, dir, "rev-parse", "HEAD"), h.remoteRef(h.admin, "my-bot", "refs/heads/main"))
 	requireNoQuarantine(t, h.repoDir("my-bot"))
+}
+
+// Two first pushes to one new name: the one that created the app fails and
+// takes the app back; the other must not be accepted into the repo that is
+// then deleted (it waits, and creates the app itself).
+func TestConcurrentFirstPushes(t *testing.T) {
+	h := newHarness(t)
+	calls := make(chan chan error)
+	h.setPipeline(func(ctx context.Context, _ *receive.Push) error {
+		reply := make(chan error)
+		select {
+		case calls <- reply:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		select {
+		case err := <-reply:
+			return err
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	})
+	a := h.workRepo(h.admin, "race-bot")
+	b := h.workRepo(h.admin, "race-bot")
+	tipB := h.commit(h.admin, b, "other.py", "print('b')\n")
+
+	pushA := h.command(h.admin, a, "git", "push", "bots", "main")
+	require.NoError(t, pushA.Start())
+	doneA := make(chan error, 1)
+	go func() { doneA <- pushA.Wait() }()
+	replyA := waitFor(t, calls, 30*time.Second, "push A's pipeline")
+
+	pushB := h.command(h.admin, b, "git", "push", "bots", "main")
+	var errB syncBuffer
+	pushB.Stderr = &errB
+	require.NoError(t, pushB.Start())
+	doneB := make(chan error, 1)
+	go func() { doneB <- pushB.Wait() }()
+	require.Eventually(t, func() bool { return strings.Contains(errB.String(), "waiting for") },
+		30*time.Second, 10*time.Millisecond, "push B does not wait for A")
+
+	replyA <- hint.New("BUILD_FAILED", "build failed", "fix the build")
+	waitFor(t, calls, 30*time.Second, "push B's pipeline") <- nil
+	require.NoError(t, waitFor(t, doneB, 30*time.Second, "push B"), errB.String())
+	assert.Error(t, waitFor(t, doneA, 30*time.Second, "push A"))
+
+	assert.Equal(t, tipB, h.remoteRef(h.admin, "race-bot", "refs/heads/main"))
+	assert.Contains(t, h.sshCmd(h.admin, "", "apps").stdout, "race-bot")
 }

@@ -63,6 +63,7 @@ type Server struct {
 	ssh    *ssh.Server
 	lim    *limiter
 	active *sessions
+	first  *firstPushes
 
 	mu     sync.Mutex
 	closed bool
@@ -75,7 +76,8 @@ func New(cfg Config, deps Deps) *Server {
 		deps.Log = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{cfg: cfg, deps: deps, log: deps.Log.With("component", "ssh"),
-		lim: newLimiter(cfg.MaxConnsPerIP, cfg.MaxHandshakes, cfg.HandshakeTimeout), active: newSessions()}
+		lim:    newLimiter(cfg.MaxConnsPerIP, cfg.MaxHandshakes, cfg.HandshakeTimeout),
+		active: newSessions(), first: newFirstPushes()}
 	s.ssh = &ssh.Server{
 		Addr:             cfg.Addr,
 		HostSigners:      []ssh.Signer{cfg.HostKey},
