@@ -3,6 +3,7 @@ package server
 import (
 	"fmt"
 	"io"
+	"runtime/debug"
 	"time"
 
 	"github.com/gliderlabs/ssh"
@@ -35,6 +36,7 @@ func (s *Server) publicKeyHandler(ctx ssh.Context, key ssh.PublicKey) bool {
 // keepalives. Nothing below runs for a session that fails here.
 func (s *Server) authenticate(next handler) ssh.Handler {
 	return func(sess ssh.Session) {
+		defer s.recoverSession(sess)
 		key := sess.PublicKey()
 		if key == nil || sess.Permissions().Extensions[extFingerprint] != gossh.FingerprintSHA256(key) {
 			s.fail(sess, errKeyMismatch)
@@ -120,4 +122,15 @@ func (s *Server) keepalive(sess ssh.Session) {
 			}
 		}
 	}()
+}
+
+// recoverSession turns a panic in one session into an internal error for
+// that session alone: without it, one bad request would take gitd and
+// every push in flight down.
+func (s *Server) recoverSession(sess ssh.Session) {
+	if r := recover(); r != nil {
+		s.log.Error("panic in session", "panic", r, "stack", string(debug.Stack()))
+		s.writeError(sess.Stderr(), errInternal)
+		_ = sess.Exit(1)
+	}
 }
