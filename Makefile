@@ -14,13 +14,21 @@ bin/%: FORCE
 	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $@ ./cmd/$*
 
 # Starts gitd with its defaults: data in ./data, SSH on :2222, your own
-# ~/.ssh/id_*.pub as the admin key (one is created if you have none).
+# ~/.ssh/id_*.pub as the admin key (one is created if you have none). When
+# python:3.11-slim can be neither found nor pulled (no registry), a local
+# Debian Python base image is built once and used instead.
 run: build
 	@ls $(HOME)/.ssh/id_*.pub >/dev/null 2>&1 || { \
 	  echo "no SSH key in ~/.ssh: creating ~/.ssh/id_ed25519 (no passphrase) so you can log in"; \
 	  mkdir -p $(HOME)/.ssh && chmod 700 $(HOME)/.ssh && \
 	  ssh-keygen -q -t ed25519 -N "" -f $(HOME)/.ssh/id_ed25519; }
-	bin/gitd
+	@if [ -z "$$GITD_BASE_IMAGE" ] && [ "$${GITD_RUNTIME:-docker}" = docker ] && \
+	   ! docker image inspect python:3.11-slim >/dev/null 2>&1 && \
+	   ! docker pull -q python:3.11-slim >/dev/null 2>&1; then \
+	  echo "python:3.11-slim is not available: building a local Python base image (once, a few minutes)"; \
+	  GITD_BASE_IMAGE=$$($(GO) run ./testenv/baseimage) && export GITD_BASE_IMAGE && \
+	  echo "using GITD_BASE_IMAGE=$$GITD_BASE_IMAGE" && exec bin/gitd; \
+	else exec bin/gitd; fi
 
 # Unit tests with the race detector, then the end-to-end stories.
 test: unit e2e

@@ -17,7 +17,8 @@ type appJSON struct {
 	Role          string   `json:"role"` // the caller's: "owner", "collaborator" or "admin"
 	Created       string   `json:"created"`
 	Collaborators []string `json:"collaborators"`
-	GitURL        string   `json:"git_url"` // "" when the server does not know its public address
+	GitURL        string   `json:"git_url"`         // "" when the server does not know its public address
+	State         string   `json:"state,omitempty"` // apps only: running, crashed, ...
 }
 
 func (c *call) appJSON(a store.App) appJSON {

@@ -19,16 +19,29 @@ func runApps(c *call) error {
 	}
 	list := make([]appJSON, 0, len(apps))
 	for _, a := range apps {
-		list = append(list, c.appJSON(a))
+		j := c.appJSON(a)
+		if c.d.Bots != nil {
+			if s, err := c.status(a.Name); err == nil {
+				j.State = s.State
+			}
+		}
+		list = append(list, j)
 	}
 	return c.emit(list, func(w io.Writer) {
 		if len(list) == 0 {
 			fmt.Fprintln(w, "no apps yet; create one with `apps:create <app>` or by pushing to a new name")
 			return
 		}
-		row(w, "NAME", "OWNER", "ROLE", "CREATED")
+		if c.d.Bots == nil { // a git-only server has no state to show
+			row(w, "NAME", "OWNER", "ROLE", "CREATED")
+			for _, a := range list {
+				row(w, a.Name, a.Owner, a.Role, a.Created)
+			}
+			return
+		}
+		row(w, "NAME", "OWNER", "ROLE", "STATE", "CREATED")
 		for _, a := range list {
-			row(w, a.Name, a.Owner, a.Role, a.Created)
+			row(w, a.Name, a.Owner, a.Role, a.State, a.Created)
 		}
 	})
 }

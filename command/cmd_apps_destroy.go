@@ -27,9 +27,15 @@ func runAppsDestroy(c *call) error {
 	if err := checkConfirm(c, name); err != nil {
 		return err
 	}
-	// The repo goes first: a record without a repo can be destroyed again,
+	// The bot stops first: nothing of the app may keep running. Then the
+	// repo: a record without a repo can be destroyed again,
 	// while a repo left behind a deleted record would hand the old code to
 	// whoever creates the name next.
+	if c.d.Bots != nil {
+		if err := c.d.Bots.Destroy(c.env.Ctx, name); err != nil {
+			return fmt.Errorf("stop %s: %w", name, err)
+		}
+	}
 	if err := c.d.Repos.Delete(name); err != nil {
 		return fmt.Errorf("delete repo %s: %w", name, err)
 	}

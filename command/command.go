@@ -24,7 +24,7 @@ type command struct {
 func commands() []*command {
 	return []*command{
 		helpCmd, versionCmd, whoamiCmd,
-		appsCmd, appsCreateCmd, appsInfoCmd, appsDestroyCmd,
+		appsCmd, appsCreateCmd, appsInfoCmd, appsDestroyCmd, statusCmd,
 		keysCmd, keysAddCmd, keysRemoveCmd,
 		accessAddCmd, accessRemoveCmd,
 		deployKeysCmd, deployKeysAddCmd, deployKeysRemoveCmd,

@@ -10,6 +10,7 @@ import (
 
 	"github.com/botrunner/botrunner/auth"
 	"github.com/botrunner/botrunner/hint"
+	"github.com/botrunner/botrunner/hooks"
 	"github.com/botrunner/botrunner/store"
 )
 
@@ -45,6 +46,15 @@ type Deps struct {
 	// "ssh://git@bots.example.com:2222/my-bot"), which apps:create and
 	// apps:info then show. The router cannot know the public host name.
 	RemoteURL func(app string) string
+	// Bots runs the apps' bots; nil on a server that only hosts git
+	// (GITD_RUNTIME=none).
+	Bots Bots
+}
+
+// Bots is what commands need of the side that runs bots.
+type Bots interface {
+	AppStatus(ctx context.Context, app store.App) (hooks.Status, error)
+	Destroy(ctx context.Context, app string) error // stop and remove its containers and images
 }
 
 // Router runs commands. It is safe for concurrent use.

@@ -26,6 +26,7 @@ type Config struct {
 	ShutdownTimeout time.Duration    `default:"60s" env:"GITD_SHUTDOWN_TIMEOUT" help:"On SIGTERM, how long running pushes may take to finish."`
 	MaxConnsPerIP   int              `default:"32" env:"GITD_MAX_CONNS_PER_IP" help:"Concurrent connections from one address."`
 	MaxHandshakes   int              `default:"64" env:"GITD_MAX_HANDSHAKES" help:"Concurrent connections not yet authenticated."`
+	Deploy          Deploy           `embed:"" group:"Deploy"`
 	LogLevel        string           `default:"info" env:"GITD_LOG_LEVEL" enum:"debug,info,warn,error" help:"Log level."`
 	Version         kong.VersionFlag `help:"Print the version and exit."`
 }

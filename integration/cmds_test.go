@@ -20,6 +20,9 @@ var commands = map[string]func(ts *testscript.TestScript, neg bool, args []strin
 	"randfile": cmdRandfile,
 	"waitfor":  cmdWaitfor,
 	"killwhen": cmdKillwhen,
+	// deploy stories (docker_test.go)
+	"tgsay":  cmdTgsay,
+	"tgsent": cmdTgsent,
 }
 
 // killwhen GLOB PROGRAM ARGS... runs a program in a process group of its own,
@@ -140,7 +143,7 @@ func slowProxyMain() int {
 // variables setup sets, as the script now has them.
 func scriptEnv(ts *testscript.TestScript) []string {
 	var env []string
-	for _, k := range []string{"HOME", "PATH", "SSHCONFIG", "GIT_SSH_COMMAND", "BOTCTL_SSH", "GITD_PORT",
+	for _, k := range []string{"HOME", "PATH", "SSHCONFIG", "GIT_SSH_COMMAND", "BOTCTL_SSH", "GITD_PORT", "APP",
 		"GIT_CONFIG_NOSYSTEM", "GIT_AUTHOR_NAME", "GIT_COMMITTER_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_EMAIL"} {
 		env = append(env, k+"="+ts.Getenv(k))
 	}

@@ -13,6 +13,9 @@ import (
 // binDir holds the gitd and botctl built once for the whole run.
 var binDir string
 
+// examplesDir is examples/bots, which stories push as users would.
+var examplesDir, _ = filepath.Abs("../examples/bots")
+
 func TestMain(m *testing.M) {
 	os.Exit(testscript.RunMain(m, map[string]func() int{
 		"slowproxy": slowProxyMain,
@@ -22,10 +25,12 @@ func TestMain(m *testing.M) {
 func TestScripts(t *testing.T) {
 	requireTools(t, "git", "ssh", "go")
 	binDir = buildBinaries(t)
+	prepareDocker(t)
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata",
 		Setup:               setup,
 		Cmds:                commands,
+		Condition:           condition,
 		RequireExplicitExec: true,
 		RequireUniqueNames:  true,
 	})

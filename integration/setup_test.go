@@ -47,9 +47,15 @@ func setup(env *testscript.Env) error {
 	env.Setenv("HOME", home)
 	env.Setenv("PATH", binDir+string(os.PathListSeparator)+os.Getenv("PATH"))
 	env.Setenv("SSHCONFIG", cfg)
+	env.Setenv("EXAMPLES", examplesDir)
 	env.Setenv("GIT_SSH_COMMAND", sshCmd)
 	env.Setenv("BOTCTL_SSH", sshCmd)
 	env.Setenv("GITD_PORT", port)
+	// Apps of deploy stories share one engine: $APP keeps their names (and
+	// so containers and image tags) apart from other stories'.
+	app := "bot-" + randHex(8)
+	env.Setenv("APP", app)
+	env.Defer(func() { cleanupApps(app) })
 	env.Setenv("GIT_CONFIG_NOSYSTEM", "1")
 	for _, k := range []string{"GIT_AUTHOR_NAME", "GIT_COMMITTER_NAME"} {
 		env.Setenv(k, "Botrunner Test")
@@ -106,9 +112,17 @@ func startGitd(env *testscript.Env, port, adminKey string) error {
 
 // gitdEnv is gitd's environment: a clean one, plus the KEY=VALUE lines of
 // the script's own gitd.env file, if it has one (e.g. a small
-// GITD_MAX_PUSH_SIZE for the size-limit story).
+// GITD_MAX_PUSH_SIZE for the size-limit story). Stories about git alone
+// run gitd with GITD_RUNTIME=none; deploy stories set GITD_RUNTIME=docker
+// in their gitd.env (later lines win).
 func gitdEnv(env *testscript.Env) []string {
-	out := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + env.WorkDir}
+	out := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + env.WorkDir, "GITD_RUNTIME=none"}
+	if h := os.Getenv("DOCKER_HOST"); h != "" {
+		out = append(out, "DOCKER_HOST="+h)
+	}
+	if wantsDocker(env) && deploys.ready {
+		out = append(out, deployEnv(env)...)
+	}
 	b, err := os.ReadFile(filepath.Join(env.WorkDir, "gitd.env"))
 	if err != nil {
 		return out

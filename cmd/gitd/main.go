@@ -13,6 +13,8 @@ import (
 	"path/filepath"
 	"syscall"
 
+	"github.com/go-git/go-git/v5/plumbing"
+
 	"github.com/botrunner/botrunner/auth"
 	"github.com/botrunner/botrunner/command"
 	"github.com/botrunner/botrunner/config"
@@ -54,27 +56,41 @@ func run() error {
 	if err := bootstrap(cfg, st, authz, log); err != nil {
 		return err
 	}
-	srv, err := build(cfg, st, authz, log)
+	srv, err := assemble(cfg, st, authz, log)
 	if err != nil {
 		return err
 	}
 	return serve(cfg, srv, log)
 }
 
-func build(cfg *config.Config, st *store.Store, authz *auth.Authorizer, log *slog.Logger) (*server.Server, error) {
+// assemble builds the server's parts in dependency order.
+func assemble(cfg *config.Config, st *store.Store, authz *auth.Authorizer, log *slog.Logger) (*server.Server, error) {
 	hostKey, err := server.LoadOrCreateHostKey(cfg.HostKey)
 	if err != nil {
 		return nil, err
 	}
-	repos, err := receive.NewRepos(filepath.Join(cfg.Data, "repos"), receive.Options{
+	// The pipeline reads refs through repos, which takes the pipeline: the
+	// closure breaks the cycle (it runs only once a push is served).
+	var repos *receive.Repos
+	refs := hooks.RefReaderFunc(func(app string, ref plumbing.ReferenceName) (plumbing.Hash, error) {
+		return repos.Head(app, ref)
+	})
+	dep, err := newDeployer(cfg, st, refs, log)
+	if err != nil {
+		return nil, err
+	}
+	repos, err = receive.NewRepos(filepath.Join(cfg.Data, "repos"), receive.Options{
 		MaxPushSize: int64(cfg.MaxPushSize), Agent: "botrunner/" + version,
-		Pipeline: hooks.Stored{}, Log: log,
+		Pipeline: dep.pipeline, Log: log,
 	})
 	if err != nil {
 		return nil, err
 	}
-	router := command.NewRouter(command.Deps{Store: st, Auth: authz, Repos: repos,
-		Version: version, Log: log, RemoteURL: cfg.RemoteURL})
+	deps := command.Deps{Store: st, Auth: authz, Repos: repos, Version: version, Log: log, RemoteURL: cfg.RemoteURL}
+	if dep.bots != nil {
+		deps.Bots = dep.bots // a nil *Deploy must stay a nil interface
+	}
+	router := command.NewRouter(deps)
 	return server.New(server.Config{
 		Addr: cfg.Listen, HostKey: hostKey, IdleTimeout: cfg.IdleTimeout,
 		MaxConnsPerIP: cfg.MaxConnsPerIP, MaxHandshakes: cfg.MaxHandshakes,

@@ -1,0 +1,60 @@
+package build
+
+import "github.com/botrunner/botrunner/hint"
+
+// The errors a push can end with. Each is a hint error: errors.Is matches
+// them by code however the message was filled in.
+var (
+	// ErrNoStrategy: nothing in the tree says how to build it.
+	ErrNoStrategy = hint.New("NO_BUILD_STRATEGY",
+		"no way to build this app was found",
+		"add a Dockerfile; or a Procfile/project.toml (buildpack); "+
+			"or a Python entrypoint: bot.py, main.py, app.py or __main__.py "+
+			"(or set the app's `entrypoint` setting)")
+
+	// ErrNotSupportedYet: the tree asks for a strategy a later release brings.
+	ErrNotSupportedYet = hint.New("NOT_SUPPORTED_YET",
+		"this build strategy is not supported yet",
+		"add a Dockerfile or a bot.py meanwhile")
+
+	// ErrUnknownStrategy: a forced strategy name we do not know.
+	ErrUnknownStrategy = hint.New("UNKNOWN_STRATEGY",
+		"unknown build strategy",
+		"use one of: dockerfile, buildpack, simple (or \"\" to detect)")
+
+	// ErrBadEntrypoint: the entrypoint setting names no usable file.
+	ErrBadEntrypoint = hint.New("INVALID_ENTRYPOINT",
+		"invalid entrypoint",
+		"set `entrypoint` to a .py file in the repository, as a relative path such as bot.py or src/bot.py")
+
+	// ErrBadDockerignore: .dockerignore holds a pattern we cannot parse.
+	ErrBadDockerignore = hint.New("INVALID_DOCKERIGNORE",
+		"invalid .dockerignore",
+		"fix the pattern in .dockerignore (see https://docs.docker.com/build/concepts/context/#dockerignore-files)")
+
+	// ErrContextTooLarge: the tree is bigger than the build context limit.
+	ErrContextTooLarge = hint.New("CONTEXT_TOO_LARGE",
+		"build context too large",
+		"leave data, virtualenvs and build output out of the repository or list them in .dockerignore")
+
+	// ErrBuildFailed: the engine ran the build and a step failed.
+	ErrBuildFailed = hint.New("BUILD_FAILED",
+		"build failed",
+		"fix the failing step above and push again")
+
+	// ErrBuildTimeout: the build ran longer than Options.Timeout.
+	ErrBuildTimeout = hint.New("BUILD_TIMEOUT",
+		"build timed out",
+		"make the build faster, or ask the operator to raise GITD_BUILD_TIMEOUT")
+
+	// ErrEngine: the Docker Engine could not be reached or misbehaved;
+	// nothing the pusher did.
+	ErrEngine = hint.New("ENGINE_UNAVAILABLE",
+		"the build engine is unavailable",
+		"try again in a minute; if it persists, ask the operator to check the Docker Engine")
+
+	// ErrInvalidRequest: a Request the pipeline should never send.
+	ErrInvalidRequest = hint.New("INVALID_BUILD_REQUEST",
+		"invalid build request",
+		"this is a bug in the server; please report it")
+)

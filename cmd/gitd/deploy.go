@@ -1,0 +1,100 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/moby/moby/client"
+
+	"github.com/botrunner/botrunner/build"
+	"github.com/botrunner/botrunner/config"
+	"github.com/botrunner/botrunner/hint"
+	"github.com/botrunner/botrunner/hooks"
+	"github.com/botrunner/botrunner/receive"
+	"github.com/botrunner/botrunner/runtime"
+	"github.com/botrunner/botrunner/runtime/docker"
+	"github.com/botrunner/botrunner/store"
+)
+
+// deployer is the pipeline a push runs and, when bots run here, the side
+// commands ask about them (nil for GITD_RUNTIME=none).
+type deployer struct {
+	pipeline receive.Pipeline
+	bots     *hooks.Deploy
+}
+
+// newDeployer connects to the Docker Engine and wires build, runtime and
+// the deploy pipeline; with GITD_RUNTIME=none pushes are only stored.
+func newDeployer(cfg *config.Config, st *store.Store, refs hooks.RefReader, log *slog.Logger) (deployer, error) {
+	d := cfg.Deploy
+	if d.Runtime == "none" {
+		log.Info("GITD_RUNTIME=none: pushes are stored, not deployed")
+		return deployer{pipeline: hooks.Stored{}}, nil
+	}
+	cli, err := docker.NewClient()
+	if err != nil {
+		return deployer{}, engineError(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := cli.Ping(ctx, client.PingOptions{}); err != nil {
+		return deployer{}, engineError(err)
+	}
+	builder := build.New(build.NewDockerEngine(cli), build.Options{
+		BaseImage: d.BaseImage, Timeout: d.BuildTimeout, Memory: int64(d.BuildMemory),
+		Network: d.BuildNetwork, BuildArgs: buildArgs(d), Log: log,
+	})
+	tmp := filepath.Join(cfg.Data, "tmp")
+	if err := os.MkdirAll(tmp, 0o700); err != nil {
+		return deployer{}, err
+	}
+	env, err := botEnv(d.BotEnv)
+	if err != nil {
+		return deployer{}, err
+	}
+	bots := hooks.NewDeploy(hooks.Config{
+		Limits:  runtime.Limits{Memory: int64(d.Memory), NanoCPUs: int64(d.CPUs * 1e9), Pids: d.Pids},
+		Network: d.Network, StartCheck: d.StartCheck, StopGrace: d.StopGrace, Env: env, TmpDir: tmp,
+	}, st, builder, docker.New(cli, log), refs, log)
+	return deployer{pipeline: bots, bots: bots}, nil
+}
+
+func engineError(err error) error {
+	return hint.Errorf("NO_DOCKER", "start Docker (or point DOCKER_HOST at it), or run with GITD_RUNTIME=none to host git only",
+		"cannot reach the Docker Engine: %v", err)
+}
+
+// buildArgs passes builds the configured base image (a Dockerfile that
+// declares `ARG BASE_IMAGE` before FROM can use it) and the operator's
+// package index; pip needs the host trusted when the index is plain http.
+func buildArgs(d config.Deploy) map[string]string {
+	args := map[string]string{"BASE_IMAGE": d.BaseImage}
+	if d.PipIndexURL == "" {
+		return args
+	}
+	args["PIP_INDEX_URL"] = d.PipIndexURL
+	if rest, ok := strings.CutPrefix(d.PipIndexURL, "http://"); ok {
+		host, _, _ := strings.Cut(rest, "/")
+		host, _, _ = strings.Cut(host, ":")
+		args["PIP_TRUSTED_HOST"] = host
+	}
+	return args
+}
+
+// botEnv checks GITD_BOT_ENV's KEY=VALUE items.
+func botEnv(items []string) ([]string, error) {
+	var out []string
+	for _, kv := range items {
+		k, _, ok := strings.Cut(kv, "=")
+		if !ok || k == "" {
+			return nil, hint.Errorf("BAD_FLAGS", "write GITD_BOT_ENV as KEY=VALUE,KEY2=VALUE2",
+				"GITD_BOT_ENV item %s is not KEY=VALUE", store.Quote(kv))
+		}
+		out = append(out, kv)
+	}
+	return out, nil
+}

@@ -1,0 +1,20 @@
+package config
+
+import "time"
+
+// Deploy is how gitd builds and runs bots (DESIGN "Running a bot").
+type Deploy struct {
+	Runtime      string        `default:"docker" env:"GITD_RUNTIME" enum:"docker,none" help:"Where bots run: docker, or none to host git only."`
+	BaseImage    string        `default:"python:3.11-slim" env:"GITD_BASE_IMAGE,BASE_IMAGE" help:"Base image of the simple (bot.py) strategy."`
+	Network      string        `default:"bot_runner_network" env:"GITD_DOCKER_NETWORK,DOCKER_NETWORK" help:"Docker network bots run on (created if missing)."`
+	Memory       Size          `default:"256m" env:"GITD_MEMORY" help:"Memory limit per bot."`
+	CPUs         float64       `name:"cpus" default:"0.5" env:"GITD_CPUS" help:"CPU limit per bot."`
+	Pids         int64         `default:"100" env:"GITD_PIDS" help:"Process limit per bot."`
+	StartCheck   time.Duration `default:"5s" env:"GITD_START_CHECK" help:"How long a new release must stay up (per-app setting wins)."`
+	StopGrace    time.Duration `default:"10s" env:"GITD_STOP_GRACE" help:"SIGTERM grace before SIGKILL when a bot stops."`
+	BuildTimeout time.Duration `default:"15m" env:"GITD_BUILD_TIMEOUT" help:"Longest a build may take."`
+	BuildMemory  Size          `default:"1GiB" env:"GITD_BUILD_MEMORY" help:"Memory limit of a build."`
+	BuildNetwork string        `env:"GITD_BUILD_NETWORK" help:"Docker network for build steps (e.g. one with a package mirror)."`
+	PipIndexURL  string        `env:"GITD_PIP_INDEX_URL" help:"Python package index for builds (PIP_INDEX_URL)."`
+	BotEnv       []string      `env:"GITD_BOT_ENV" sep:"," help:"KEY=VALUE every bot gets, e.g. TELEGRAM_API of a local Bot API server."`
+}

@@ -1,0 +1,37 @@
+"""A bot in several files: main.py runs, handlers.py answers, api.py talks HTTP."""
+import signal
+import sys
+import time
+
+import api
+import handlers
+
+
+
+def stop(signum, frame):
+    # Raise out of a blocking getUpdates at once: gitd waits only a short
+    # grace after SIGTERM before it kills the bot.
+    sys.exit(0)
+
+
+def main():
+    if not api.TOKEN:
+        print("BOT_TOKEN is not set", file=sys.stderr)
+        return 1
+    signal.signal(signal.SIGTERM, stop)
+    print(f"multi-file bot polling {api.API}", flush=True)
+    offset = 0
+    while True:
+        try:
+            updates = api.call("getUpdates", offset=offset, timeout=10)
+        except Exception as err:  # the network comes and goes; keep polling
+            print(f"getUpdates failed: {err}; retrying", flush=True)
+            time.sleep(2)
+            continue
+        for update in updates:
+            offset = update["update_id"] + 1
+            handlers.handle(update)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

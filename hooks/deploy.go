@@ -1,0 +1,202 @@
+package hooks
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/botrunner/botrunner/build"
+	"github.com/botrunner/botrunner/hint"
+	"github.com/botrunner/botrunner/receive"
+	"github.com/botrunner/botrunner/runtime"
+	"github.com/botrunner/botrunner/store"
+)
+
+// Builder is what the pipeline needs of package build.
+type Builder interface {
+	Detect(dir string, s build.Settings) (name, detail string, err error)
+	Build(ctx context.Context, r build.Request) (build.Result, error)
+	RemoveImage(ctx context.Context, ref string) error
+}
+
+// Store is what the pipeline needs of package store.
+type Store interface {
+	App(name string) (store.App, error)
+	AddRelease(r store.Release) (store.Release, error)
+	UpdateRelease(r store.Release) error
+	SetCurrentRelease(app string, n int) error
+	Releases(app string) ([]store.Release, error)
+}
+
+// Config is how bots run.
+type Config struct {
+	Limits     runtime.Limits
+	Network    string
+	User       string        // uid:gid bots run as; default 10001:10001
+	StartCheck time.Duration // default 5 s; an app's setting wins
+	StopGrace  time.Duration // default 10 s
+	Env        []string      // KEY=VALUE every bot gets (GITD_BOT_ENV)
+	Checkout   Limits
+	TmpDir     string // where checkouts go; default os.TempDir()
+}
+
+// Deploy is the pipeline that builds and runs pushed bots.
+type Deploy struct {
+	cfg     Config
+	store   Store
+	builder Builder
+	rt      runtime.Driver
+	refs    RefReader
+	log     *slog.Logger
+
+	mu    sync.Mutex
+	state map[string]Phase // apps with a deploy in progress
+}
+
+var _ receive.Pipeline = (*Deploy)(nil)
+
+// NewDeploy wires the pipeline.
+func NewDeploy(cfg Config, st Store, b Builder, rt runtime.Driver, refs RefReader, log *slog.Logger) *Deploy {
+	if cfg.User == "" {
+		cfg.User = "10001:10001"
+	}
+	if cfg.StartCheck <= 0 {
+		cfg.StartCheck = 5 * time.Second
+	}
+	if cfg.StopGrace <= 0 {
+		cfg.StopGrace = 10 * time.Second
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Deploy{cfg: cfg, store: st, builder: b, rt: rt, refs: refs,
+		log: log.With("component", "deploy"), state: map[string]Phase{}}
+}
+
+// Run deploys the push's deploy ref, if it has one, and notes what it only
+// stores. Its error rejects the whole push.
+func (d *Deploy) Run(ctx context.Context, p *receive.Push) error {
+	app, err := d.store.App(p.App)
+	if err != nil {
+		return err
+	}
+	pl := planPush(p, app.Settings, d.refs)
+	for _, u := range pl.stored {
+		step(p.Progress, "%s: stored %s at %s (not deployed: only the deploy branch and tags deploy)",
+			p.App, u.Name.Short(), u.New.String()[:7])
+	}
+	if pl.deploy == nil {
+		return nil
+	}
+	defer d.setPhase(p.App, "")
+	return d.deploy(ctx, app, p, *pl.deploy)
+}
+
+// deploy checks out, builds, records and swaps one update.
+func (d *Deploy) deploy(ctx context.Context, app store.App, p *receive.Push, u receive.Command) error {
+	start := time.Now()
+	d.setPhase(app.Name, PhaseBuilding)
+	dir, err := os.MkdirTemp(d.cfg.TmpDir, "botrunner-checkout-")
+	if err != nil {
+		return ErrDeployFailed.With("deploy failed: no temp dir", err)
+	}
+	defer os.RemoveAll(dir)
+	if err := d.checkout(p, u, dir); err != nil {
+		return err
+	}
+	bs := build.Settings{Entrypoint: app.Settings.Entrypoint}
+	strategy, detail, err := d.builder.Detect(dir, bs)
+	if err != nil {
+		return err
+	}
+	rel, err := d.store.AddRelease(store.Release{App: app.Name, Commit: u.New.String(), Ref: u.Name.String(),
+		Tag: tagName(u), Strategy: strategy, Pusher: p.Pusher, Status: store.ReleaseBuilding})
+	if err != nil {
+		return ErrDeployFailed.With("deploy failed: record release", err)
+	}
+	step(p.Progress, "%s: building v%d (%s: %s)", app.Name, rel.Number, strategy, detail)
+	res, err := d.builder.Build(ctx, build.Request{App: app.Name, Owner: app.Owner, Release: rel.Number,
+		Dir: dir, Settings: bs, Output: p.Progress})
+	if err != nil {
+		return d.failed(rel, buildError(p.Progress, err))
+	}
+	if res.DepsCached {
+		step(p.Progress, "deps layer cached (requirements.txt unchanged)")
+	}
+	rel.Image, rel.ImageTag = res.Image, res.Tag
+	if err := d.swap(ctx, app, rel, p.Progress); err != nil {
+		d.removeImage(res.Tag)
+		return d.failed(rel, err)
+	}
+	return d.succeeded(app, rel, p.Progress, start)
+}
+
+func (d *Deploy) checkout(p *receive.Push, u receive.Command, dir string) error {
+	tree, err := p.Tree(u.New)
+	if err != nil {
+		return ErrDeployFailed.With("deploy failed: read the pushed tree", err)
+	}
+	return Checkout(tree, dir, d.cfg.Checkout)
+}
+
+// buildError shows the full build error on the pusher's terminal and
+// returns the short one for the ref's "ng" line.
+func buildError(out io.Writer, err error) error {
+	if hint.CodeOf(err) != "BUILD_FAILED" {
+		return err
+	}
+	fmt.Fprintf(out, "%s\n", err)
+	return &hint.Error{Code: "BUILD_FAILED", Msg: "build failed", Tip: hint.TipOf(err), Err: err}
+}
+
+func (d *Deploy) failed(rel store.Release, err error) error {
+	rel.Status, rel.Reason = store.ReleaseFailed, err.Error()
+	if uerr := d.store.UpdateRelease(rel); uerr != nil {
+		d.log.Error("record failed release", "app", rel.App, "release", rel.Number, "err", uerr)
+	}
+	return err
+}
+
+func (d *Deploy) succeeded(app store.App, rel store.Release, out io.Writer, start time.Time) error {
+	rel.Status = store.ReleaseDeployed
+	if err := d.store.UpdateRelease(rel); err != nil {
+		d.log.Error("record release", "app", app.Name, "release", rel.Number, "err", err)
+	}
+	if err := d.store.SetCurrentRelease(app.Name, rel.Number); err != nil {
+		d.log.Error("record current release", "app", app.Name, "release", rel.Number, "err", err)
+	}
+	step(out, "%s v%d is running (image %s, %.1f s)", app.Name, rel.Number, shortID(rel.Image),
+		time.Since(start).Seconds())
+	return nil
+}
+
+func (d *Deploy) removeImage(ref string) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := d.builder.RemoveImage(ctx, ref); err != nil {
+		d.log.Warn("remove image of failed release", "image", ref, "err", err)
+	}
+}
+
+func tagName(u receive.Command) string {
+	if u.Name.IsTag() {
+		return u.Name.Short()
+	}
+	return ""
+}
+
+// step writes one "-----> " line, Heroku style.
+func step(w io.Writer, format string, args ...any) {
+	fmt.Fprintf(w, "-----> "+format+"\n", args...)
+}
+
+func shortID(id string) string {
+	if len(id) > 16 {
+		return id[:16] + "…"
+	}
+	return id
+}

@@ -1,0 +1,27 @@
+package hooks
+
+// Phase is where an app's deploy is, while one runs.
+type Phase string
+
+// Phases of a deploy in progress.
+const (
+	PhaseBuilding Phase = "building"
+	PhaseStarting Phase = "starting"
+)
+
+func (d *Deploy) setPhase(app string, p Phase) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if p == "" {
+		delete(d.state, app)
+		return
+	}
+	d.state[app] = p
+}
+
+// PhaseOf returns the phase of the app's deploy in progress, or "".
+func (d *Deploy) PhaseOf(app string) Phase {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.state[app]
+}

@@ -1,0 +1,114 @@
+package hooks
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/botrunner/botrunner/runtime"
+	"github.com/botrunner/botrunner/store"
+)
+
+// Status is what `status <app>` and `apps` show about a bot.
+type Status struct {
+	State    string // building starting running stopped crashed failed (DESIGN "Running a bot")
+	Since    time.Time
+	Release  int    // the release the state is about; 0 = none
+	Image    string // its image
+	Reason   string // why it is not running: exit code, OOM kill, failed deploy
+	ExitCode int
+	Limits   runtime.Limits
+}
+
+// AppStatus derives the app's state from the deploy in progress, its
+// containers and its last release.
+func (d *Deploy) AppStatus(ctx context.Context, app store.App) (Status, error) {
+	s := Status{Limits: d.cfg.Limits, Release: app.Current}
+	if ph := d.PhaseOf(app.Name); ph != "" {
+		s.State = string(ph)
+	}
+	cs, err := d.rt.List(ctx, map[string]string{runtime.LabelApp: app.Name})
+	if err != nil {
+		return s, fmt.Errorf("status %s: %w", app.Name, err)
+	}
+	if c, ok := pickContainer(cs, app.Current); ok {
+		containerState(&s, c)
+		return s, nil
+	}
+	rels, err := d.store.Releases(app.Name)
+	if err != nil {
+		return s, err
+	}
+	if s.State == "" {
+		s.State, s.Reason = "stopped", "not deployed yet"
+		if n := len(rels); n > 0 && rels[n-1].Status == store.ReleaseFailed {
+			last := rels[n-1]
+			s.State, s.Release, s.Since, s.Reason = "failed", last.Number, last.Created, last.Reason
+		}
+	}
+	return s, nil
+}
+
+// pickContainer prefers the container of the current release, else the
+// newest one (a deploy in progress).
+func pickContainer(cs []runtime.State, current int) (runtime.State, bool) {
+	var best runtime.State
+	bestN := -1
+	for _, c := range cs {
+		n, _ := strconv.Atoi(c.Labels[runtime.LabelRelease])
+		if n == current {
+			return c, true
+		}
+		if n > bestN {
+			best, bestN = c, n
+		}
+	}
+	return best, bestN >= 0
+}
+
+func containerState(s *Status, c runtime.State) {
+	s.Release, _ = strconv.Atoi(c.Labels[runtime.LabelRelease])
+	s.Image = c.Image
+	if s.State != "" {
+		return // a deploy in progress says more than the container
+	}
+	switch {
+	case c.Running:
+		s.State, s.Since = "running", c.StartedAt
+	case c.OOMKilled:
+		s.State, s.Since, s.ExitCode, s.Reason = "crashed", c.FinishedAt, c.ExitCode, "killed: out of memory"
+	case c.ExitCode != 0:
+		s.State, s.Since, s.ExitCode = "crashed", c.FinishedAt, c.ExitCode
+		s.Reason = fmt.Sprintf("exited with code %d", c.ExitCode)
+	default:
+		s.State, s.Since, s.Reason = "stopped", c.FinishedAt, "exited with code 0"
+	}
+}
+
+// Destroy stops and removes every container of the app and its images:
+// `apps:destroy` leaves nothing of it running or on disk.
+func (d *Deploy) Destroy(ctx context.Context, app string) error {
+	cs, err := d.rt.List(ctx, map[string]string{runtime.LabelApp: app})
+	if err != nil {
+		return err
+	}
+	for _, c := range cs {
+		if c.Running {
+			_ = d.rt.Stop(ctx, c.ID, d.cfg.StopGrace)
+		}
+		if err := d.rt.Remove(ctx, c.ID); err != nil {
+			return err
+		}
+	}
+	rels, err := d.store.Releases(app)
+	if err != nil {
+		return err
+	}
+	for _, r := range rels {
+		if r.ImageTag != "" {
+			_ = d.builder.RemoveImage(ctx, r.ImageTag)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,140 @@
+package hooks
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/botrunner/botrunner/runtime"
+	"github.com/botrunner/botrunner/store"
+)
+
+// rollbackTimeout bounds the steps that put the old release back: they run
+// even when the pusher is gone, so they get their own context.
+const rollbackTimeout = 2 * time.Minute
+
+// swap replaces the app's container, stop-first: two copies of a polling bot
+// fight over getUpdates, so the old one is gone before the new one starts.
+// The new one must stay up for the start check; if it exits (or the pusher
+// disconnects meanwhile), it is removed and the old one is started again.
+func (d *Deploy) swap(ctx context.Context, app store.App, rel store.Release, out io.Writer) error {
+	d.setPhase(app.Name, PhaseStarting)
+	old, err := d.rt.List(ctx, map[string]string{runtime.LabelApp: app.Name})
+	if err != nil {
+		return ErrDeployFailed.With("deploy failed: list containers", err)
+	}
+	running := d.stopRunning(ctx, old, out)
+	id, err := d.start(ctx, app, rel, out)
+	if err != nil {
+		d.restore(running, out)
+		return err
+	}
+	cleanup, cancel := context.WithTimeout(context.WithoutCancel(ctx), rollbackTimeout)
+	defer cancel()
+	for _, c := range old {
+		if c.ID != id {
+			_ = d.rt.Remove(cleanup, c.ID)
+		}
+	}
+	return nil
+}
+
+// stopRunning stops the app's running containers and returns them, so a
+// failed start can bring them back.
+func (d *Deploy) stopRunning(ctx context.Context, old []runtime.State, out io.Writer) []runtime.State {
+	var running []runtime.State
+	for _, c := range old {
+		if !c.Running {
+			continue
+		}
+		step(out, "stopping v%s (SIGTERM, %s grace)", c.Labels[runtime.LabelRelease], d.cfg.StopGrace)
+		stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), d.cfg.StopGrace+30*time.Second)
+		if err := d.rt.Stop(stopCtx, c.ID, d.cfg.StopGrace); err != nil {
+			d.log.Warn("stop old release", "container", c.Name, "err", err)
+		}
+		cancel()
+		running = append(running, c)
+	}
+	return running
+}
+
+// start runs the new release and holds it to the start check.
+func (d *Deploy) start(ctx context.Context, app store.App, rel store.Release, out io.Writer) (string, error) {
+	cleanup, cancel := context.WithTimeout(context.WithoutCancel(ctx), rollbackTimeout)
+	defer cancel()
+	spec := d.spec(app, rel)
+	_ = d.rt.Remove(cleanup, spec.Name) // a leftover of a crashed gitd
+	id, err := d.rt.Create(ctx, spec)
+	if err != nil {
+		return "", ErrDeployFailed.With("deploy failed: create container", err)
+	}
+	exited := d.rt.Wait(ctx, id) // before Start: a fast exit must not be missed
+	if err := d.rt.Start(ctx, id); err != nil {
+		_ = d.rt.Remove(cleanup, id)
+		return "", ErrDeployFailed.With("deploy failed: start container", err)
+	}
+	check := d.startCheck(app)
+	fmt.Fprintf(out, "-----> starting v%d … ", rel.Number)
+	select {
+	case <-time.After(check):
+		fmt.Fprintf(out, "up for %s: running\n", check)
+		return id, nil
+	case res := <-exited:
+		fmt.Fprintf(out, "exited with code %d\n", res.ExitCode)
+		d.showLogs(cleanup, id, out)
+		_ = d.rt.Remove(cleanup, id)
+		return "", ErrStartFailed.With(fmt.Sprintf("v%d exited with code %d during the start check", rel.Number, res.ExitCode), res.Err)
+	case <-ctx.Done():
+		fmt.Fprintf(out, "cancelled\n")
+		_ = d.rt.Remove(cleanup, id)
+		return "", ErrDeployFailed.With("deploy cancelled: the push was interrupted", ctx.Err())
+	}
+}
+
+func (d *Deploy) startCheck(app store.App) time.Duration {
+	if app.Settings.StartCheck > 0 {
+		return app.Settings.StartCheck
+	}
+	return d.cfg.StartCheck
+}
+
+// restore starts again the containers a failed swap stopped.
+func (d *Deploy) restore(running []runtime.State, out io.Writer) {
+	ctx, cancel := context.WithTimeout(context.Background(), rollbackTimeout)
+	defer cancel()
+	for _, c := range running {
+		step(out, "starting v%s again", c.Labels[runtime.LabelRelease])
+		if err := d.rt.Start(ctx, c.ID); err != nil {
+			d.log.Error("restart previous release", "container", c.Name, "err", err)
+			fmt.Fprintf(out, "error: could not start v%s again: %v\n", c.Labels[runtime.LabelRelease], err)
+		}
+	}
+}
+
+// showLogs prints the last lines a failed release wrote.
+func (d *Deploy) showLogs(ctx context.Context, id string, out io.Writer) {
+	rc, err := d.rt.Logs(ctx, id, runtime.LogOptions{Tail: 20})
+	if err != nil {
+		return
+	}
+	defer rc.Close()
+	step(out, "last log lines:")
+	sc := bufio.NewScanner(io.LimitReader(rc, 64<<10))
+	for sc.Scan() {
+		fmt.Fprintf(out, "       %s\n", sc.Text())
+	}
+}
+
+func (d *Deploy) spec(app store.App, rel store.Release) runtime.Spec {
+	return runtime.Spec{
+		Name:    fmt.Sprintf("botrunner-%s-v%d", app.Name, rel.Number),
+		Image:   rel.Image,
+		Env:     d.cfg.Env,
+		Labels:  runtime.Labels(app.Name, app.Owner, rel.Number),
+		Limits:  d.cfg.Limits,
+		Network: d.cfg.Network,
+		User:    d.cfg.User,
+	}
+}

@@ -1,0 +1,24 @@
+// Package runtime is the neutral face of the container engines botrunner runs
+// bots on: the Driver interface, the Spec a bot's container is made from,
+// and the State and exit results engines report back.
+//
+// Drivers are siblings underneath: runtime/docker (the default, on a Docker
+// Engine), runtime/fake (in memory, for tests of the layers above), later
+// swarm or kubernetes. Every driver must pass the shared conformance suite in
+// runtime/runtimetest, so code written against Driver behaves the same on
+// each.
+//
+// Semantics every driver keeps (the suite checks them):
+//   - Create never pulls: Spec.Image names a local image.
+//   - Create refuses a root or empty User (ErrRootUser); a zero limit means
+//     the default limit, never "unlimited" — the code in a container is
+//     untrusted.
+//   - Wait reports the next exit and must be called before Start: a bot
+//     that crashes at once must not exit unseen. It sends exactly one
+//     ExitResult (with OOMKilled) and closes. Stop ends a run with 143 when
+//     the process honours SIGTERM, 137 when it had to be killed; an OOM kill
+//     is 137 too, told apart by OOMKilled.
+//   - Stop of a container that is not running is not an error; Remove,
+//     Inspect, Start, Stop, Wait and Logs of a missing one are ErrNotFound.
+//   - List includes stopped containers.
+package runtime

@@ -1,0 +1,60 @@
+package docker
+
+import (
+	"fmt"
+
+	cerrdefs "github.com/containerd/errdefs"
+
+	"github.com/botrunner/botrunner/hint"
+	"github.com/botrunner/botrunner/runtime"
+)
+
+// Engine errors become the runtime package's sentinels where one fits, so
+// callers never need moby's error types.
+
+// translate maps an engine error about a container to runtime.ErrNotFound
+// when the engine says it does not exist, else wraps it as "op id: err".
+func translate(op, id string, err error) error {
+	if err == nil {
+		return nil
+	}
+	if cerrdefs.IsNotFound(err) {
+		return runtime.ErrNotFound.With(fmt.Sprintf("container %s not found", short(id)), err)
+	}
+	return fmt.Errorf("%s container %s: %w", op, short(id), err)
+}
+
+// translateCreate maps the errors of ContainerCreate: there "not found" is
+// about the image, and a conflict about the name.
+func translateCreate(s runtime.Spec, err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case cerrdefs.IsNotFound(err):
+		return runtime.ErrImageNotFound.With(fmt.Sprintf("image %s not found", s.Image), err)
+	case cerrdefs.IsConflict(err):
+		return runtime.ErrNameInUse.With(fmt.Sprintf("container name %q already in use", s.Name), err)
+	}
+	return fmt.Errorf("create container %s: %w", s.Name, err)
+}
+
+// short keeps IDs readable in messages.
+func short(id string) string {
+	if len(id) == 64 {
+		return id[:12]
+	}
+	return id
+}
+
+// Sentinels for what only a Docker Engine can get wrong.
+var (
+	// ErrLimitDiscarded: the engine created the container but dropped a
+	// limit (its kernel lacks the cgroup controller). Running untrusted code
+	// unlimited is not an option, so Create removes the container.
+	ErrLimitDiscarded = hint.New("ENGINE_LIMIT_DISCARDED", "the Docker Engine discarded a resource limit",
+		"the Docker host's kernel lacks a cgroup controller (memory, cpu or pids); enable it or run gitd against another engine")
+	// ErrImageVolumes: the image declares VOLUMEs, which would give the bot
+	// writable host storage next to its read-only root.
+	ErrImageVolumes = hint.New("IMAGE_DECLARES_VOLUMES", "the image declares volumes",
+		"remove the VOLUME lines from your Dockerfile: a bot gets a read-only root and a small /tmp, and keeps state elsewhere")
+)
