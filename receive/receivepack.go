@@ -146,21 +146,25 @@ func (r *Repos) runPipeline(ctx context.Context, s Session, req *request, st *fi
 	if len(ok) == 0 {
 		return false
 	}
-	if r.opts.Pipeline != nil {
-		stop := rp.keepalive(r.opts.Keepalive)
-		err := r.opts.Pipeline.Run(ctx, &Push{App: s.App, Pusher: s.Pusher, Updates: ok,
-			Options: req.Options, Progress: rp, Objects: newLayered(st, q)})
-		stop()
-		if err != nil {
-			rp.explain(err)
-			failAll(sts, reason(err))
+	if r.opts.Pipeline == nil {
+		if ctx.Err() != nil {
+			failAll(sts, "push cancelled")
 			return false
 		}
+		return true
 	}
-	if ctx.Err() != nil {
-		failAll(sts, "push cancelled")
+	stop := rp.keepalive(r.opts.Keepalive)
+	err := r.opts.Pipeline.Run(ctx, &Push{App: s.App, Pusher: s.Pusher, Updates: ok,
+		Options: req.Options, Progress: rp, Objects: newLayered(st, q)})
+	stop()
+	if err != nil {
+		rp.explain(err)
+		failAll(sts, reason(err))
 		return false
 	}
+	// A pipeline that succeeded has changed the world (a new bot runs), so
+	// the refs follow it even when the pusher hung up meanwhile; a pipeline
+	// that minds the context fails instead.
 	return true
 }
 
