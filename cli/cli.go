@@ -23,6 +23,11 @@ type CLI struct {
 	Info    InfoCmd    `cmd:"" name:"apps:info" group:"Apps" help:"Show an app."`
 	Destroy DestroyCmd `cmd:"" name:"apps:destroy" group:"Apps" help:"Destroy an app, its repo and its bot (needs --confirm APP)."`
 
+	Status      StatusCmd      `cmd:"" aliases:"ps" group:"Bots" help:"Show whether the app's bot runs: state, release, since when, image, limits."`
+	Settings    SettingsCmd    `cmd:"" group:"Bots" help:"Show the app's deploy settings."`
+	SettingsSet SettingsSetCmd `cmd:"" name:"settings:set" group:"Bots" help:"Change deploy settings (deploy-branch, tag-deploys, entrypoint, start-check, builder)."`
+	BuilderSet  BuilderSetCmd  `cmd:"" name:"builder:set" group:"Bots" help:"Force a build strategy, or auto to detect it."`
+
 	AccessAdd    AccessAddCmd       `cmd:"" name:"access:add" group:"Access" help:"Let a user push to an app."`
 	AccessRemove AccessRemoveCmd    `cmd:"" name:"access:remove" group:"Access" help:"Take a user's access to an app away."`
 	DeployKeys   DeployKeysCmd      `cmd:"" name:"deploy-keys" group:"Access" help:"List an app's deploy keys."`

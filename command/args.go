@@ -114,7 +114,7 @@ func checkPositionals(c *command, pos []string) error {
 	if len(pos) < need {
 		return usageErr(c, "%s needs %s", c.name, argList(c.args[len(pos):need]))
 	}
-	if len(pos) > len(c.args) {
+	if len(pos) > len(c.args) && !(len(c.args) > 0 && variadic(c.args[len(c.args)-1])) {
 		return usageErr(c, "unexpected argument %s", store.Quote(pos[len(c.args)]))
 	}
 	return nil
@@ -122,6 +122,10 @@ func checkPositionals(c *command, pos []string) error {
 
 // optional reports whether a positional is declared as "[name]".
 func optional(arg string) bool { return strings.HasPrefix(arg, "[") }
+
+// variadic reports whether a positional is declared as "name..." (one or
+// more); only the last one may be.
+func variadic(arg string) bool { return strings.HasSuffix(arg, "...") }
 
 func argList(args []string) string {
 	out := make([]string, len(args))
@@ -132,8 +136,11 @@ func argList(args []string) string {
 }
 
 func argLabel(a string) string {
-	if optional(a) {
+	switch {
+	case optional(a):
 		return a
+	case variadic(a):
+		return "<" + strings.TrimSuffix(a, "...") + ">..."
 	}
 	return "<" + a + ">"
 }

@@ -27,17 +27,16 @@ func runAppsDestroy(c *call) error {
 	if err := checkConfirm(c, name); err != nil {
 		return err
 	}
-	// The bot stops first: nothing of the app may keep running. Then the
-	// repo: a record without a repo can be destroyed again,
-	// while a repo left behind a deleted record would hand the old code to
-	// whoever creates the name next.
+	// The bot stops first, under the app's push lock so that no deploy can
+	// start another meanwhile. Then the repo: a record without a repo can be
+	// destroyed again, while a repo left behind a deleted record would hand
+	// the old code to whoever creates the name next.
+	var stopBot func() error
 	if c.d.Bots != nil {
-		if err := c.d.Bots.Destroy(c.env.Ctx, name); err != nil {
-			return fmt.Errorf("stop %s: %w", name, err)
-		}
+		stopBot = func() error { return c.d.Bots.Destroy(c.env.Ctx, name) }
 	}
-	if err := c.d.Repos.Delete(name); err != nil {
-		return fmt.Errorf("delete repo %s: %w", name, err)
+	if err := c.d.Repos.DeleteAfter(c.env.Ctx, name, stopBot); err != nil {
+		return fmt.Errorf("destroy %s: %w", name, err)
 	}
 	if err := c.d.Store.DeleteApp(name); err != nil {
 		return err

@@ -25,6 +25,7 @@ func commands() []*command {
 	return []*command{
 		helpCmd, versionCmd, whoamiCmd,
 		appsCmd, appsCreateCmd, appsInfoCmd, appsDestroyCmd, statusCmd,
+		settingsCmd, settingsSetCmd, builderSetCmd,
 		keysCmd, keysAddCmd, keysRemoveCmd,
 		accessAddCmd, accessRemoveCmd,
 		deployKeysCmd, deployKeysAddCmd, deployKeysRemoveCmd,

@@ -2,6 +2,7 @@ package command
 
 import (
 	"bytes"
+	"context"
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/json"
@@ -46,6 +47,15 @@ func (f *fakeRepos) Delete(app string) error {
 	}
 	delete(f.repos, app)
 	return nil
+}
+
+func (f *fakeRepos) DeleteAfter(_ context.Context, app string, first func() error) error {
+	if first != nil {
+		if err := first(); err != nil {
+			return err
+		}
+	}
+	return f.Delete(app)
 }
 
 func (f *fakeRepos) has(app string) bool {

@@ -33,6 +33,8 @@ type Env struct {
 type Repos interface {
 	Create(app string) error
 	Delete(app string) error
+	// DeleteAfter runs first under the app's push lock, then deletes.
+	DeleteAfter(ctx context.Context, app string, first func() error) error
 }
 
 // Deps are the parts the commands work with.

@@ -9,6 +9,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
+
 	"github.com/botrunner/botrunner/build"
 	"github.com/botrunner/botrunner/hint"
 	"github.com/botrunner/botrunner/receive"
@@ -92,6 +95,10 @@ func (d *Deploy) Run(ctx context.Context, p *receive.Push) error {
 	if pl.deploy == nil {
 		return nil
 	}
+	if pl.along != nil {
+		step(p.Progress, "%s: %s moves to %s with tag %s, which deploys", p.App, pl.along.Name.Short(),
+			pl.along.New.String()[:7], pl.deploy.Name.Short())
+	}
 	defer d.setPhase(p.App, "")
 	return d.deploy(ctx, app, p, *pl.deploy)
 }
@@ -108,12 +115,12 @@ func (d *Deploy) deploy(ctx context.Context, app store.App, p *receive.Push, u r
 	if err := d.checkout(p, u, dir); err != nil {
 		return err
 	}
-	bs := build.Settings{Entrypoint: app.Settings.Entrypoint}
+	bs := build.Settings{Entrypoint: app.Settings.Entrypoint, Strategy: app.Settings.Builder}
 	strategy, detail, err := d.builder.Detect(dir, bs)
 	if err != nil {
 		return err
 	}
-	rel, err := d.store.AddRelease(store.Release{App: app.Name, Commit: u.New.String(), Ref: u.Name.String(),
+	rel, err := d.store.AddRelease(store.Release{App: app.Name, Commit: commitOf(p, u.New).String(), Ref: u.Name.String(),
 		Tag: tagName(u), Strategy: strategy, Pusher: p.Pusher, Status: store.ReleaseBuilding})
 	if err != nil {
 		return ErrDeployFailed.With("deploy failed: record release", err)
@@ -180,6 +187,19 @@ func (d *Deploy) removeImage(ref string) {
 	if err := d.builder.RemoveImage(ctx, ref); err != nil {
 		d.log.Warn("remove image of failed release", "image", ref, "err", err)
 	}
+}
+
+// commitOf peels an annotated tag (what `git tag -a` pushes) to the commit
+// it names: a release records the commit, not the tag object.
+func commitOf(p *receive.Push, h plumbing.Hash) plumbing.Hash {
+	for range 10 { // tags of tags are legal; loops are not
+		tag, err := object.GetTag(p.Objects, h)
+		if err != nil {
+			return h
+		}
+		h = tag.Target
+	}
+	return h
 }
 
 func tagName(u receive.Command) string {

@@ -2,6 +2,7 @@ package hooks
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -97,7 +98,7 @@ func (d *Deploy) Destroy(ctx context.Context, app string) error {
 		if c.Running {
 			_ = d.rt.Stop(ctx, c.ID, d.cfg.StopGrace)
 		}
-		if err := d.rt.Remove(ctx, c.ID); err != nil {
+		if err := d.rt.Remove(ctx, c.ID); err != nil && !errors.Is(err, runtime.ErrNotFound) {
 			return err
 		}
 	}

@@ -82,15 +82,28 @@ func (d *Deploy) start(ctx context.Context, app store.App, rel store.Release, ou
 		fmt.Fprintf(out, "up for %s: running\n", check)
 		return id, nil
 	case res := <-exited:
+		if res.Err != nil { // the wait ended, not the bot: a cancel or an engine error
+			return "", d.abandon(ctx, cleanup, id, out, res.Err)
+		}
 		fmt.Fprintf(out, "exited with code %d\n", res.ExitCode)
 		d.showLogs(cleanup, id, out)
 		_ = d.rt.Remove(cleanup, id)
-		return "", ErrStartFailed.With(fmt.Sprintf("v%d exited with code %d during the start check", rel.Number, res.ExitCode), res.Err)
+		return "", ErrStartFailed.With(fmt.Sprintf("v%d exited with code %d during the start check", rel.Number, res.ExitCode), nil)
 	case <-ctx.Done():
-		fmt.Fprintf(out, "cancelled\n")
-		_ = d.rt.Remove(cleanup, id)
-		return "", ErrDeployFailed.With("deploy cancelled: the push was interrupted", ctx.Err())
+		return "", d.abandon(ctx, cleanup, id, out, ctx.Err())
 	}
+}
+
+// abandon removes a new container whose start check could not be finished
+// (the pusher left, or waiting on it failed), so the old one can come back.
+func (d *Deploy) abandon(ctx, cleanup context.Context, id string, out io.Writer, cause error) error {
+	_ = d.rt.Remove(cleanup, id)
+	if ctx.Err() != nil {
+		fmt.Fprintf(out, "cancelled\n")
+		return ErrDeployFailed.With("deploy cancelled: the push was interrupted", ctx.Err())
+	}
+	fmt.Fprintf(out, "wait failed\n")
+	return ErrDeployFailed.With(fmt.Sprintf("deploy failed: wait for the container: %v", cause), cause)
 }
 
 func (d *Deploy) startCheck(app store.App) time.Duration {

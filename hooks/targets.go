@@ -12,6 +12,7 @@ import (
 type plan struct {
 	deploy *receive.Command
 	stored []receive.Command
+	along  *receive.Command // the deploy branch, moved in the same push as the deployed tag
 }
 
 // RefReader tells whether the repo has a ref now (before the push moves it).
@@ -33,22 +34,27 @@ func (f RefReaderFunc) Head(app string, ref plumbing.ReferenceName) (plumbing.Ha
 // deploy; every other branch is stored only.
 func planPush(p *receive.Push, set store.AppSettings, refs RefReader) plan {
 	var out plan
+	var tag, onBranch *receive.Command
 	branch := deployBranch(p, set, refs)
 	for i := range p.Updates {
-		u := p.Updates[i]
+		u := &p.Updates[i]
 		switch {
 		case u.IsDelete():
 		case u.Name.IsTag() && set.TagDeploys():
-			out.deploy = &p.Updates[i]
-		case u.Name.IsTag():
-			out.stored = append(out.stored, u)
-		case u.Name == branch:
-			if out.deploy == nil || !out.deploy.Name.IsTag() {
-				out.deploy = &p.Updates[i]
+			if tag != nil {
+				out.stored = append(out.stored, *tag)
 			}
+			tag = u
+		case u.Name == branch:
+			onBranch = u
 		default:
-			out.stored = append(out.stored, u)
+			out.stored = append(out.stored, *u)
 		}
+	}
+	out.deploy = onBranch
+	if tag != nil {
+		out.deploy = tag
+		out.along = onBranch
 	}
 	return out
 }

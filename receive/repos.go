@@ -121,15 +121,27 @@ func (r *Repos) Create(app string) error {
 
 // Delete removes the app's repository once no push to it is running.
 func (r *Repos) Delete(app string) error {
+	return r.DeleteAfter(context.Background(), app, nil)
+}
+
+// DeleteAfter takes the app's lock, runs first (if not nil; e.g. stopping
+// the app's bot), then removes the repository. Under the lock, no deploy
+// of the app can start a bot between the two.
+func (r *Repos) DeleteAfter(ctx context.Context, app string, first func() error) error {
 	p, err := r.path(app)
 	if err != nil {
 		return err
 	}
-	unlock, err := r.Lock(context.Background(), app, nil)
+	unlock, err := r.Lock(ctx, app, nil)
 	if err != nil {
 		return err
 	}
 	defer unlock()
+	if first != nil {
+		if err := first(); err != nil {
+			return err
+		}
+	}
 	if err := os.RemoveAll(p); err != nil {
 		return fmt.Errorf("delete repo %s: %w", app, err)
 	}

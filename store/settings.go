@@ -13,6 +13,7 @@ type AppSettings struct {
 	NoTagDeploys bool          // tag deploys are on unless this is set
 	Entrypoint   string        // simple strategy: the Python file to run; "" = detect
 	StartCheck   time.Duration // how long a new release must stay up; 0 = the server default
+	Builder      string        // build strategy forced by name; "" = detect
 }
 
 // TagDeploys reports whether pushed tags deploy.

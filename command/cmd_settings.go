@@ -1,0 +1,173 @@
+package command
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/botrunner/botrunner/auth"
+	"github.com/botrunner/botrunner/build"
+	"github.com/botrunner/botrunner/hint"
+	"github.com/botrunner/botrunner/receive"
+	"github.com/botrunner/botrunner/store"
+)
+
+var settingsCmd = &command{
+	name:    "settings",
+	args:    []string{appArg},
+	summary: "show an app's deploy settings",
+	run:     runSettings,
+}
+
+var settingsSetCmd = &command{
+	name:    "settings:set",
+	args:    []string{appArg, "key=value..."},
+	summary: "change deploy settings: deploy-branch, tag-deploys (on|off), entrypoint, start-check, builder",
+	run:     runSettingsSet,
+}
+
+var builderSetCmd = &command{
+	name:    "builder:set",
+	args:    []string{appArg, "builder"},
+	summary: "force a build strategy (dockerfile, buildpack, simple) or go back to detecting it (auto)",
+	run:     runBuilderSet,
+}
+
+// ErrBadSetting is a settings:set argument that is not a known key=value.
+var ErrBadSetting = hint.New("BAD_SETTING", "invalid setting",
+	"settings are deploy-branch=<branch>, tag-deploys=on|off, entrypoint=<file.py>, start-check=<duration>, builder=<name>|auto")
+
+// settingsJSON is `settings --json`; "" means the server's default.
+type settingsJSON struct {
+	App          string `json:"app"`
+	DeployBranch string `json:"deploy_branch"`
+	TagDeploys   bool   `json:"tag_deploys"`
+	Entrypoint   string `json:"entrypoint"`
+	StartCheck   string `json:"start_check"`
+	Builder      string `json:"builder"`
+}
+
+func runSettings(c *call) error {
+	app, err := c.d.Auth.Authorize(c.id(), c.p.arg(0), auth.Read)
+	if err != nil {
+		return err
+	}
+	return c.showSettings(app.Name, app.Settings)
+}
+
+func (c *call) showSettings(name string, s store.AppSettings) error {
+	out := settingsJSON{App: name, DeployBranch: s.DeployBranch, TagDeploys: s.TagDeploys(),
+		Entrypoint: s.Entrypoint, Builder: s.Builder}
+	if s.StartCheck > 0 {
+		out.StartCheck = s.StartCheck.String()
+	}
+	or := func(v, def string) string {
+		if v == "" {
+			return def
+		}
+		return v
+	}
+	return c.emit(out, func(w io.Writer) {
+		row(w, "deploy-branch", or(out.DeployBranch, "main (or master when the repo has no main)"))
+		row(w, "tag-deploys", map[bool]string{true: "on", false: "off"}[out.TagDeploys])
+		row(w, "entrypoint", or(out.Entrypoint, "detected (bot.py, main.py, app.py, __main__.py)"))
+		row(w, "start-check", or(out.StartCheck, "server default"))
+		row(w, "builder", or(out.Builder, "auto (detected)"))
+	})
+}
+
+func runSettingsSet(c *call) error {
+	return c.changeSettings(c.p.pos[1:])
+}
+
+func runBuilderSet(c *call) error {
+	return c.changeSettings([]string{"builder=" + c.p.arg(1)})
+}
+
+// changeSettings applies key=value pairs all or nothing: every pair is
+// checked before the app is changed.
+func (c *call) changeSettings(pairs []string) error {
+	app, err := c.d.Auth.Authorize(c.id(), c.p.arg(0), auth.Manage)
+	if err != nil {
+		return err
+	}
+	s := app.Settings
+	for _, kv := range pairs {
+		if err := applySetting(&s, kv); err != nil {
+			return err
+		}
+	}
+	if err := c.d.Store.SetAppSettings(app.Name, s); err != nil {
+		return appGone(err)
+	}
+	c.log.Info("settings changed", "app", app.Name, "by", c.id().String())
+	return c.showSettings(app.Name, s)
+}
+
+func applySetting(s *store.AppSettings, kv string) error {
+	k, v, ok := strings.Cut(kv, "=")
+	if !ok {
+		return ErrBadSetting.With(fmt.Sprintf("%s is not key=value", store.Quote(kv)), nil)
+	}
+	switch k {
+	case "deploy-branch":
+		if v != "" {
+			if err := receive.CheckRefName("refs/heads/" + v); err != nil {
+				return ErrBadSetting.With(fmt.Sprintf("deploy-branch %s is not a valid branch name", store.Quote(v)), err)
+			}
+		}
+		s.DeployBranch = v
+	case "tag-deploys":
+		return setTagDeploys(s, v)
+	case "entrypoint":
+		if v != "" && (!strings.HasSuffix(v, ".py") || strings.HasPrefix(v, "/") || strings.Contains(v, "..")) {
+			return ErrBadSetting.With(fmt.Sprintf("entrypoint %s must be a .py file inside the repo", store.Quote(v)), nil)
+		}
+		s.Entrypoint = v
+	case "start-check":
+		return setStartCheck(s, v)
+	case "builder":
+		return setBuilder(s, v)
+	default:
+		return ErrBadSetting.With(fmt.Sprintf("unknown setting %s", store.Quote(k)), nil)
+	}
+	return nil
+}
+
+func setTagDeploys(s *store.AppSettings, v string) error {
+	switch v {
+	case "on", "true", "yes":
+		s.NoTagDeploys = false
+	case "off", "false", "no":
+		s.NoTagDeploys = true
+	default:
+		return ErrBadSetting.With(fmt.Sprintf("tag-deploys is on or off, not %s", store.Quote(v)), nil)
+	}
+	return nil
+}
+
+func setStartCheck(s *store.AppSettings, v string) error {
+	if v == "" {
+		s.StartCheck = 0
+		return nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d < time.Second || d > 10*time.Minute {
+		return ErrBadSetting.With(fmt.Sprintf("start-check %s must be a duration from 1s to 10m", store.Quote(v)), err)
+	}
+	s.StartCheck = d
+	return nil
+}
+
+func setBuilder(s *store.AppSettings, v string) error {
+	if v == "auto" || v == "" {
+		s.Builder = ""
+		return nil
+	}
+	if err := build.ValidStrategy(v); err != nil {
+		return ErrBadSetting.With(fmt.Sprintf("builder %s is not one of dockerfile, buildpack, simple, auto", store.Quote(v)), err)
+	}
+	s.Builder = v
+	return nil
+}

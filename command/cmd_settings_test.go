@@ -1,0 +1,52 @@
+package command
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestSettingsDefaultsAndSet(t *testing.T) {
+	w := newWorld(t)
+	assert.JSONEq(t, `{"app":"alice-bot","deploy_branch":"","tag_deploys":true,"entrypoint":"","start_check":"","builder":""}`,
+		w.ok("alice", "", "settings", "alice-bot", "--json"))
+
+	w.ok("alice", "", "settings:set", "alice-bot", "deploy-branch=prod", "tag-deploys=off",
+		"entrypoint=src/run.py", "start-check=10s")
+	w.ok("alice", "", "builder:set", "alice-bot", "dockerfile")
+	app, err := w.s.App("alice-bot")
+	require.NoError(t, err)
+	assert.Equal(t, "prod", app.Settings.DeployBranch)
+	assert.False(t, app.Settings.TagDeploys())
+	assert.Equal(t, "src/run.py", app.Settings.Entrypoint)
+	assert.Equal(t, 10*time.Second, app.Settings.StartCheck)
+	assert.Equal(t, "dockerfile", app.Settings.Builder)
+
+	w.ok("alice", "", "builder:set", "alice-bot", "auto")
+	app, err = w.s.App("alice-bot")
+	require.NoError(t, err)
+	assert.Equal(t, "", app.Settings.Builder)
+}
+
+func TestSettingsRefusesBadInputAllOrNothing(t *testing.T) {
+	w := newWorld(t)
+	for _, bad := range [][]string{
+		{"deploy-branch=a..b"}, {"tag-deploys=maybe"}, {"entrypoint=../x.py"}, {"entrypoint=/etc/x.py"},
+		{"start-check=1ms"}, {"builder=nix"}, {"colour=blue"}, {"novalue"},
+		{"deploy-branch=ok", "start-check=forever"},
+	} {
+		res := w.run("alice", "", append([]string{"settings:set", "alice-bot"}, bad...)...)
+		assert.Equal(t, 1, res.code, "%v", bad)
+		assert.Contains(t, res.stderr, "hint: settings are", "%v", bad)
+	}
+	app, err := w.s.App("alice-bot")
+	require.NoError(t, err)
+	assert.Equal(t, "", app.Settings.DeployBranch, "a refused call changes nothing")
+
+	res := w.run("bob", "", "settings:set", "alice-bot", "tag-deploys=off")
+	assert.Equal(t, 1, res.code, "collaborators may not change settings")
+	res = w.run("alice", "", "settings:set", "alice-bot")
+	assert.Equal(t, 2, res.code, "at least one key=value")
+}
