@@ -24,10 +24,13 @@ def call(method, **params):
 
 
 def main():
-    if not TOKEN:
-        print("BOT_TOKEN is not set", file=sys.stderr)
-        return 1
     signal.signal(signal.SIGTERM, stop)
+    if not TOKEN:
+        # Stay up, so the first push of a new app succeeds; setting the
+        # token (botctl config:set BOT_TOKEN=...) restarts the bot with it.
+        print("BOT_TOKEN is not set: set it with `botctl config:set BOT_TOKEN=...`; idling until then", flush=True)
+        while True:
+            time.sleep(3600)
     print("custom bot polling", flush=True)
     offset = 0
     while True:

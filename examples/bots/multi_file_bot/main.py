@@ -15,10 +15,13 @@ def stop(signum, frame):
 
 
 def main():
-    if not api.TOKEN:
-        print("BOT_TOKEN is not set", file=sys.stderr)
-        return 1
     signal.signal(signal.SIGTERM, stop)
+    if not api.TOKEN:
+        # Stay up, so the first push of a new app succeeds; setting the
+        # token (botctl config:set BOT_TOKEN=...) restarts the bot with it.
+        print("BOT_TOKEN is not set: set it with `botctl config:set BOT_TOKEN=...`; idling until then", flush=True)
+        while True:
+            time.sleep(3600)
     print(f"multi-file bot polling {api.API}", flush=True)
     offset = 0
     while True:
