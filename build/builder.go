@@ -168,6 +168,12 @@ func (b *Builder) RemoveImage(ctx context.Context, ref string) error {
 	return nil
 }
 
+// ImageExists reports whether the engine has the image (by tag or ID).
+func (b *Builder) ImageExists(ctx context.Context, ref string) bool {
+	_, err := b.engine.ImageInspect(ctx, ref)
+	return err == nil
+}
+
 // labels are the image labels of a request, over the operator's extras.
 func (r Request) labels(extra map[string]string) map[string]string {
 	l := maps.Clone(extra)

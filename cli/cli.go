@@ -27,6 +27,17 @@ type CLI struct {
 	Settings    SettingsCmd    `cmd:"" group:"Bots" help:"Show the app's deploy settings."`
 	SettingsSet SettingsSetCmd `cmd:"" name:"settings:set" group:"Bots" help:"Change deploy settings (deploy-branch, tag-deploys, entrypoint, start-check, builder)."`
 	BuilderSet  BuilderSetCmd  `cmd:"" name:"builder:set" group:"Bots" help:"Force a build strategy, or auto to detect it."`
+	Start       StartCmd       `cmd:"" group:"Bots" help:"Start the app's bot again."`
+	Stop        StopCmd        `cmd:"" group:"Bots" help:"Stop the app's bot (no crash restarts until start or a deploy)."`
+	Restart     RestartCmd     `cmd:"" group:"Bots" help:"Restart the app's bot."`
+	Rebuild     RebuildCmd     `cmd:"" group:"Bots" help:"Build the current commit again and deploy it as a new release."`
+	Releases    ReleasesCmd    `cmd:"" group:"Bots" help:"List the app's releases."`
+	Rollback    RollbackCmd    `cmd:"" group:"Bots" help:"Release an earlier release's image and config again (default: the previous one)."`
+
+	Config      ConfigCmd      `cmd:"" group:"Config" help:"List the app's config vars (values masked)."`
+	ConfigGet   ConfigGetCmd   `cmd:"" name:"config:get" group:"Config" help:"Show one config var (masked unless --reveal)."`
+	ConfigSet   ConfigSetCmd   `cmd:"" name:"config:set" group:"Config" help:"Set config vars; the bot restarts with them as a new release."`
+	ConfigUnset ConfigUnsetCmd `cmd:"" name:"config:unset" group:"Config" help:"Remove config vars; the bot restarts without them."`
 
 	AccessAdd    AccessAddCmd       `cmd:"" name:"access:add" group:"Access" help:"Let a user push to an app."`
 	AccessRemove AccessRemoveCmd    `cmd:"" name:"access:remove" group:"Access" help:"Take a user's access to an app away."`

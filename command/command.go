@@ -24,7 +24,9 @@ type command struct {
 func commands() []*command {
 	return []*command{
 		helpCmd, versionCmd, whoamiCmd,
-		appsCmd, appsCreateCmd, appsInfoCmd, appsDestroyCmd, statusCmd,
+		appsCmd, appsCreateCmd, appsInfoCmd, appsDestroyCmd,
+		statusCmd, startCmd, stopCmd, restartCmd, rebuildCmd, releasesCmd, rollbackCmd,
+		configCmd, configGetCmd, configSetCmd, configUnsetCmd,
 		settingsCmd, settingsSetCmd, builderSetCmd,
 		keysCmd, keysAddCmd, keysRemoveCmd,
 		accessAddCmd, accessRemoveCmd,

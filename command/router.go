@@ -53,10 +53,17 @@ type Deps struct {
 	Bots Bots
 }
 
-// Bots is what commands need of the side that runs bots.
+// Bots is what commands need of the side that runs bots (hooks.Deploy).
+// Actions stream their steps to out.
 type Bots interface {
 	AppStatus(ctx context.Context, app store.App) (hooks.Status, error)
 	Destroy(ctx context.Context, app string) error // stop and remove its containers and images
+	Stop(ctx context.Context, app store.App, by string, out io.Writer) error
+	Start(ctx context.Context, app store.App, out io.Writer) error
+	Restart(ctx context.Context, app store.App, by string, out io.Writer) error
+	Rebuild(ctx context.Context, app store.App, by string, out io.Writer) error
+	Rollback(ctx context.Context, app store.App, target int, by string, out io.Writer) error
+	Reconfigure(ctx context.Context, app store.App, change, by string, out io.Writer) error
 }
 
 // Router runs commands. It is safe for concurrent use.

@@ -24,6 +24,7 @@ type Builder interface {
 	Detect(dir string, s build.Settings) (name, detail string, err error)
 	Build(ctx context.Context, r build.Request) (build.Result, error)
 	RemoveImage(ctx context.Context, ref string) error
+	ImageExists(ctx context.Context, ref string) bool
 }
 
 // Store is what the pipeline needs of package store.
@@ -33,6 +34,9 @@ type Store interface {
 	UpdateRelease(r store.Release) error
 	SetCurrentRelease(app string, n int) error
 	Releases(app string) ([]store.Release, error)
+	Release(app string, n int) (store.Release, error)
+	Config(app string) (map[string]string, error)
+	SetConfig(app string, set map[string]string, unset []string) (map[string]string, error)
 }
 
 // Config is how bots run.
@@ -45,6 +49,9 @@ type Config struct {
 	Env        []string      // KEY=VALUE every bot gets (GITD_BOT_ENV)
 	Checkout   Limits
 	TmpDir     string // where checkouts go; default os.TempDir()
+	Lock       Locker // the app's push lock, for operator actions; nil = none (tests)
+	Trees      TreeReader
+	Supervisor Supervisor // nil = nobody restarts crashed bots
 }
 
 // Deploy is the pipeline that builds and runs pushed bots.
@@ -103,8 +110,20 @@ func (d *Deploy) Run(ctx context.Context, p *receive.Push) error {
 	return d.deploy(ctx, app, p, *pl.deploy)
 }
 
-// deploy checks out, builds, records and swaps one update.
+// deploy builds and runs one pushed update.
 func (d *Deploy) deploy(ctx context.Context, app store.App, p *receive.Push, u receive.Command) error {
+	tree, err := p.Tree(u.New)
+	if err != nil {
+		return ErrDeployFailed.With("deploy failed: read the pushed tree", err)
+	}
+	return d.buildRelease(ctx, app, tree, store.Release{App: app.Name, Commit: commitOf(p, u.New).String(),
+		Ref: u.Name.String(), Tag: tagName(u), Pusher: p.Pusher}, p.Progress)
+}
+
+// buildRelease checks tree out, builds it, records release meta (commit,
+// ref, tag, pusher) as a new release with the app's current config, and
+// swaps it in.
+func (d *Deploy) buildRelease(ctx context.Context, app store.App, tree *object.Tree, meta store.Release, out io.Writer) error {
 	start := time.Now()
 	d.setPhase(app.Name, PhaseBuilding)
 	dir, err := os.MkdirTemp(d.cfg.TmpDir, "botrunner-checkout-")
@@ -112,7 +131,7 @@ func (d *Deploy) deploy(ctx context.Context, app store.App, p *receive.Push, u r
 		return ErrDeployFailed.With("deploy failed: no temp dir", err)
 	}
 	defer os.RemoveAll(dir)
-	if err := d.checkout(p, u, dir); err != nil {
+	if err := Checkout(tree, dir, d.cfg.Checkout); err != nil {
 		return err
 	}
 	bs := build.Settings{Entrypoint: app.Settings.Entrypoint, Strategy: app.Settings.Builder}
@@ -120,34 +139,39 @@ func (d *Deploy) deploy(ctx context.Context, app store.App, p *receive.Push, u r
 	if err != nil {
 		return err
 	}
-	rel, err := d.store.AddRelease(store.Release{App: app.Name, Commit: commitOf(p, u.New).String(), Ref: u.Name.String(),
-		Tag: tagName(u), Strategy: strategy, Pusher: p.Pusher, Status: store.ReleaseBuilding})
+	cfg, err := d.store.Config(app.Name)
+	if err != nil {
+		return ErrDeployFailed.With("deploy failed: read config", err)
+	}
+	meta.Strategy, meta.Status, meta.Config = strategy, store.ReleaseBuilding, cfg
+	rel, err := d.store.AddRelease(meta)
 	if err != nil {
 		return ErrDeployFailed.With("deploy failed: record release", err)
 	}
-	step(p.Progress, "%s: building v%d (%s: %s)", app.Name, rel.Number, strategy, detail)
+	step(out, "%s: building v%d (%s: %s)", app.Name, rel.Number, strategy, detail)
 	res, err := d.builder.Build(ctx, build.Request{App: app.Name, Owner: app.Owner, Release: rel.Number,
-		Dir: dir, Settings: bs, Output: p.Progress})
+		Dir: dir, Settings: bs, Output: out})
 	if err != nil {
-		return d.failed(rel, buildError(p.Progress, err))
+		return d.failed(rel, buildError(out, err))
 	}
 	if res.DepsCached {
-		step(p.Progress, "deps layer cached (requirements.txt unchanged)")
+		step(out, "deps layer cached (requirements.txt unchanged)")
 	}
 	rel.Image, rel.ImageTag = res.Image, res.Tag
-	if err := d.swap(ctx, app, rel, p.Progress); err != nil {
-		d.removeImage(res.Tag)
-		return d.failed(rel, err)
-	}
-	return d.succeeded(app, rel, p.Progress, start)
+	return d.swapIn(ctx, app, rel, out, start, true)
 }
 
-func (d *Deploy) checkout(p *receive.Push, u receive.Command, dir string) error {
-	tree, err := p.Tree(u.New)
-	if err != nil {
-		return ErrDeployFailed.With("deploy failed: read the pushed tree", err)
+// swapIn swaps a recorded release in and records how that went. A failed
+// release's image goes when it was built for it (fresh); a release that
+// reuses an older release's image (config change, rollback) leaves it.
+func (d *Deploy) swapIn(ctx context.Context, app store.App, rel store.Release, out io.Writer, start time.Time, fresh bool) error {
+	if err := d.swap(ctx, app, rel, out); err != nil {
+		if fresh {
+			d.removeImage(rel.ImageTag)
+		}
+		return d.failed(rel, err)
 	}
-	return Checkout(tree, dir, d.cfg.Checkout)
+	return d.succeeded(app, rel, out, start)
 }
 
 // buildError shows the full build error on the pusher's terminal and

@@ -21,6 +21,7 @@ import (
 	"github.com/botrunner/botrunner/receive"
 	"github.com/botrunner/botrunner/runtime"
 	"github.com/botrunner/botrunner/runtime/fake"
+	"github.com/botrunner/botrunner/secrets"
 	"github.com/botrunner/botrunner/store"
 )
 
@@ -94,6 +95,18 @@ func (b *fakeBuilder) RemoveImage(ctx context.Context, ref string) error {
 	defer b.mu.Unlock()
 	b.removed = append(b.removed, ref)
 	return nil
+}
+
+// ImageExists says yes for every image not removed.
+func (b *fakeBuilder) ImageExists(ctx context.Context, ref string) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, r := range b.removed {
+		if r == ref {
+			return false
+		}
+	}
+	return true
 }
 
 func (b *fakeBuilder) removedImages() []string {
@@ -213,7 +226,9 @@ func testConfig(t *testing.T) Config {
 
 func newHarness(t *testing.T, set store.AppSettings) *harness {
 	t.Helper()
-	st, err := store.Open(filepath.Join(t.TempDir(), "gitd.db"))
+	box, err := secrets.New(make([]byte, secrets.KeySize))
+	require.NoError(t, err)
+	st, err := store.OpenWithBox(filepath.Join(t.TempDir(), "gitd.db"), box)
 	require.NoError(t, err)
 	t.Cleanup(func() { st.Close() })
 	require.NoError(t, st.CreateUser(store.User{Name: testOwner}))

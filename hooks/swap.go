@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"sort"
 	"time"
 
 	"github.com/botrunner/botrunner/runtime"
@@ -144,10 +145,25 @@ func (d *Deploy) spec(app store.App, rel store.Release) runtime.Spec {
 	return runtime.Spec{
 		Name:    fmt.Sprintf("botrunner-%s-v%d", app.Name, rel.Number),
 		Image:   rel.Image,
-		Env:     d.cfg.Env,
+		Env:     botEnv(d.cfg.Env, rel.Config),
 		Labels:  runtime.Labels(app.Name, app.Owner, rel.Number),
 		Limits:  d.cfg.Limits,
 		Network: d.cfg.Network,
 		User:    d.cfg.User,
 	}
+}
+
+// botEnv is the server's env for every bot, then the release's config vars
+// (which win), in a stable order.
+func botEnv(server []string, config map[string]string) []string {
+	env := append([]string{}, server...)
+	keys := make([]string, 0, len(config))
+	for k := range config {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		env = append(env, k+"="+config[k])
+	}
+	return env
 }

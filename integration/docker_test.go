@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -90,15 +91,35 @@ func cleanupApps(app string) {
 	}
 }
 
-// cleanupImages removes the images the stories' apps left, once every
-// story is over.
+// storyApps are the $APP prefixes of this run's stories: only their images
+// are removed at the end, never those of another run on the same engine.
+var storyApps struct {
+	sync.Mutex
+	names []string
+}
+
+func rememberApp(app string) {
+	storyApps.Lock()
+	defer storyApps.Unlock()
+	storyApps.names = append(storyApps.names, app)
+}
+
+// cleanupImages removes the images this run's apps left, once every story
+// is over.
 func cleanupImages() {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	out, _ := exec.CommandContext(ctx, "docker", "images", "--format", "{{.Repository}}:{{.Tag}}",
 		"botrunner/bot-*").Output()
+	storyApps.Lock()
+	defer storyApps.Unlock()
 	for _, ref := range strings.Fields(string(out)) {
-		_ = exec.CommandContext(ctx, "docker", "rmi", "-f", ref).Run()
+		for _, app := range storyApps.names {
+			if strings.HasPrefix(ref, "botrunner/"+app) {
+				_ = exec.CommandContext(ctx, "docker", "rmi", "-f", ref).Run()
+				break
+			}
+		}
 	}
 }
 

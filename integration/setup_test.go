@@ -55,6 +55,7 @@ func setup(env *testscript.Env) error {
 	// so containers and image tags) apart from other stories'.
 	app := "bot-" + randHex(8)
 	env.Setenv("APP", app)
+	rememberApp(app)
 	env.Defer(func() { cleanupApps(app) })
 	env.Setenv("GIT_CONFIG_NOSYSTEM", "1")
 	for _, k := range []string{"GIT_AUTHOR_NAME", "GIT_COMMITTER_NAME"} {

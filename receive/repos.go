@@ -14,6 +14,7 @@ import (
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/cache"
+	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/storage/filesystem"
 
 	"github.com/botrunner/botrunner/store"
@@ -184,3 +185,21 @@ func (r *Repos) Head(app string, ref plumbing.ReferenceName) (plumbing.Hash, err
 }
 
 func isQuarantine(name string) bool { return strings.HasPrefix(name, quarantinePrefix) }
+
+// Tree returns the tree of a commit in the app's repository (rebuilds read
+// old commits this way).
+func (r *Repos) Tree(app, commit string) (*object.Tree, error) {
+	st, err := r.open(app)
+	if err != nil {
+		return nil, err
+	}
+	h, ok := parseHash(commit)
+	if !ok {
+		return nil, fmt.Errorf("commit %q: %w", clip(commit), ErrBadRequest)
+	}
+	c, err := object.GetCommit(st, h)
+	if err != nil {
+		return nil, fmt.Errorf("commit %s: %w", commit, err)
+	}
+	return c.Tree()
+}

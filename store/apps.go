@@ -111,7 +111,8 @@ func (s *Store) Apps() ([]App, error) {
 	return out, err
 }
 
-// DeleteApp removes an app and its deploy keys. ErrNotFound if none.
+// DeleteApp removes an app with its deploy keys, releases and config, and
+// frees its BOT_TOKEN for other apps. ErrNotFound if none.
 func (s *Store) DeleteApp(name string) error {
 	return s.db.Update(func(tx *bolt.Tx) error {
 		if _, err := getApp(tx, name); err != nil {
@@ -121,6 +122,9 @@ func (s *Store) DeleteApp(name string) error {
 			return err
 		}
 		if err := deleteReleases(tx, name); err != nil {
+			return err
+		}
+		if err := deleteConfig(tx, name); err != nil {
 			return err
 		}
 		return tx.Bucket(bucketApps).Delete([]byte(name))

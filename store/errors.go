@@ -1,6 +1,7 @@
 package store
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/botrunner/botrunner/hint"
@@ -17,6 +18,17 @@ var (
 	ErrDataDirLocked = hint.New("DATA_DIR_LOCKED", "the database is locked", "another gitd is using this data dir; stop it or use another --data dir")
 	ErrInvalidApp    = hint.New("INVALID_APP_NAME", "invalid app name", "app names must match "+AppNameRule+" (3-40 lowercase letters, digits and dashes, starting with a letter)")
 	ErrInvalidUser   = hint.New("INVALID_USER_NAME", "invalid user name", "user names must match "+UserNameRule+" (1-32 lowercase letters, digits and dashes, starting with a letter)")
+
+	ErrInvalidConfigName  = hint.New("INVALID_CONFIG_NAME", "invalid config var name", "names must match "+ConfigNameRule+" (letters, digits and _, not starting with a digit) and be at most 256 bytes")
+	ErrInvalidConfigValue = hint.New("INVALID_CONFIG_VALUE", "invalid config var value", "values may hold any text (newlines too) but no NUL byte")
+	ErrConfigTooLarge     = hint.New("CONFIG_TOO_LARGE", "config too large", "an app may have 200 vars, each value at most 32 KiB, all together at most 256 KiB; keep big data in files or a database")
+	ErrInvalidBotToken    = hint.New("INVALID_BOT_TOKEN", "BOT_TOKEN does not look like a Telegram bot token", "a token looks like 123456789:AA…, from @BotFather")
+	ErrBotTokenInUse      = hint.New("BOT_TOKEN_IN_USE", "this BOT_TOKEN is already used by another app", "another app already uses this BOT_TOKEN; two bots polling one token fight (Telegram answers 409 Conflict) — revoke it in @BotFather and use a new one, or unset it on the other app")
+	ErrSecretKeyMismatch  = hint.New("SECRET_KEY_MISMATCH", "the secret key does not open this database's secrets", "this data dir was written with another secret key: restore its secret.key file (a new key cannot read the old secrets)")
+
+	// ErrNoSecretKey: config vars (and release configs) were used on a
+	// store opened without a secrets.Box. A wiring bug, not a user error.
+	ErrNoSecretKey = errors.New("store: no secret key (open the store with OpenWithBox)")
 )
 
 // QuotaError is the cause wrapped by a QUOTA_EXCEEDED error: it says how many

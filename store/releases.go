@@ -30,6 +30,12 @@ type Release struct {
 	Created  time.Time
 	Status   string
 	Reason   string // why it failed
+
+	// Config is the app's config vars this release runs with. It is stored
+	// sealed, apart from the rest of the record, and never marshalled to
+	// JSON, so no JSON output of a Release can leak a secret.
+	Config       map[string]string `json:"-"`
+	ConfigChange string            // names only, e.g. "set BOT_TOKEN, DEBUG"; see ConfigUpdate.Change
 }
 
 // releaseKey sorts releases of one app by number.
@@ -52,7 +58,7 @@ func (s *Store) AddRelease(r Release) (Release, error) {
 		if r.Created.IsZero() {
 			r.Created = now()
 		}
-		return put(b, string(releaseKey(r.App, r.Number)), r)
+		return s.putRelease(tx, r)
 	})
 	return r, err
 }
@@ -60,11 +66,10 @@ func (s *Store) AddRelease(r Release) (Release, error) {
 // UpdateRelease stores r over the release with the same app and number.
 func (s *Store) UpdateRelease(r Release) error {
 	return s.db.Update(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketRels)
-		if b.Get(releaseKey(r.App, r.Number)) == nil {
+		if tx.Bucket(bucketRels).Get(releaseKey(r.App, r.Number)) == nil {
 			return notFound("release", fmt.Sprintf("%s v%d", r.App, r.Number))
 		}
-		return put(b, string(releaseKey(r.App, r.Number)), r)
+		return s.putRelease(tx, r)
 	})
 }
 
@@ -72,10 +77,13 @@ func (s *Store) UpdateRelease(r Release) error {
 func (s *Store) Release(app string, n int) (Release, error) {
 	var r Release
 	err := s.db.View(func(tx *bolt.Tx) error {
-		ok, err := get(tx.Bucket(bucketRels), string(releaseKey(app, n)), &r)
-		if err == nil && !ok {
-			err = notFound("release", fmt.Sprintf("%s v%d", app, n))
+		key := releaseKey(app, n)
+		data := tx.Bucket(bucketRels).Get(key)
+		if data == nil {
+			return notFound("release", fmt.Sprintf("%s v%d", app, n))
 		}
+		var err error
+		r, err = s.decodeRelease(tx, key, data)
 		return err
 	})
 	return r, err
@@ -88,8 +96,8 @@ func (s *Store) Releases(app string) ([]Release, error) {
 		c := tx.Bucket(bucketRels).Cursor()
 		prefix := []byte(app + "/")
 		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-			var r Release
-			if err := jsonDecode(k, v, &r); err != nil {
+			r, err := s.decodeRelease(tx, k, v)
+			if err != nil {
 				return err
 			}
 			out = append(out, r)
@@ -107,9 +115,36 @@ func (s *Store) SetCurrentRelease(app string, n int) error {
 	})
 }
 
+// putRelease stores r's record and, apart from it, its sealed config.
+func (s *Store) putRelease(tx *bolt.Tx, r Release) error {
+	key := releaseKey(r.App, r.Number)
+	if err := s.putConfigMap(tx.Bucket(bucketRelConfig), key, r.Config); err != nil {
+		return err
+	}
+	return put(tx.Bucket(bucketRels), string(key), r)
+}
+
+// decodeRelease decodes the record data stored at key and opens its config.
+func (s *Store) decodeRelease(tx *bolt.Tx, key, data []byte) (Release, error) {
+	var r Release
+	if err := jsonDecode(key, data, &r); err != nil {
+		return r, err
+	}
+	cfg, err := s.getConfigMap(tx.Bucket(bucketRelConfig), key)
+	r.Config = cfg
+	return r, err
+}
+
 func deleteReleases(tx *bolt.Tx, app string) error {
-	b := tx.Bucket(bucketRels)
-	prefix := []byte(app + "/")
+	for _, name := range [][]byte{bucketRels, bucketRelConfig} {
+		if err := deletePrefix(tx.Bucket(name), []byte(app+"/")); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func deletePrefix(b *bolt.Bucket, prefix []byte) error {
 	var keys [][]byte
 	c := b.Cursor()
 	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {

@@ -10,6 +10,8 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 	bolterrors "go.etcd.io/bbolt/errors"
+
+	"github.com/botrunner/botrunner/secrets"
 )
 
 // User is an account. Its keys are stored separately (see Key).
@@ -41,7 +43,8 @@ type App struct {
 
 // Store is the persistent state of one gitd. It is safe for concurrent use.
 type Store struct {
-	db *bolt.DB
+	db  *bolt.DB
+	box *secrets.Box // seals config vars; nil when opened with Open
 }
 
 var (
@@ -49,7 +52,16 @@ var (
 	bucketKeys  = []byte("keys")
 	bucketApps  = []byte("apps")
 	bucketRels  = []byte("releases")
+
+	// Sealed data and its indexes (config.go, sealed.go).
+	bucketConfig    = []byte("config")         // app -> sealed JSON map
+	bucketRelConfig = []byte("release-config") // releaseKey -> sealed JSON map
+	bucketTokens    = []byte("bot-tokens")     // MAC(BOT_TOKEN) -> app
+	bucketMeta      = []byte("meta")           // store-wide records (the key check)
 )
+
+var allBuckets = [][]byte{bucketUsers, bucketKeys, bucketApps, bucketRels,
+	bucketConfig, bucketRelConfig, bucketTokens, bucketMeta}
 
 // lockTimeout is how long Open waits for another process's lock on the file.
 // bbolt's default is to wait forever, which would make a second gitd on the
@@ -57,8 +69,16 @@ var (
 var lockTimeout = time.Second
 
 // Open opens (creating if needed, mode 0600) the database at path. It fails
-// with DATA_DIR_LOCKED when another process holds the file.
-func Open(path string) (*Store, error) {
+// with DATA_DIR_LOCKED when another process holds the file. A store opened
+// this way has no secret key: everything works except config vars and
+// releases that carry a config (ErrNoSecretKey). gitd uses OpenWithBox.
+func Open(path string) (*Store, error) { return OpenWithBox(path, nil) }
+
+// OpenWithBox is Open with the Box that seals config vars. The first open
+// with a Box records a value sealed with it; later opens with a Box that
+// cannot open that value fail with SECRET_KEY_MISMATCH, before anything is
+// read or written with the wrong key. A nil box behaves like Open.
+func OpenWithBox(path string, box *secrets.Box) (*Store, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
@@ -69,19 +89,25 @@ func Open(path string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
-	err = db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketUsers, bucketKeys, bucketApps, bucketRels} {
-			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
+	s := &Store{db: db, box: box}
+	if err := db.Update(s.initialize); err != nil {
 		_ = db.Close()
-		return nil, fmt.Errorf("open store %s: create buckets: %w", path, err)
+		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
-	return &Store{db: db}, nil
+	return s, nil
+}
+
+// initialize creates the buckets and checks the secret key.
+func (s *Store) initialize(tx *bolt.Tx) error {
+	for _, b := range allBuckets {
+		if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+			return fmt.Errorf("create buckets: %w", err)
+		}
+	}
+	if s.box == nil {
+		return nil
+	}
+	return s.checkKey(tx)
 }
 
 // Close releases the file and its lock.

@@ -29,7 +29,7 @@ type deployer struct {
 
 // newDeployer connects to the Docker Engine and wires build, runtime and
 // the deploy pipeline; with GITD_RUNTIME=none pushes are only stored.
-func newDeployer(cfg *config.Config, st *store.Store, refs hooks.RefReader, log *slog.Logger) (deployer, error) {
+func newDeployer(cfg *config.Config, st *store.Store, repos *receive.Repos, log *slog.Logger) (deployer, error) {
 	d := cfg.Deploy
 	if d.Runtime == "none" {
 		log.Info("GITD_RUNTIME=none: pushes are stored, not deployed")
@@ -59,7 +59,8 @@ func newDeployer(cfg *config.Config, st *store.Store, refs hooks.RefReader, log 
 	bots := hooks.NewDeploy(hooks.Config{
 		Limits:  runtime.Limits{Memory: int64(d.Memory), NanoCPUs: int64(d.CPUs * 1e9), Pids: d.Pids},
 		Network: d.Network, StartCheck: d.StartCheck, StopGrace: d.StopGrace, Env: env, TmpDir: tmp,
-	}, st, builder, docker.New(cli, log), refs, log)
+		Lock: repos.Lock, Trees: repos,
+	}, st, builder, docker.New(cli, log), repos, log)
 	return deployer{pipeline: bots, bots: bots}, nil
 }
 

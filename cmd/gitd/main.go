@@ -13,14 +13,12 @@ import (
 	"path/filepath"
 	"syscall"
 
-	"github.com/go-git/go-git/v5/plumbing"
-
 	"github.com/botrunner/botrunner/auth"
 	"github.com/botrunner/botrunner/command"
 	"github.com/botrunner/botrunner/config"
 	"github.com/botrunner/botrunner/hint"
-	"github.com/botrunner/botrunner/hooks"
 	"github.com/botrunner/botrunner/receive"
+	"github.com/botrunner/botrunner/secrets"
 	"github.com/botrunner/botrunner/server"
 	"github.com/botrunner/botrunner/store"
 )
@@ -47,7 +45,12 @@ func run() error {
 	if err := os.MkdirAll(cfg.Data, 0o700); err != nil {
 		return fmt.Errorf("data dir: %w", err)
 	}
-	st, err := store.Open(filepath.Join(cfg.Data, "gitd.db"))
+	// Config vars are sealed with a key kept beside the database (0600).
+	box, err := secrets.LoadOrCreateKey(filepath.Join(cfg.Data, "secret.key"))
+	if err != nil {
+		return err
+	}
+	st, err := store.OpenWithBox(filepath.Join(cfg.Data, "gitd.db"), box)
 	if err != nil {
 		return err
 	}
@@ -69,23 +72,22 @@ func assemble(cfg *config.Config, st *store.Store, authz *auth.Authorizer, log *
 	if err != nil {
 		return nil, err
 	}
-	// The pipeline reads refs through repos, which takes the pipeline: the
-	// closure breaks the cycle (it runs only once a push is served).
-	var repos *receive.Repos
-	refs := hooks.RefReaderFunc(func(app string, ref plumbing.ReferenceName) (plumbing.Hash, error) {
-		return repos.Head(app, ref)
-	})
-	dep, err := newDeployer(cfg, st, refs, log)
-	if err != nil {
-		return nil, err
-	}
-	repos, err = receive.NewRepos(filepath.Join(cfg.Data, "repos"), receive.Options{
-		MaxPushSize: int64(cfg.MaxPushSize), Agent: "botrunner/" + version,
-		Pipeline: dep.pipeline, Log: log,
+	// Repos runs the pipeline, and the pipeline reads refs, trees and locks
+	// through repos: repos gets a pipeline that forwards to the real one,
+	// set right after (it is only called once pushes are served).
+	var pipeline receive.Pipeline
+	repos, err := receive.NewRepos(filepath.Join(cfg.Data, "repos"), receive.Options{
+		MaxPushSize: int64(cfg.MaxPushSize), Agent: "botrunner/" + version, Log: log,
+		Pipeline: receive.PipelineFunc(func(ctx context.Context, p *receive.Push) error { return pipeline.Run(ctx, p) }),
 	})
 	if err != nil {
 		return nil, err
 	}
+	dep, err := newDeployer(cfg, st, repos, log)
+	if err != nil {
+		return nil, err
+	}
+	pipeline = dep.pipeline
 	deps := command.Deps{Store: st, Auth: authz, Repos: repos, Version: version, Log: log, RemoteURL: cfg.RemoteURL}
 	if dep.bots != nil {
 		deps.Bots = dep.bots // a nil *Deploy must stay a nil interface

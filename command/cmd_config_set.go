@@ -1,0 +1,75 @@
+package command
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/botrunner/botrunner/auth"
+	"github.com/botrunner/botrunner/store"
+)
+
+var noRestartFlag = flagSpec{name: "no-restart", help: "store the change only; it applies at the next deploy or restart"}
+
+var configSetCmd = &command{
+	name:    "config:set",
+	args:    []string{appArg, "name=value..."},
+	flags:   []flagSpec{noRestartFlag},
+	summary: "set config vars; the bot restarts with them as a new release (unless --no-restart)",
+	run: func(c *call) error {
+		set := map[string]string{}
+		for _, kv := range c.p.pos[1:] {
+			k, v, ok := strings.Cut(kv, "=")
+			if !ok {
+				return ErrUsage.With(fmt.Sprintf("%s is not NAME=value", store.Quote(kv)), nil)
+			}
+			set[k] = v
+		}
+		return changeConfig(c, set, nil)
+	},
+}
+
+var configUnsetCmd = &command{
+	name:    "config:unset",
+	args:    []string{appArg, "name..."},
+	flags:   []flagSpec{noRestartFlag},
+	summary: "remove config vars; the bot restarts without them as a new release (unless --no-restart)",
+	run:     func(c *call) error { return changeConfig(c, nil, c.p.pos[1:]) },
+}
+
+// changeConfig stores the change (all or nothing, checked by the store),
+// then releases it unless --no-restart or nothing changed.
+func changeConfig(c *call, set map[string]string, unset []string) error {
+	app, err := c.d.Auth.Authorize(c.id(), c.p.arg(0), auth.Push)
+	if err != nil {
+		return err
+	}
+	upd, err := c.d.Store.UpdateConfig(app.Name, set, unset)
+	if err != nil {
+		return appGone(err)
+	}
+	out := c.env.Stdout
+	if c.json {
+		out = c.env.Stderr
+	}
+	for _, m := range upd.Missing {
+		fmt.Fprintf(out, "%s was not set\n", m)
+	}
+	c.log.Info("config changed", "app", app.Name, "change", upd.Change, "by", c.id().String())
+	switch {
+	case upd.Change == "":
+		fmt.Fprintln(out, "nothing changed")
+	case c.p.bools["no-restart"] || c.d.Bots == nil:
+		fmt.Fprintf(out, "%s: %s (applies at the next deploy or restart)\n", app.Name, upd.Change)
+	default:
+		if err := c.d.Bots.Reconfigure(c.env.Ctx, app, upd.Change, c.id().String(), out); err != nil {
+			return err
+		}
+	}
+	if !c.json {
+		return nil
+	}
+	return writeJSON(c.env.Stdout, struct {
+		App    string `json:"app"`
+		Change string `json:"change"`
+	}{app.Name, upd.Change})
+}

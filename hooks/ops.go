@@ -1,0 +1,298 @@
+package hooks
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+
+	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/botrunner/botrunner/hint"
+	"github.com/botrunner/botrunner/runtime"
+	"github.com/botrunner/botrunner/store"
+)
+
+// Operator actions on an app's bot. Each takes the app's push lock first,
+// so it never interleaves with a push's deploy or another action.
+
+var (
+	// ErrNotDeployed is an action that needs a running release.
+	ErrNotDeployed = hint.New("NOT_DEPLOYED", "the app has no release yet", "push to it first: git push bots main")
+	// ErrNoSuchRelease is a rollback target that does not exist or never ran.
+	ErrNoSuchRelease = hint.New("NO_SUCH_RELEASE", "no such release",
+		"run `releases <app>` to see the releases you can roll back to")
+	// ErrImageGone is a rollback target whose image was cleaned up.
+	ErrImageGone = hint.New("IMAGE_GONE", "that release's image is no longer kept",
+		"only the last releases' images are kept; push that commit again (git push --force) to rebuild it")
+)
+
+// Locker is the app's push lock (receive.Repos.Lock).
+type Locker func(ctx context.Context, app string, onWait func()) (func(), error)
+
+// TreeReader reads a commit's tree from an app's repository, for rebuilds.
+type TreeReader interface {
+	Tree(app, commit string) (*object.Tree, error)
+}
+
+// Supervisor hears about the operator's own stops and starts, so that they
+// are not taken for crashes and a new run period begins.
+type Supervisor interface {
+	Stopped(app, by string)
+	Started(app string)
+}
+
+func (d *Deploy) lock(ctx context.Context, app string, out io.Writer) (func(), error) {
+	if d.cfg.Lock == nil {
+		return func() {}, nil
+	}
+	return d.cfg.Lock(ctx, app, func() { step(out, "waiting for the running deploy of %s to finish", app) })
+}
+
+// Stop stops the app's bot (SIGTERM, grace, SIGKILL); it stays stopped,
+// without crash restarts, until Start or a deploy.
+func (d *Deploy) Stop(ctx context.Context, app store.App, by string, out io.Writer) error {
+	unlock, err := d.lock(ctx, app.Name, out)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	d.supervisorStopped(app.Name, by)
+	cs, err := d.rt.List(ctx, map[string]string{runtime.LabelApp: app.Name})
+	if err != nil {
+		return err
+	}
+	stopped := 0
+	for _, c := range cs {
+		if c.Running {
+			step(out, "stopping %s v%s (SIGTERM, %s grace)", app.Name, c.Labels[runtime.LabelRelease], d.cfg.StopGrace)
+			if err := d.rt.Stop(ctx, c.ID, d.cfg.StopGrace); err != nil {
+				return err
+			}
+			stopped++
+		}
+	}
+	if stopped == 0 {
+		step(out, "%s was not running", app.Name)
+	}
+	return nil
+}
+
+// Start starts the current release again (its container, or a new one
+// from its image when the container is gone), with the start check.
+func (d *Deploy) Start(ctx context.Context, app store.App, out io.Writer) error {
+	unlock, err := d.lock(ctx, app.Name, out)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	return d.startCurrent(ctx, app, out)
+}
+
+// Restart stops and starts the current release.
+func (d *Deploy) Restart(ctx context.Context, app store.App, by string, out io.Writer) error {
+	unlock, err := d.lock(ctx, app.Name, out)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	rel, err := d.current(app)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	rel.Number = 0 // swapped in as itself: same image, same config, same number
+	return d.reswap(ctx, app, rel, out, start)
+}
+
+func (d *Deploy) startCurrent(ctx context.Context, app store.App, out io.Writer) error {
+	rel, err := d.current(app)
+	if err != nil {
+		return err
+	}
+	cs, err := d.rt.List(ctx, map[string]string{runtime.LabelApp: app.Name, runtime.LabelRelease: strconv.Itoa(rel.Number)})
+	if err != nil {
+		return err
+	}
+	for _, c := range cs {
+		if c.Running {
+			step(out, "%s v%d is already running", app.Name, rel.Number)
+			d.supervisorStarted(app.Name)
+			return nil
+		}
+	}
+	return d.reswap(ctx, app, rel, out, time.Now())
+}
+
+// reswap runs a release that already ran before (start, restart): a new
+// container from its image, through the usual swap with the start check.
+func (d *Deploy) reswap(ctx context.Context, app store.App, rel store.Release, out io.Writer, start time.Time) error {
+	if rel.Number == 0 {
+		cur, err := d.current(app)
+		if err != nil {
+			return err
+		}
+		rel = cur
+	}
+	d.setPhase(app.Name, PhaseStarting)
+	defer d.setPhase(app.Name, "")
+	if err := d.swap(ctx, app, rel, out); err != nil {
+		return err
+	}
+	d.supervisorStarted(app.Name)
+	step(out, "%s v%d is running (%.1f s)", app.Name, rel.Number, time.Since(start).Seconds())
+	return nil
+}
+
+// current is the app's current release.
+func (d *Deploy) current(app store.App) (store.Release, error) {
+	if app.Current == 0 {
+		return store.Release{}, ErrNotDeployed
+	}
+	rel, err := d.store.Release(app.Name, app.Current)
+	if err != nil {
+		return store.Release{}, fmt.Errorf("current release of %s: %w", app.Name, err)
+	}
+	return rel, nil
+}
+
+// Reconfigure makes a new release of the current image with the app's
+// config as it is now (after config:set or config:unset), as Heroku does.
+func (d *Deploy) Reconfigure(ctx context.Context, app store.App, change, by string, out io.Writer) error {
+	unlock, err := d.lock(ctx, app.Name, out)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	cur, err := d.current(app)
+	if errors.Is(err, ErrNotDeployed) {
+		step(out, "%s has no release yet: the config applies from its first deploy", app.Name)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	cfg, err := d.store.Config(app.Name)
+	if err != nil {
+		return err
+	}
+	return d.reuse(ctx, app, cur, cfg, change, by, out)
+}
+
+// reuse records and swaps in a new release that runs an existing release's
+// image with cfg.
+func (d *Deploy) reuse(ctx context.Context, app store.App, from store.Release, cfg map[string]string, change, by string, out io.Writer) error {
+	start := time.Now()
+	rel, err := d.store.AddRelease(store.Release{App: app.Name, Commit: from.Commit, Ref: from.Ref, Tag: from.Tag,
+		Image: from.Image, ImageTag: from.ImageTag, Strategy: from.Strategy, Pusher: by,
+		Status: store.ReleaseBuilding, Config: cfg, ConfigChange: change})
+	if err != nil {
+		return ErrDeployFailed.With("record release", err)
+	}
+	step(out, "%s: releasing v%d (%s)", app.Name, rel.Number, change)
+	d.setPhase(app.Name, PhaseStarting)
+	defer d.setPhase(app.Name, "")
+	return d.swapIn(ctx, app, rel, out, start, false)
+}
+
+// Rollback makes a new release from vN's image and config (default: the
+// deployed release before the current one). The config goes back through
+// the store's checks: a BOT_TOKEN another app took meanwhile is refused.
+func (d *Deploy) Rollback(ctx context.Context, app store.App, target int, by string, out io.Writer) error {
+	unlock, err := d.lock(ctx, app.Name, out)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	from, err := d.rollbackTarget(ctx, app, target)
+	if err != nil {
+		return err
+	}
+	cur, _ := d.store.Config(app.Name)
+	set, unset := diffConfig(cur, from.Config)
+	if _, err := d.store.SetConfig(app.Name, set, unset); err != nil {
+		return err
+	}
+	return d.reuse(ctx, app, from, from.Config, fmt.Sprintf("rollback to v%d", from.Number), by, out)
+}
+
+func (d *Deploy) rollbackTarget(ctx context.Context, app store.App, target int) (store.Release, error) {
+	rels, err := d.store.Releases(app.Name)
+	if err != nil {
+		return store.Release{}, err
+	}
+	var pick *store.Release
+	for i := len(rels) - 1; i >= 0; i-- {
+		r := &rels[i]
+		ok := r.Status == store.ReleaseDeployed && r.Image != ""
+		if (target == 0 && ok && r.Number < app.Current) || (target != 0 && r.Number == target) {
+			pick = r
+			break
+		}
+	}
+	switch {
+	case pick == nil && target == 0:
+		return store.Release{}, ErrNoSuchRelease.With("there is no earlier release to roll back to", nil)
+	case pick == nil || pick.Status != store.ReleaseDeployed || pick.Image == "":
+		return store.Release{}, ErrNoSuchRelease.With(fmt.Sprintf("v%d does not exist or never ran", target), nil)
+	}
+	if !d.builder.ImageExists(ctx, pick.ImageTag) {
+		return store.Release{}, ErrImageGone.With(fmt.Sprintf("v%d's image %s is no longer kept", pick.Number, pick.ImageTag), nil)
+	}
+	return *pick, nil
+}
+
+// diffConfig says how to turn cur into want.
+func diffConfig(cur, want map[string]string) (map[string]string, []string) {
+	set := map[string]string{}
+	var unset []string
+	for k, v := range want {
+		if cur[k] != v {
+			set[k] = v
+		}
+	}
+	for k := range cur {
+		if _, ok := want[k]; !ok {
+			unset = append(unset, k)
+		}
+	}
+	return set, unset
+}
+
+// Rebuild builds the current release's commit again and deploys it as a
+// new release (after a base image update, say).
+func (d *Deploy) Rebuild(ctx context.Context, app store.App, by string, out io.Writer) error {
+	unlock, err := d.lock(ctx, app.Name, out)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	defer d.setPhase(app.Name, "")
+	cur, err := d.current(app)
+	if err != nil {
+		return err
+	}
+	if d.cfg.Trees == nil {
+		return ErrDeployFailed.With("rebuild: this server cannot read repositories", nil)
+	}
+	tree, err := d.cfg.Trees.Tree(app.Name, cur.Commit)
+	if err != nil {
+		return ErrDeployFailed.With(fmt.Sprintf("rebuild: read commit %s", shortID(cur.Commit)), err)
+	}
+	return d.buildRelease(ctx, app, tree, store.Release{App: app.Name, Commit: cur.Commit, Ref: cur.Ref,
+		Tag: cur.Tag, Pusher: by, ConfigChange: fmt.Sprintf("rebuild of v%d", cur.Number)}, out)
+}
+
+func (d *Deploy) supervisorStopped(app, by string) {
+	if d.cfg.Supervisor != nil {
+		d.cfg.Supervisor.Stopped(app, by)
+	}
+}
+
+func (d *Deploy) supervisorStarted(app string) {
+	if d.cfg.Supervisor != nil {
+		d.cfg.Supervisor.Started(app)
+	}
+}

@@ -1,0 +1,87 @@
+package store
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// Config var rules. Names become environment variable names in the bot's
+// container; values are passed as they are, newlines included, but a NUL
+// cannot be part of an environment variable.
+const (
+	ConfigNameRule = `^[A-Za-z_][A-Za-z0-9_]*$`
+	MaxConfigName  = 256       // bytes per name
+	MaxConfigValue = 32 << 10  // bytes per value
+	MaxConfigVars  = 200       // vars per app
+	MaxConfigTotal = 256 << 10 // bytes of all names and values of one app
+	BotTokenName   = "BOT_TOKEN"
+	BotTokenRule   = `^[0-9]{5,}:[A-Za-z0-9_-]{30,}$`
+)
+
+var (
+	configNameRE = regexp.MustCompile(ConfigNameRule)
+	botTokenRE   = regexp.MustCompile(BotTokenRule)
+)
+
+// ValidConfigName returns nil if name may be a config var name, else an
+// INVALID_CONFIG_NAME hint error quoting the rule.
+func ValidConfigName(name string) error {
+	switch {
+	case name == "":
+		return ErrInvalidConfigName.With("config var name missing", nil)
+	case len(name) > MaxConfigName:
+		return ErrInvalidConfigName.With(fmt.Sprintf("config var name %s is %d bytes; at most %d", Quote(name), len(name), MaxConfigName), nil)
+	case !configNameRE.MatchString(name):
+		return ErrInvalidConfigName.With(fmt.Sprintf("invalid config var name %s", Quote(name)), nil)
+	}
+	return nil
+}
+
+// validConfigValue checks one value on its own. Errors name the var, never
+// its value: values are secrets.
+func validConfigValue(name, value string) error {
+	switch {
+	case strings.IndexByte(value, 0) >= 0:
+		return ErrInvalidConfigValue.With(fmt.Sprintf("config var %s contains a NUL byte", name), nil)
+	case len(value) > MaxConfigValue:
+		return ErrConfigTooLarge.With(fmt.Sprintf("config var %s is %d bytes; at most %d", name, len(value), MaxConfigValue), nil)
+	case name == BotTokenName && !botTokenRE.MatchString(value):
+		return ErrInvalidBotToken.With(ErrInvalidBotToken.Msg, nil)
+	}
+	return nil
+}
+
+// validateChange checks every name and value of a change, in name order so
+// the error reported is the same each time.
+func validateChange(set map[string]string, unset []string) error {
+	for _, name := range sortedKeys(set) {
+		if err := ValidConfigName(name); err != nil {
+			return err
+		}
+		if err := validConfigValue(name, set[name]); err != nil {
+			return err
+		}
+	}
+	for _, name := range unset {
+		if err := ValidConfigName(name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkConfigSize checks the limits on a whole config.
+func checkConfigSize(m map[string]string) error {
+	if len(m) > MaxConfigVars {
+		return ErrConfigTooLarge.With(fmt.Sprintf("the app would have %d config vars; at most %d", len(m), MaxConfigVars), nil)
+	}
+	total := 0
+	for k, v := range m {
+		total += len(k) + len(v)
+	}
+	if total > MaxConfigTotal {
+		return ErrConfigTooLarge.With(fmt.Sprintf("the config would be %d bytes; at most %d", total, MaxConfigTotal), nil)
+	}
+	return nil
+}
