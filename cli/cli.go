@@ -27,6 +27,7 @@ type CLI struct {
 	Settings    SettingsCmd    `cmd:"" group:"Bots" help:"Show the app's deploy settings."`
 	SettingsSet SettingsSetCmd `cmd:"" name:"settings:set" group:"Bots" help:"Change deploy settings (deploy-branch, tag-deploys, entrypoint, start-check, builder)."`
 	BuilderSet  BuilderSetCmd  `cmd:"" name:"builder:set" group:"Bots" help:"Force a build strategy, or auto to detect it."`
+	Logs        LogsCmd        `cmd:"" group:"Bots" help:"Show the app's log (-f to follow) or a build log (--build)."`
 	Start       StartCmd       `cmd:"" group:"Bots" help:"Start the app's bot again."`
 	Stop        StopCmd        `cmd:"" group:"Bots" help:"Stop the app's bot (no crash restarts until start or a deploy)."`
 	Restart     RestartCmd     `cmd:"" group:"Bots" help:"Restart the app's bot."`

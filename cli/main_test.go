@@ -166,7 +166,7 @@ func TestLocalErrors(t *testing.T) {
 		{"two apps", repo, []string{"apps:info", "a", "-a", "b"}, 1, `botctl: two different apps given: "a" and -a "b"`},
 		{"no confirm", repo, []string{"apps:destroy", "x"}, 2, "botctl: missing flags: --confirm=APP\nhint: see `botctl apps:destroy --help`\n"},
 		{"no user", repo, []string{"access:add"}, 2, "botctl: expected 1 or 2 arguments, got 0\nhint: see `botctl access:add --help`\n"},
-		{"unknown command", repo, []string{"bogus"}, 2, "botctl: unexpected argument bogus\nhint: see `botctl --help`\n"},
+		{"unknown command", repo, []string{"bogus"}, 2, "botctl: unexpected argument bogus"},
 		{"app flag where none fits", repo, []string{"keys", "-a", "x"}, 2, "botctl: unknown flag -a"},
 		{"bad key file", repo, []string{"keys:add", "-k", "/nonexistent/k.pub"}, 1, "botctl: cannot read key file"},
 	}

@@ -11,6 +11,7 @@ import (
 
 // flagSpec declares one --flag of a command.
 type flagSpec struct {
+	short string // a one-letter alias used with one dash ("f" for -f); "" = none
 	name  string // without the dashes
 	value string // placeholder of a value flag ("app"); "" makes a bool flag
 	help  string
@@ -79,7 +80,12 @@ func parseArgs(c *command, args []string) (parsed, error) {
 func (p *parsed) setFlag(c *command, a string, rest []string) (int, error) {
 	name, val, hasVal := strings.Cut(strings.TrimPrefix(a, "--"), "=")
 	f, ok := c.flag(name)
-	if !ok || !strings.HasPrefix(a, "--") {
+	if !strings.HasPrefix(a, "--") {
+		name, val, hasVal = strings.Cut(strings.TrimPrefix(a, "-"), "=")
+		f, ok = c.shortFlag(name)
+		name = f.name
+	}
+	if !ok {
 		return 0, unknownFlag(c, a)
 	}
 	if f.value == "" {

@@ -3,6 +3,7 @@ package command
 import (
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/botrunner/botrunner/auth"
 	"github.com/botrunner/botrunner/hooks"
@@ -28,6 +29,9 @@ type statusJSON struct {
 	MemoryMB int64   `json:"memory_mb"`
 	CPUs     float64 `json:"cpus"`
 	Pids     int64   `json:"pids"`
+	// NextAttempt is when a crashed bot is restarted; "" = none pending.
+	NextAttempt string `json:"next_attempt"`
+	Crashes     int    `json:"crashes"`
 }
 
 func runStatus(c *call) error {
@@ -41,7 +45,7 @@ func runStatus(c *call) error {
 	}
 	out := statusJSON{App: app.Name, State: s.State, Since: stamp(s.Since), Release: s.Release, Image: s.Image,
 		Reason: s.Reason, ExitCode: s.ExitCode, MemoryMB: s.Limits.Memory >> 20,
-		CPUs: float64(s.Limits.NanoCPUs) / 1e9, Pids: s.Limits.Pids}
+		CPUs: float64(s.Limits.NanoCPUs) / 1e9, Pids: s.Limits.Pids, NextAttempt: stamp(s.NextAttempt), Crashes: s.Crashes}
 	return c.emit(out, func(w io.Writer) {
 		row(w, "app", out.App)
 		row(w, "state", stateLine(out))
@@ -50,6 +54,12 @@ func runStatus(c *call) error {
 		}
 		if out.Image != "" {
 			row(w, "image", out.Image)
+		}
+		if out.NextAttempt != "" {
+			row(w, "next restart", fmt.Sprintf("%s (in %s)", out.NextAttempt, time.Until(s.NextAttempt).Round(time.Second)))
+		}
+		if out.Crashes > 0 {
+			row(w, "crashes", fmt.Sprintf("%d since the last start or deploy", out.Crashes))
 		}
 		row(w, "limits", fmt.Sprintf("%d MiB memory, %.2g CPUs, %d processes", out.MemoryMB, out.CPUs, out.Pids))
 	})

@@ -25,7 +25,7 @@ func commands() []*command {
 	return []*command{
 		helpCmd, versionCmd, whoamiCmd,
 		appsCmd, appsCreateCmd, appsInfoCmd, appsDestroyCmd,
-		statusCmd, startCmd, stopCmd, restartCmd, rebuildCmd, releasesCmd, rollbackCmd,
+		statusCmd, logsCmd, startCmd, stopCmd, restartCmd, rebuildCmd, releasesCmd, rollbackCmd,
 		configCmd, configGetCmd, configSetCmd, configUnsetCmd,
 		settingsCmd, settingsSetCmd, builderSetCmd,
 		keysCmd, keysAddCmd, keysRemoveCmd,
@@ -38,6 +38,15 @@ func commands() []*command {
 // allFlags is the command's own flags plus the ones every command takes.
 func (c *command) allFlags() []flagSpec {
 	return append(append([]flagSpec{}, c.flags...), jsonFlag)
+}
+
+func (c *command) shortFlag(short string) (flagSpec, bool) {
+	for _, f := range c.allFlags() {
+		if f.short != "" && f.short == short {
+			return f, true
+		}
+	}
+	return flagSpec{}, false
 }
 
 func (c *command) flag(name string) (flagSpec, bool) {
@@ -67,10 +76,14 @@ func (c *command) usage() string {
 
 // label is how a flag is written in usage lines: "--json", "--confirm <app>".
 func (f flagSpec) label() string {
-	if f.value == "" {
-		return "--" + f.name
+	l := "--" + f.name
+	if f.short != "" {
+		l = "-" + f.short + "|" + l
 	}
-	return "--" + f.name + " <" + f.value + ">"
+	if f.value == "" {
+		return l
+	}
+	return l + " <" + f.value + ">"
 }
 
 // allowed reports whether id may run c at all; per-app checks come later,

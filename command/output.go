@@ -46,6 +46,14 @@ func writeJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
+// writeJSONLine writes v as one compact line (a stream of records, as
+// `logs --json` prints them).
+func writeJSONLine(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
 // stamp formats a time the same way in text and JSON: RFC 3339 in UTC, to
 // the second, so output is stable across server time zones.
 func stamp(t time.Time) string {

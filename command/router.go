@@ -11,6 +11,7 @@ import (
 	"github.com/botrunner/botrunner/auth"
 	"github.com/botrunner/botrunner/hint"
 	"github.com/botrunner/botrunner/hooks"
+	"github.com/botrunner/botrunner/logstore"
 	"github.com/botrunner/botrunner/store"
 )
 
@@ -48,9 +49,19 @@ type Deps struct {
 	// "ssh://git@bots.example.com:2222/my-bot"), which apps:create and
 	// apps:info then show. The router cannot know the public host name.
 	RemoteURL func(app string) string
+	// Logs keeps the bots' logs; nil on a server that only hosts git.
+	Logs LogReader
 	// Bots runs the apps' bots; nil on a server that only hosts git
 	// (GITD_RUNTIME=none).
 	Bots Bots
+}
+
+// LogReader reads apps' logs (logstore.Store).
+type LogReader interface {
+	Tail(app string, q logstore.Query) ([]logstore.Line, error)
+	Follow(ctx context.Context, app string, q logstore.Query) (<-chan logstore.Line, error)
+	Build(app string, release int) ([]byte, error)
+	LastBuild(app string) (int, []byte, error)
 }
 
 // Bots is what commands need of the side that runs bots (hooks.Deploy).

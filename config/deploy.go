@@ -16,5 +16,9 @@ type Deploy struct {
 	BuildMemory  Size          `default:"1GiB" env:"GITD_BUILD_MEMORY" help:"Memory limit of a build."`
 	BuildNetwork string        `env:"GITD_BUILD_NETWORK" help:"Docker network for build steps (e.g. one with a package mirror)."`
 	PipIndexURL  string        `env:"GITD_PIP_INDEX_URL" help:"Python package index for builds (PIP_INDEX_URL)."`
+	MaxRuntime   time.Duration `default:"24h" env:"GITD_MAX_RUNTIME" help:"Run-time limit per start; past it a bot is stopped (state timeout). 0 = none."`
+	RestartDelay time.Duration `default:"10s" env:"GITD_RESTART_DELAY" help:"First delay before a crashed bot is restarted; it doubles per crash."`
+	RestartMax   time.Duration `default:"5m" env:"GITD_RESTART_MAX_DELAY" help:"Longest delay between crash restarts."`
+	RestartReset time.Duration `default:"10m" env:"GITD_RESTART_RESET" help:"A bot up this long has its crash count reset."`
 	BotEnv       []string      `env:"GITD_BOT_ENV" sep:"," help:"KEY=VALUE every bot gets, e.g. TELEGRAM_API of a local Bot API server."`
 }

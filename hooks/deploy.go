@@ -1,6 +1,7 @@
 package hooks
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/botrunner/botrunner/build"
 	"github.com/botrunner/botrunner/hint"
+	"github.com/botrunner/botrunner/logstore"
 	"github.com/botrunner/botrunner/receive"
 	"github.com/botrunner/botrunner/runtime"
 	"github.com/botrunner/botrunner/store"
@@ -37,6 +39,7 @@ type Store interface {
 	Release(app string, n int) (store.Release, error)
 	Config(app string) (map[string]string, error)
 	SetConfig(app string, set map[string]string, unset []string) (map[string]string, error)
+	SetStopped(app, by string) error
 }
 
 // Config is how bots run.
@@ -52,6 +55,7 @@ type Config struct {
 	Lock       Locker // the app's push lock, for operator actions; nil = none (tests)
 	Trees      TreeReader
 	Supervisor Supervisor // nil = nobody restarts crashed bots
+	Logs       LogSink    // nil = no logs kept
 }
 
 // Deploy is the pipeline that builds and runs pushed bots.
@@ -65,6 +69,7 @@ type Deploy struct {
 
 	mu    sync.Mutex
 	state map[string]Phase // apps with a deploy in progress
+	logs  *collector
 }
 
 var _ receive.Pipeline = (*Deploy)(nil)
@@ -84,7 +89,8 @@ func NewDeploy(cfg Config, st Store, b Builder, rt runtime.Driver, refs RefReade
 		log = slog.New(slog.DiscardHandler)
 	}
 	return &Deploy{cfg: cfg, store: st, builder: b, rt: rt, refs: refs,
-		log: log.With("component", "deploy"), state: map[string]Phase{}}
+		log: log.With("component", "deploy"), state: map[string]Phase{},
+		logs: &collector{rt: rt, sink: cfg.Logs, on: map[string]bool{}}}
 }
 
 // Run deploys the push's deploy ref, if it has one, and notes what it only
@@ -149,16 +155,44 @@ func (d *Deploy) buildRelease(ctx context.Context, app store.App, tree *object.T
 		return ErrDeployFailed.With("deploy failed: record release", err)
 	}
 	step(out, "%s: building v%d (%s: %s)", app.Name, rel.Number, strategy, detail)
-	res, err := d.builder.Build(ctx, build.Request{App: app.Name, Owner: app.Owner, Release: rel.Number,
-		Dir: dir, Settings: bs, Output: out})
+	res, err := d.runBuild(ctx, app, rel, build.Request{App: app.Name, Owner: app.Owner, Release: rel.Number,
+		Dir: dir, Settings: bs}, out)
 	if err != nil {
-		return d.failed(rel, buildError(out, err))
+		return d.failed(rel, buildError(err))
 	}
 	if res.DepsCached {
 		step(out, "deps layer cached (requirements.txt unchanged)")
 	}
 	rel.Image, rel.ImageTag = res.Image, res.Tag
 	return d.swapIn(ctx, app, rel, out, start, true)
+}
+
+// runBuild builds with the output going to the pusher and into the app's
+// build log, with the app's config values redacted from both (builds never
+// get them, but a Dockerfile could still print a value someone pasted).
+func (d *Deploy) runBuild(ctx context.Context, app store.App, rel store.Release, req build.Request, out io.Writer) (build.Result, error) {
+	var buildLog bytes.Buffer
+	red := logstore.NewRedactor(io.MultiWriter(out, &buildLog), values(rel.Config))
+	req.Output = red
+	res, err := d.builder.Build(ctx, req)
+	if hint.CodeOf(err) == "BUILD_FAILED" {
+		fmt.Fprintf(red, "%s\n", err) // the engine's reason, for the pusher and the build log
+	}
+	_ = red.Close()
+	if d.cfg.Logs != nil {
+		if serr := d.cfg.Logs.SaveBuild(app.Name, rel.Number, buildLog.Bytes()); serr != nil {
+			d.log.Warn("save build log", "app", app.Name, "release", rel.Number, "err", serr)
+		}
+	}
+	return res, err
+}
+
+func values(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for _, v := range m {
+		out = append(out, v)
+	}
+	return out
 }
 
 // swapIn swaps a recorded release in and records how that went. A failed
@@ -174,13 +208,12 @@ func (d *Deploy) swapIn(ctx context.Context, app store.App, rel store.Release, o
 	return d.succeeded(app, rel, out, start)
 }
 
-// buildError shows the full build error on the pusher's terminal and
-// returns the short one for the ref's "ng" line.
-func buildError(out io.Writer, err error) error {
+// buildError returns the short error for the ref's "ng" line (runBuild
+// has shown the full one).
+func buildError(err error) error {
 	if hint.CodeOf(err) != "BUILD_FAILED" {
 		return err
 	}
-	fmt.Fprintf(out, "%s\n", err)
 	return &hint.Error{Code: "BUILD_FAILED", Msg: "build failed", Tip: hint.TipOf(err), Err: err}
 }
 

@@ -12,6 +12,7 @@ import (
 
 	"github.com/botrunner/botrunner/hint"
 	"github.com/botrunner/botrunner/runtime"
+	"github.com/botrunner/botrunner/runtime/supervisor"
 	"github.com/botrunner/botrunner/store"
 )
 
@@ -37,11 +38,14 @@ type TreeReader interface {
 	Tree(app, commit string) (*object.Tree, error)
 }
 
-// Supervisor hears about the operator's own stops and starts, so that they
-// are not taken for crashes and a new run period begins.
+// Supervisor restarts crashed bots (runtime/supervisor). It hears about
+// gitd's own stops before they happen, so that they are not taken for
+// crashes, and about starts, which begin a new run period.
 type Supervisor interface {
 	Stopped(app, by string)
 	Started(app string)
+	Forget(app string)
+	State(app string) supervisor.State
 }
 
 func (d *Deploy) lock(ctx context.Context, app string, out io.Writer) (func(), error) {
@@ -59,7 +63,7 @@ func (d *Deploy) Stop(ctx context.Context, app store.App, by string, out io.Writ
 		return err
 	}
 	defer unlock()
-	d.supervisorStopped(app.Name, by)
+	d.supervisorStopped(app.Name, by, true)
 	cs, err := d.rt.List(ctx, map[string]string{runtime.LabelApp: app.Name})
 	if err != nil {
 		return err
@@ -141,7 +145,6 @@ func (d *Deploy) reswap(ctx context.Context, app store.App, rel store.Release, o
 	if err := d.swap(ctx, app, rel, out); err != nil {
 		return err
 	}
-	d.supervisorStarted(app.Name)
 	step(out, "%s v%d is running (%.1f s)", app.Name, rel.Number, time.Since(start).Seconds())
 	return nil
 }
@@ -285,14 +288,26 @@ func (d *Deploy) Rebuild(ctx context.Context, app store.App, by string, out io.W
 		Tag: cur.Tag, Pusher: by, ConfigChange: fmt.Sprintf("rebuild of v%d", cur.Number)}, out)
 }
 
-func (d *Deploy) supervisorStopped(app, by string) {
+// supervisorStopped holds the app's crash restarts before gitd stops its
+// bot; persist records an operator's stop so that a restarted gitd keeps
+// the bot stopped too.
+func (d *Deploy) supervisorStopped(app, by string, persist bool) {
 	if d.cfg.Supervisor != nil {
 		d.cfg.Supervisor.Stopped(app, by)
 	}
+	if persist {
+		if err := d.store.SetStopped(app, by); err != nil {
+			d.log.Error("record stop", "app", app, "err", err)
+		}
+	}
 }
 
+// supervisorStarted begins a new run period: the bot should run again.
 func (d *Deploy) supervisorStarted(app string) {
 	if d.cfg.Supervisor != nil {
 		d.cfg.Supervisor.Started(app)
+	}
+	if err := d.store.SetStopped(app, ""); err != nil {
+		d.log.Error("record start", "app", app, "err", err)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/botrunner/botrunner/runtime"
+	"github.com/botrunner/botrunner/runtime/supervisor"
 	"github.com/botrunner/botrunner/store"
 )
 
@@ -20,6 +21,9 @@ type Status struct {
 	Reason   string // why it is not running: exit code, OOM kill, failed deploy
 	ExitCode int
 	Limits   runtime.Limits
+	// NextAttempt is when the supervisor restarts a crashed bot; zero = none.
+	NextAttempt time.Time
+	Crashes     int // crashes in this run period
 }
 
 // AppStatus derives the app's state from the deploy in progress, its
@@ -35,6 +39,7 @@ func (d *Deploy) AppStatus(ctx context.Context, app store.App) (Status, error) {
 	}
 	if c, ok := pickContainer(cs, app.Current); ok {
 		containerState(&s, c)
+		d.supervisedState(&s, app)
 		return s, nil
 	}
 	rels, err := d.store.Releases(app.Name)
@@ -68,6 +73,33 @@ func pickContainer(cs []runtime.State, current int) (runtime.State, bool) {
 	return best, bestN >= 0
 }
 
+// supervisedState adds what the supervisor knows to a stopped container's
+// state: a pending restart, the run-time limit, who stopped it.
+func (d *Deploy) supervisedState(s *Status, app store.App) {
+	if s.State == "running" || s.State == string(PhaseBuilding) || s.State == string(PhaseStarting) {
+		if d.cfg.Supervisor != nil {
+			s.Crashes = d.cfg.Supervisor.State(app.Name).Crashes
+		}
+		return
+	}
+	var st supervisor.State
+	if d.cfg.Supervisor != nil {
+		st = d.cfg.Supervisor.State(app.Name)
+	}
+	s.Crashes = st.Crashes
+	switch {
+	case st.TimedOut || app.Stopped == StoppedByLimit:
+		s.State, s.Reason = "timeout", "stopped by the run-time limit (GITD_MAX_RUNTIME); `start` begins a new period"
+	case app.Stopped != "":
+		s.State, s.Reason = "stopped", "stopped by "+app.Stopped
+	case !st.NextAttempt.IsZero():
+		s.State, s.NextAttempt = "crashed", st.NextAttempt
+	}
+}
+
+// StoppedByLimit is who stopped a bot that reached the run-time limit.
+const StoppedByLimit = "run-time limit"
+
 func containerState(s *Status, c runtime.State) {
 	s.Release, _ = strconv.Atoi(c.Labels[runtime.LabelRelease])
 	s.Image = c.Image
@@ -90,6 +122,10 @@ func containerState(s *Status, c runtime.State) {
 // Destroy stops and removes every container of the app and its images:
 // `apps:destroy` leaves nothing of it running or on disk.
 func (d *Deploy) Destroy(ctx context.Context, app string) error {
+	if d.cfg.Supervisor != nil {
+		d.cfg.Supervisor.Stopped(app, "destroy")
+		defer d.cfg.Supervisor.Forget(app)
+	}
 	cs, err := d.rt.List(ctx, map[string]string{runtime.LabelApp: app})
 	if err != nil {
 		return err
@@ -99,6 +135,11 @@ func (d *Deploy) Destroy(ctx context.Context, app string) error {
 			_ = d.rt.Stop(ctx, c.ID, d.cfg.StopGrace)
 		}
 		if err := d.rt.Remove(ctx, c.ID); err != nil && !errors.Is(err, runtime.ErrNotFound) {
+			return err
+		}
+	}
+	if d.cfg.Logs != nil {
+		if err := d.cfg.Logs.Delete(app); err != nil {
 			return err
 		}
 	}

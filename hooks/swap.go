@@ -26,12 +26,16 @@ func (d *Deploy) swap(ctx context.Context, app store.App, rel store.Release, out
 	if err != nil {
 		return ErrDeployFailed.With("deploy failed: list containers", err)
 	}
+	d.supervisorStopped(app.Name, "deploy", false) // the stops below are not crashes
 	running := d.stopRunning(ctx, old, out)
 	id, err := d.start(ctx, app, rel, out)
 	if err != nil {
-		d.restore(running, out)
+		if d.restore(running, out) {
+			d.supervisorStarted(app.Name)
+		}
 		return err
 	}
+	d.supervisorStarted(app.Name)
 	cleanup, cancel := context.WithTimeout(context.WithoutCancel(ctx), rollbackTimeout)
 	defer cancel()
 	for _, c := range old {
@@ -76,6 +80,7 @@ func (d *Deploy) start(ctx context.Context, app store.App, rel store.Release, ou
 		_ = d.rt.Remove(cleanup, id)
 		return "", ErrDeployFailed.With("deploy failed: start container", err)
 	}
+	d.logs.attach(app.Name, rel.Number, id, time.Time{})
 	check := d.startCheck(app)
 	fmt.Fprintf(out, "-----> starting v%d … ", rel.Number)
 	select {
@@ -114,17 +119,24 @@ func (d *Deploy) startCheck(app store.App) time.Duration {
 	return d.cfg.StartCheck
 }
 
-// restore starts again the containers a failed swap stopped.
-func (d *Deploy) restore(running []runtime.State, out io.Writer) {
+// restore starts again the containers a failed swap stopped, and reports
+// whether one runs again.
+func (d *Deploy) restore(running []runtime.State, out io.Writer) bool {
 	ctx, cancel := context.WithTimeout(context.Background(), rollbackTimeout)
 	defer cancel()
+	ok := false
 	for _, c := range running {
 		step(out, "starting v%s again", c.Labels[runtime.LabelRelease])
 		if err := d.rt.Start(ctx, c.ID); err != nil {
 			d.log.Error("restart previous release", "container", c.Name, "err", err)
 			fmt.Fprintf(out, "error: could not start v%s again: %v\n", c.Labels[runtime.LabelRelease], err)
+			continue
 		}
+		ok = true
+		app, rel := c.Labels[runtime.LabelApp], releaseOf(c)
+		d.logs.attach(app, rel, c.ID, d.lastLogTime(app, rel))
 	}
+	return ok
 }
 
 // showLogs prints the last lines a failed release wrote.

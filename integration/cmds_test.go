@@ -1,12 +1,15 @@
 package integration
 
 import (
+	"bufio"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"syscall"
 	"time"
@@ -17,9 +20,11 @@ import (
 // commands are the few things a story needs that no shell tool does
 // portably; everything else in a story is git, ssh and botctl.
 var commands = map[string]func(ts *testscript.TestScript, neg bool, args []string){
-	"randfile": cmdRandfile,
-	"waitfor":  cmdWaitfor,
-	"killwhen": cmdKillwhen,
+	"randfile":    cmdRandfile,
+	"waitfor":     cmdWaitfor,
+	"killwhen":    cmdKillwhen,
+	"gitd":        cmdGitd,
+	"followuntil": cmdFollowUntil,
 	// deploy stories (docker_test.go)
 	"tgsay":  cmdTgsay,
 	"tgsent": cmdTgsent,
@@ -148,4 +153,66 @@ func scriptEnv(ts *testscript.TestScript) []string {
 		env = append(env, k+"="+ts.Getenv(k))
 	}
 	return env
+}
+
+// gitd kill9|restart: kills the story's gitd with SIGKILL (as a crash or
+// the OOM killer would), or starts it again with the same data, port and
+// settings.
+func cmdGitd(ts *testscript.TestScript, neg bool, args []string) {
+	p, _ := ts.Value(gitdKey).(*gitdProc)
+	if len(args) != 1 || neg || p == nil {
+		ts.Fatalf("usage: gitd kill9|restart")
+	}
+	switch args[0] {
+	case "kill9":
+		p.stop(syscall.SIGKILL)
+	case "restart":
+		environ, _ := ts.Value(gitdEnvKey).([]string)
+		ts.Check(p.start(ts.Getenv("WORK"), ts.Getenv("GITD_PORT"), ts.Getenv("ADMIN_KEY"), environ))
+	default:
+		ts.Fatalf("usage: gitd kill9|restart")
+	}
+}
+
+// followuntil N REGEXP PROGRAM ARGS...: runs a program that streams (logs
+// -f), waits (60 s at most) until N lines of its output match REGEXP, then
+// ends it and prints all it wrote to stdout.
+func cmdFollowUntil(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) < 3 || neg {
+		ts.Fatalf("usage: followuntil n regexp program args...")
+	}
+	n, err := strconv.Atoi(args[0])
+	ts.Check(err)
+	re, err := regexp.Compile(args[1])
+	ts.Check(err)
+	cmd := exec.Command(args[2], args[3:]...)
+	cmd.Dir = ts.MkAbs(".")
+	cmd.Env = scriptEnv(ts)
+	out, err := cmd.StdoutPipe()
+	ts.Check(err)
+	ts.Check(cmd.Start())
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	lines := make(chan string)
+	go func() {
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+	}()
+	seen, deadline := 0, time.After(60*time.Second)
+	for seen < n {
+		select {
+		case l, ok := <-lines:
+			if !ok {
+				ts.Fatalf("%s ended after %d matching lines, want %d", args[2], seen, n)
+			}
+			fmt.Fprintln(ts.Stdout(), l)
+			if re.MatchString(l) {
+				seen++
+			}
+		case <-deadline:
+			ts.Fatalf("waited 60s for %d lines matching %s, saw %d", n, args[1], seen)
+		}
+	}
 }

@@ -64,6 +64,7 @@ func setup(env *testscript.Env) error {
 	for _, k := range []string{"GIT_AUTHOR_EMAIL", "GIT_COMMITTER_EMAIL"} {
 		env.Setenv(k, "test@example.invalid")
 	}
+	env.Setenv("ADMIN_KEY", filepath.Join(sshDir, "bots.pub"))
 	return startGitd(env, port, filepath.Join(sshDir, "bots.pub"))
 }
 
@@ -82,6 +83,19 @@ func sshConfig(sshDir, port string) string {
 	return b.String()
 }
 
+// gitdProc is a story's running gitd, kept so that the `gitd` command can
+// kill and start it again.
+type gitdProc struct {
+	cmd  *exec.Cmd
+	done chan struct{}
+	logf *os.File
+}
+
+const (
+	gitdKey    = "gitd"
+	gitdEnvKey = "gitd-env"
+)
+
 // startGitd runs gitd for the script and stops it (SIGTERM, then the
 // graceful shutdown) when the script ends.
 func startGitd(env *testscript.Env, port, adminKey string) error {
@@ -89,26 +103,43 @@ func startGitd(env *testscript.Env, port, adminKey string) error {
 	if err != nil {
 		return err
 	}
-	cmd := exec.Command(filepath.Join(binDir, "gitd"), "--data", filepath.Join(env.WorkDir, "data"),
+	p := &gitdProc{logf: logf}
+	env.Values[gitdKey] = p
+	env.Defer(func() {
+		p.stop(syscall.SIGTERM)
+		logf.Close()
+	})
+	environ := gitdEnv(env)
+	env.Values[gitdEnvKey] = environ
+	return p.start(env.WorkDir, port, adminKey, environ)
+}
+
+func (p *gitdProc) start(work, port, adminKey string, environ []string) error {
+	cmd := exec.Command(filepath.Join(binDir, "gitd"), "--data", filepath.Join(work, "data"),
 		"--listen", "127.0.0.1:"+port, "--admin-key", adminKey)
-	cmd.Env = gitdEnv(env)
-	cmd.Stdout, cmd.Stderr = logf, logf
+	cmd.Env = environ
+	cmd.Stdout, cmd.Stderr = p.logf, p.logf
 	if err := cmd.Start(); err != nil {
 		return err
 	}
-	env.Defer(func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		done := make(chan struct{})
-		go func() { _ = cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(20 * time.Second):
-			_ = cmd.Process.Kill()
-			<-done
-		}
-		logf.Close()
-	})
+	p.cmd, p.done = cmd, make(chan struct{})
+	go func() { _ = cmd.Wait(); close(p.done) }()
 	return waitListening("127.0.0.1:" + port)
+}
+
+// stop sends sig and waits (20 s at most, then SIGKILL).
+func (p *gitdProc) stop(sig syscall.Signal) {
+	if p.cmd == nil {
+		return
+	}
+	_ = p.cmd.Process.Signal(sig)
+	select {
+	case <-p.done:
+	case <-time.After(20 * time.Second):
+		_ = p.cmd.Process.Kill()
+		<-p.done
+	}
+	p.cmd = nil
 }
 
 // gitdEnv is gitd's environment: a clean one, plus the KEY=VALUE lines of

@@ -6,7 +6,8 @@
 // Engine), runtime/fake (in memory, for tests of the layers above), later
 // swarm or kubernetes. Every driver must pass the shared conformance suite in
 // runtime/runtimetest, so code written against Driver behaves the same on
-// each.
+// each. Above them, runtime/supervisor keeps bots running (crash restarts,
+// the run-time limit, adoption after a gitd restart) from their Events.
 //
 // Semantics every driver keeps (the suite checks them):
 //   - Create never pulls: Spec.Image names a local image.
@@ -20,5 +21,8 @@
 //     is 137 too, told apart by OOMKilled.
 //   - Stop of a container that is not running is not an error; Remove,
 //     Inspect, Start, Stop, Wait and Logs of a missing one are ErrNotFound.
-//   - List includes stopped containers.
+//   - List includes stopped containers; a label with an empty value matches
+//     any value of that key.
+//   - Events (EventSource) reports "start" and "die" (with the exit code)
+//     of containers labelled LabelApp.
 package runtime

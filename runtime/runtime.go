@@ -84,6 +84,8 @@ type Driver interface {
 	Wait(ctx context.Context, id string) <-chan ExitResult
 	// Logs returns stdout and stderr, demultiplexed, as plain text lines.
 	Logs(ctx context.Context, id string, o LogOptions) (io.ReadCloser, error)
-	// List returns every container (running or not) carrying all labels.
+	// List returns every container (running or not) carrying all labels. A
+	// label with an empty value asks only for the key: {LabelApp: ""} lists
+	// every bot container.
 	List(ctx context.Context, labels map[string]string) ([]State, error)
 }

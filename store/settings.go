@@ -26,3 +26,12 @@ func (s *Store) SetAppSettings(app string, set AppSettings) error {
 		return nil
 	})
 }
+
+// SetStopped records who stopped the app's bot ("" = it should run), so a
+// restarted gitd leaves a stopped bot stopped. ErrNotFound if no such app.
+func (s *Store) SetStopped(app, by string) error {
+	return s.updateApp(app, func(_ *bolt.Tx, a *App) error {
+		a.Stopped = by
+		return nil
+	})
+}

@@ -38,7 +38,8 @@ type App struct {
 	Created       time.Time
 	Collaborators []string
 	Settings      AppSettings
-	Current       int // the release number that is (meant to be) running; 0 = none yet
+	Current       int    // the release number that is (meant to be) running; 0 = none yet
+	Stopped       string // who stopped the bot (operator, run-time limit); "" = it should run
 }
 
 // Store is the persistent state of one gitd. It is safe for concurrent use.

@@ -14,9 +14,11 @@ import (
 	"github.com/botrunner/botrunner/config"
 	"github.com/botrunner/botrunner/hint"
 	"github.com/botrunner/botrunner/hooks"
+	"github.com/botrunner/botrunner/logstore"
 	"github.com/botrunner/botrunner/receive"
 	"github.com/botrunner/botrunner/runtime"
 	"github.com/botrunner/botrunner/runtime/docker"
+	"github.com/botrunner/botrunner/runtime/supervisor"
 	"github.com/botrunner/botrunner/store"
 )
 
@@ -25,6 +27,8 @@ import (
 type deployer struct {
 	pipeline receive.Pipeline
 	bots     *hooks.Deploy
+	logs     *logstore.Store
+	sup      *supervisor.Supervisor
 }
 
 // newDeployer connects to the Docker Engine and wires build, runtime and
@@ -56,12 +60,45 @@ func newDeployer(cfg *config.Config, st *store.Store, repos *receive.Repos, log 
 	if err != nil {
 		return deployer{}, err
 	}
+	logs, err := logstore.Open(filepath.Join(cfg.Data, "logs"), logstore.Options{})
+	if err != nil {
+		return deployer{}, err
+	}
+	drv := docker.New(cli, log)
 	bots := hooks.NewDeploy(hooks.Config{
 		Limits:  runtime.Limits{Memory: int64(d.Memory), NanoCPUs: int64(d.CPUs * 1e9), Pids: d.Pids},
 		Network: d.Network, StartCheck: d.StartCheck, StopGrace: d.StopGrace, Env: env, TmpDir: tmp,
-		Lock: repos.Lock, Trees: repos,
-	}, st, builder, docker.New(cli, log), repos, log)
-	return deployer{pipeline: bots, bots: bots}, nil
+		Lock: repos.Lock, Trees: repos, Logs: logs,
+	}, st, builder, drv, repos, log)
+	// The supervisor reports to the deploy (its Hooks) and the deploy tells
+	// it about its own stops and starts, hence the setter.
+	sup := supervisor.New(drv, drv, supervisor.Policy{BaseDelay: d.RestartDelay, MaxDelay: d.RestartMax,
+		ResetAfter: d.RestartReset, MaxRuntime: d.MaxRuntime, StopGrace: d.StopGrace}, log, bots)
+	bots.SetSupervisor(sup)
+	return deployer{pipeline: bots, bots: bots, logs: logs, sup: sup}, nil
+}
+
+// start holds the bots that were stopped on purpose, follows the running
+// bots' output and supervises them until ctx ends. A restarted gitd adopts
+// what runs: nothing is restarted that need not be.
+func (d deployer) start(ctx context.Context, st *store.Store, log *slog.Logger) error {
+	if d.sup == nil {
+		return nil
+	}
+	apps, err := st.Apps()
+	if err != nil {
+		return err
+	}
+	d.bots.HoldStopped(apps)
+	if err := d.bots.FollowRunning(ctx); err != nil {
+		log.Warn("follow running bots' logs", "err", err)
+	}
+	go func() {
+		if err := d.sup.Run(ctx); err != nil {
+			log.Error("supervisor", "err", err)
+		}
+	}()
+	return nil
 }
 
 func engineError(err error) error {

@@ -59,18 +59,23 @@ func run() error {
 	if err := bootstrap(cfg, st, authz, log); err != nil {
 		return err
 	}
-	srv, err := assemble(cfg, st, authz, log)
+	srv, dep, err := assemble(cfg, st, authz, log)
 	if err != nil {
+		return err
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop() // the supervisor ends with the server; running bots stay up
+	if err := dep.start(ctx, st, log); err != nil {
 		return err
 	}
 	return serve(cfg, srv, log)
 }
 
 // assemble builds the server's parts in dependency order.
-func assemble(cfg *config.Config, st *store.Store, authz *auth.Authorizer, log *slog.Logger) (*server.Server, error) {
+func assemble(cfg *config.Config, st *store.Store, authz *auth.Authorizer, log *slog.Logger) (*server.Server, deployer, error) {
 	hostKey, err := server.LoadOrCreateHostKey(cfg.HostKey)
 	if err != nil {
-		return nil, err
+		return nil, deployer{}, err
 	}
 	// Repos runs the pipeline, and the pipeline reads refs, trees and locks
 	// through repos: repos gets a pipeline that forwards to the real one,
@@ -81,22 +86,22 @@ func assemble(cfg *config.Config, st *store.Store, authz *auth.Authorizer, log *
 		Pipeline: receive.PipelineFunc(func(ctx context.Context, p *receive.Push) error { return pipeline.Run(ctx, p) }),
 	})
 	if err != nil {
-		return nil, err
+		return nil, deployer{}, err
 	}
 	dep, err := newDeployer(cfg, st, repos, log)
 	if err != nil {
-		return nil, err
+		return nil, deployer{}, err
 	}
 	pipeline = dep.pipeline
 	deps := command.Deps{Store: st, Auth: authz, Repos: repos, Version: version, Log: log, RemoteURL: cfg.RemoteURL}
-	if dep.bots != nil {
-		deps.Bots = dep.bots // a nil *Deploy must stay a nil interface
+	if dep.bots != nil { // a nil *Deploy must stay a nil interface
+		deps.Bots, deps.Logs = dep.bots, dep.logs
 	}
 	router := command.NewRouter(deps)
 	return server.New(server.Config{
 		Addr: cfg.Listen, HostKey: hostKey, IdleTimeout: cfg.IdleTimeout,
 		MaxConnsPerIP: cfg.MaxConnsPerIP, MaxHandshakes: cfg.MaxHandshakes,
-	}, server.Deps{Auth: authz, Store: st, Repos: repos, Router: router, Log: log}), nil
+	}, server.Deps{Auth: authz, Store: st, Repos: repos, Router: router, Log: log}), dep, nil
 }
 
 // bootstrap makes the admin keys work; with none configured on an empty

@@ -1,6 +1,7 @@
 package docker
 
 import (
+	"errors"
 	"fmt"
 
 	cerrdefs "github.com/containerd/errdefs"
@@ -58,3 +59,7 @@ var (
 	ErrImageVolumes = hint.New("IMAGE_DECLARES_VOLUMES", "the image declares volumes",
 		"remove the VOLUME lines from your Dockerfile: a bot gets a read-only root and a small /tmp, and keeps state elsewhere")
 )
+
+// ErrEventStreamEnded: the engine closed the event stream (it restarted, or
+// a proxy in between timed out). Consumers subscribe again.
+var ErrEventStreamEnded = errors.New("the Docker Engine closed the event stream")

@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/api/types/events"
 	"github.com/moby/moby/api/types/network"
 	"github.com/moby/moby/client"
 )
@@ -23,6 +24,9 @@ type fakeClient struct {
 	wait      container.WaitResponse
 	logs      []byte
 
+	events    []events.Message // sent by Events, then eventsEnd (nil: wait for ctx)
+	eventsEnd error
+
 	nets        []network.Summary
 	onNetCreate func(f *fakeClient, name string) // under mu; e.g. a racing creator
 	netIDs      int
@@ -33,6 +37,8 @@ type fakeClient struct {
 	stops      []client.ContainerStopOptions
 	waits      []container.WaitCondition
 	logOpts    []client.ContainerLogsOptions
+	eventOpts  []client.EventsListOptions
+	listOpts   []client.ContainerListOptions
 	netCreated []client.NetworkCreateOptions
 	netRemoved []string
 }
@@ -118,7 +124,10 @@ func (f *fakeClient) ContainerLogs(_ context.Context, _ string, o client.Contain
 	return io.NopCloser(bytesReader(f.logs)), nil
 }
 
-func (f *fakeClient) ContainerList(context.Context, client.ContainerListOptions) (client.ContainerListResult, error) {
+func (f *fakeClient) ContainerList(_ context.Context, o client.ContainerListOptions) (client.ContainerListResult, error) {
+	f.mu.Lock()
+	f.listOpts = append(f.listOpts, o)
+	f.mu.Unlock()
 	return client.ContainerListResult{Items: []container.Summary{{ID: "c1"}, {ID: "c2"}}}, f.call("ContainerList")
 }
 
@@ -152,4 +161,34 @@ func (f *fakeClient) NetworkRemove(_ context.Context, id string, _ client.Networ
 	f.netRemoved = append(f.netRemoved, id)
 	f.mu.Unlock()
 	return client.NetworkRemoveResult{}, f.call("NetworkRemove")
+}
+
+// Events sends the scripted messages, then ends with eventsEnd, or with
+// ctx's error when eventsEnd is nil. Like the moby client, the message
+// channel is unbuffered and never closed.
+func (f *fakeClient) Events(ctx context.Context, o client.EventsListOptions) client.EventsResult {
+	f.mu.Lock()
+	f.eventOpts = append(f.eventOpts, o)
+	msgs, end := append([]events.Message(nil), f.events...), f.eventsEnd
+	f.mu.Unlock()
+	_ = f.call("Events")
+	out := make(chan events.Message)
+	errc := make(chan error, 1)
+	go func() {
+		defer close(errc)
+		for _, m := range msgs {
+			select {
+			case out <- m:
+			case <-ctx.Done():
+				errc <- ctx.Err()
+				return
+			}
+		}
+		if end == nil {
+			<-ctx.Done()
+			end = ctx.Err()
+		}
+		errc <- end
+	}()
+	return client.EventsResult{Messages: out, Err: errc}
 }

@@ -163,3 +163,15 @@ func TestListInspectsEach(t *testing.T) {
 		t.Errorf("state %+v", st)
 	}
 }
+
+// TestListLabelKey: an empty label value asks for the key alone.
+func TestListLabelKey(t *testing.T) {
+	f := &fakeClient{}
+	if _, err := newTestDriver(f).List(context.Background(), map[string]string{"botrunner.app": "", "x": "1"}); err != nil {
+		t.Fatal(err)
+	}
+	labels := f.listOpts[0].Filters["label"]
+	if !labels["botrunner.app"] || !labels["x=1"] || len(labels) != 2 || !f.listOpts[0].All {
+		t.Errorf("list filters = %v", f.listOpts[0].Filters)
+	}
+}

@@ -24,11 +24,16 @@ func (d *Driver) Inspect(ctx context.Context, id string) (runtime.State, error) 
 }
 
 // List returns the full state of every container carrying all labels,
-// stopped ones included. The engine's list lacks exit codes and OOM flags,
-// so each match is inspected; one removed meanwhile is left out.
+// stopped ones included; a label with an empty value matches any value.
+// The engine's list lacks exit codes and OOM flags, so each match is
+// inspected; one removed meanwhile is left out.
 func (d *Driver) List(ctx context.Context, labels map[string]string) ([]runtime.State, error) {
 	f := make(client.Filters)
 	for k, v := range labels {
+		if v == "" {
+			f.Add("label", k) // the key alone: any value
+			continue
+		}
 		f.Add("label", k+"="+v)
 	}
 	res, err := d.c.ContainerList(ctx, client.ContainerListOptions{All: true, Filters: f})

@@ -9,6 +9,9 @@
 // Wait registered before Start sees an immediate exit, Stop sends SIGTERM
 // (exit 143) and kills after the grace (exit 137), Stop of a stopped
 // container is nil, Remove kills, List includes stopped containers, Logs
-// follows until the container stops. Time is real: ExitAfter and grace
-// periods pass on the wall clock. Safe for concurrent use.
+// follows until the container stops, Events reports start/die/oom/stop/
+// destroy of containers labelled runtime.LabelApp. Time is real: ExitAfter
+// and grace periods pass on the wall clock; the timestamps can come from a
+// test's clock (SetClock). DropEvents and Fail("events", …) break event
+// streams as an engine restart would. Safe for concurrent use.
 package fake

@@ -34,6 +34,8 @@ type Driver struct {
 	byID   map[string]*ctr
 	seq    int
 	fail   map[string]error
+	subs   map[*eventSub]bool // open Events streams
+	now    func() time.Time   // see SetClock
 }
 
 var _ runtime.Driver = (*Driver)(nil)
@@ -42,7 +44,13 @@ var _ runtime.Driver = (*Driver)(nil)
 // ImageFunc or Hook, or Create answers runtime.ErrImageNotFound, as an engine would for
 // an image it does not have.
 func New() *Driver {
-	return &Driver{images: map[string]func(runtime.Spec) Behaviour{}, byID: map[string]*ctr{}, fail: map[string]error{}}
+	return &Driver{
+		images: map[string]func(runtime.Spec) Behaviour{},
+		byID:   map[string]*ctr{},
+		fail:   map[string]error{},
+		subs:   map[*eventSub]bool{},
+		now:    time.Now,
+	}
 }
 
 // Image scripts what containers of image do.
@@ -67,7 +75,8 @@ func (d *Driver) Hook(h func(runtime.Spec) Behaviour) {
 }
 
 // Fail makes the next call of op return err. Ops: "create", "start",
-// "stop", "remove", "inspect", "wait", "logs", "list".
+// "stop", "remove", "inspect", "wait", "logs", "list", "events" (the
+// stream ends with err at once).
 func (d *Driver) Fail(op string, err error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -161,6 +170,7 @@ type ctr struct {
 	beh     Behaviour
 	st      runtime.State
 	run     int                              // bumped by each Start; stale timers compare it
+	stopRun int                              // the run a Stop is ending: its end sends "stop" too
 	logs    []logLine                        // everything ever written, like json-file without rotation
 	waiters map[chan runtime.ExitResult]bool // for the next exit
 	stopped chan struct{}                    // closed when the current run ends

@@ -64,9 +64,10 @@ func (d *Driver) Start(ctx context.Context, id string) error {
 	c.run++
 	run := c.run
 	c.st.Running, c.st.Status = true, "running"
-	c.st.StartedAt, c.st.FinishedAt = time.Now(), time.Time{}
+	c.st.StartedAt, c.st.FinishedAt = d.now(), time.Time{}
 	c.st.ExitCode, c.st.OOMKilled = 0, false
 	c.stopped = make(chan struct{})
+	d.emitLocked(c, runtime.ActionStart, 0)
 	for _, l := range c.beh.Logs {
 		c.appendLog(l)
 	}
@@ -99,6 +100,7 @@ func (d *Driver) Stop(ctx context.Context, id string, grace time.Duration) error
 		return nil
 	}
 	run, stopped := c.run, c.stopped
+	c.stopRun = run
 	delay, code := c.beh.TermDelay, 143
 	if c.beh.IgnoreTerm || delay > grace {
 		delay, code = max(grace, 0), 137
@@ -136,6 +138,7 @@ func (d *Driver) Remove(ctx context.Context, id string) error {
 	}
 	clear(c.waiters)
 	delete(d.byID, c.st.ID)
+	d.emitLocked(c, runtime.ActionDestroy, 0)
 	return nil
 }
 
@@ -153,8 +156,8 @@ func (d *Driver) Inspect(ctx context.Context, id string) (runtime.State, error) 
 	return c.state(), nil
 }
 
-// List returns every container carrying all labels, newest first (as
-// docker does), stopped ones included.
+// List returns every container carrying all labels (an empty value: any
+// value of the key), newest first (as docker does), stopped ones included.
 func (d *Driver) List(ctx context.Context, labels map[string]string) ([]runtime.State, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -175,9 +178,10 @@ func (d *Driver) List(ctx context.Context, labels map[string]string) ([]runtime.
 	return out, nil
 }
 
+// hasLabels: an empty wanted value asks only for the key.
 func hasLabels(have, want map[string]string) bool {
 	for k, v := range want {
-		if got, ok := have[k]; !ok || got != v {
+		if got, ok := have[k]; !ok || (v != "" && got != v) {
 			return false
 		}
 	}

@@ -2,7 +2,6 @@ package fake
 
 import (
 	"context"
-	"time"
 
 	"github.com/botrunner/botrunner/runtime"
 )
@@ -61,7 +60,14 @@ func (d *Driver) endLocked(c *ctr, run, code int, oom bool) {
 	}
 	c.st.Running, c.st.Status = false, "exited"
 	c.st.ExitCode, c.st.OOMKilled = code, oom
-	c.st.FinishedAt = time.Now()
+	c.st.FinishedAt = d.now()
+	if oom {
+		d.emitLocked(c, runtime.ActionOOM, 0)
+	}
+	d.emitLocked(c, runtime.ActionDie, code)
+	if c.stopRun == run {
+		d.emitLocked(c, runtime.ActionStop, 0)
+	}
 	for w := range c.waiters {
 		w <- runtime.ExitResult{ExitCode: code, OOMKilled: oom}
 	}

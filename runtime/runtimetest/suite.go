@@ -25,12 +25,15 @@ func Run(t *testing.T, newDriver func(t *testing.T) (runtime.Driver, Images)) {
 		{"Remove", testRemove},
 		{"RemoveEndsWait", testRemoveEndsWait},
 		{"List", testList},
+		{"ListKey", testListKey},
 		{"Logs", testLogs},
 		{"LogsFollow", testLogsFollow},
 		{"RootUser", testRootUser},
 		{"Env", testEnv},
 		{"MissingImage", testMissingImage},
 		{"NameInUse", testNameInUse},
+		{"Events", testEvents},
+		{"EventsStop", testEventsStop},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

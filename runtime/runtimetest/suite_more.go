@@ -56,6 +56,31 @@ func testList(t *testing.T, h *harness) {
 	}
 }
 
+// testListKey: a label with an empty value matches any value of the key.
+func testListKey(t *testing.T, h *harness) {
+	var want []string
+	for _, app := range []string{"a", "b", ""} {
+		s := h.spec("key-"+app, h.img.Sleep())
+		if app != "" {
+			s.Labels[runtime.LabelApp] = app
+		}
+		id := h.create(s)
+		if app != "" {
+			want = append(want, id)
+		}
+	}
+	got, err := h.d.List(h.ctx(), map[string]string{"botrunner.suite": h.token, runtime.LabelApp: ""})
+	ids := make([]string, 0, len(got))
+	for _, st := range got {
+		ids = append(ids, st.ID)
+	}
+	slices.Sort(ids)
+	slices.Sort(want)
+	if err != nil || !slices.Equal(ids, want) {
+		t.Errorf("List(app=any) = %v, %v; want the two containers with the key, %v", ids, err, want)
+	}
+}
+
 func testLogs(t *testing.T, h *harness) {
 	id := h.run("logs", h.img.Print("one", "two", "three"))
 	all := []string{"one", "two", "three", "stderr: one", "stderr: two", "stderr: three"}

@@ -8,6 +8,7 @@
 //	sleep            run until SIGTERM, then exit 143 like a process killed by it
 //	hang             ignore SIGTERM, print "ready"; only SIGKILL ends it
 //	exit N           exit with status N at once
+//	exitafter MS N   run MS milliseconds (SIGTERM ends it early with 143), then exit with status N
 //	print W...       each W as a line to stdout; 200 ms later "stderr: W" to stderr; then sleep
 //	                 (SIGTERM is handled before the first line: a test can wait for it)
 //	env NAME         print "NAME=<value>" (or "NAME unset"), then sleep
@@ -30,7 +31,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: testbot sleep|hang|exit N|print W...|env NAME|write PATH|fork N|alloc MB|status")
+		fmt.Fprintln(os.Stderr, "usage: testbot sleep|hang|exit N|exitafter MS N|print W...|env NAME|write PATH|fork N|alloc MB|status")
 		os.Exit(2)
 	}
 	arg := ""
@@ -48,7 +49,7 @@ func main() {
 	// which "fork" would leave no room for (a failed thread start is fatal).
 	term := make(chan os.Signal, 1)
 	signal.Notify(term, syscall.SIGTERM, syscall.SIGINT)
-	behave(os.Args[1], arg)
+	behave(os.Args[1], arg, term)
 	// PID 1 in a container gets no default signal handling from the kernel,
 	// so the handler is explicit; 143 is what a process killed by SIGTERM
 	// reports.
@@ -58,12 +59,14 @@ func main() {
 
 // behave does what the arguments say, up to the point where the process
 // would sleep until SIGTERM.
-func behave(what, arg string) {
+func behave(what, arg string, term <-chan os.Signal) {
 	switch what {
 	case "sleep":
 	case "exit":
 		n, _ := strconv.Atoi(arg)
 		os.Exit(n)
+	case "exitafter":
+		exitAfter(arg, os.Args[3:], term)
 	case "print":
 		printWords(os.Args[2:])
 	case "env":
@@ -85,6 +88,24 @@ func behave(what, arg string) {
 	default:
 		fmt.Fprintf(os.Stderr, "testbot: unknown behaviour %q\n", what)
 		os.Exit(2)
+	}
+}
+
+// exitAfter is a bot that crashes after a while: it runs ms
+// milliseconds, then exits with the code in rest; SIGTERM before then ends
+// it as "sleep" would.
+func exitAfter(ms string, rest []string, term <-chan os.Signal) {
+	n, _ := strconv.Atoi(ms)
+	code := 1
+	if len(rest) > 0 {
+		code, _ = strconv.Atoi(rest[0])
+	}
+	fmt.Printf("running %d ms, then exiting with %d\n", n, code)
+	select {
+	case <-time.After(time.Duration(n) * time.Millisecond):
+		os.Exit(code)
+	case <-term:
+		os.Exit(143)
 	}
 }
 
