@@ -55,6 +55,17 @@ func (a Action) String() string {
 type Authorizer struct {
 	store *store.Store
 	quota int // apps per non-admin user; <= 0 means no limit
+
+	// Memory quota: each bot gets botMemory, a user may have userMemory in
+	// all (GITD_USER_MEMORY); 0 = none. With one limit for every bot this
+	// caps the apps at userMemory/botMemory, checked in the same
+	// transaction as the app count.
+	botMemory, userMemory int64
+}
+
+// SetMemoryQuota limits the memory a user's bots may take in all.
+func (a *Authorizer) SetMemoryQuota(perBot, perUser int64) {
+	a.botMemory, a.userMemory = perBot, perUser
 }
 
 // New returns an Authorizer over s allowing each non-admin user

@@ -47,12 +47,15 @@ func (a *Authorizer) create(id Identity, name string) (store.App, error) {
 	if id.User == "" {
 		return store.App{}, ErrUnknownKey
 	}
-	limit := a.quota
+	limit, byMemory := a.appLimit()
 	if id.Admin {
 		limit = 0
 	}
 	err := a.store.CreateApp(store.App{Name: name, Owner: id.User}, limit)
 	if errors.Is(err, store.ErrQuotaExceeded) {
+		if byMemory {
+			return store.App{}, a.memoryQuotaError(err, limit)
+		}
 		return store.App{}, quotaError(err, limit)
 	}
 	if err != nil {
@@ -77,6 +80,30 @@ func quotaError(err error, limit int) error {
 		Msg:  fmt.Sprintf("app quota exceeded: you have %d of %d apps", have, limit),
 		Tip: fmt.Sprintf("you have %d of %d apps; destroy one with `apps:destroy <app> --confirm <app>` "+
 			"or ask an admin to raise GITD_MAX_BOTS_PER_USER", have, limit),
+		Err: err,
+	}
+}
+
+// appLimit is the number of apps a user may own: the app quota, or fewer
+// when the memory quota allows fewer bots (byMemory then).
+func (a *Authorizer) appLimit() (limit int, byMemory bool) {
+	limit = a.quota
+	if a.botMemory <= 0 || a.userMemory <= 0 {
+		return limit, false
+	}
+	byMem := int(a.userMemory / a.botMemory)
+	if limit <= 0 || byMem < limit {
+		return byMem, true
+	}
+	return limit, false
+}
+
+func (a *Authorizer) memoryQuotaError(err error, limit int) error {
+	return &hint.Error{
+		Code: store.ErrQuotaExceeded.Code,
+		Msg: fmt.Sprintf("memory quota exceeded: %d bots of %d MiB each fill your %d MiB",
+			limit, a.botMemory>>20, a.userMemory>>20),
+		Tip: "destroy an app with `apps:destroy <app> --confirm <app>` or ask an admin to raise GITD_USER_MEMORY",
 		Err: err,
 	}
 }

@@ -138,3 +138,19 @@ func TestConcurrentPushes(t *testing.T) {
 	}
 	assert.Equal(t, 1, first, "exactly one push creates the app")
 }
+
+func TestMemoryQuotaCapsApps(t *testing.T) {
+	w := newWorld(t, 5)
+	a := w.a
+	a.SetMemoryQuota(256<<20, 600<<20) // two 256 MiB bots fit in 600 MiB, a third does not
+	erin := w.erin
+	_, err := a.CreateApp(erin, "bot-one")
+	require.NoError(t, err)
+	_, err = a.CreateApp(erin, "bot-two")
+	require.NoError(t, err)
+	_, err = a.CreateApp(erin, "bot-three")
+	require.Error(t, err)
+	assert.Equal(t, "QUOTA_EXCEEDED", hint.CodeOf(err))
+	assert.Contains(t, err.Error(), "memory quota exceeded")
+	assert.Contains(t, hint.TipOf(err), "GITD_USER_MEMORY")
+}

@@ -10,6 +10,7 @@ type Deploy struct {
 	Memory       Size          `default:"256m" env:"GITD_MEMORY" help:"Memory limit per bot."`
 	CPUs         float64       `name:"cpus" default:"0.5" env:"GITD_CPUS" help:"CPU limit per bot."`
 	Pids         int64         `default:"100" env:"GITD_PIDS" help:"Process limit per bot."`
+	UserMemory   string        `env:"GITD_USER_MEMORY" placeholder:"SIZE" help:"Memory all of a user's bots may take (default: 3 × --memory)."`
 	StartCheck   time.Duration `default:"5s" env:"GITD_START_CHECK" help:"How long a new release must stay up (per-app setting wins)."`
 	StopGrace    time.Duration `default:"10s" env:"GITD_STOP_GRACE" help:"SIGTERM grace before SIGKILL when a bot stops."`
 	BuildTimeout time.Duration `default:"15m" env:"GITD_BUILD_TIMEOUT" help:"Longest a build may take."`
@@ -21,4 +22,13 @@ type Deploy struct {
 	RestartMax   time.Duration `default:"5m" env:"GITD_RESTART_MAX_DELAY" help:"Longest delay between crash restarts."`
 	RestartReset time.Duration `default:"10m" env:"GITD_RESTART_RESET" help:"A bot up this long has its crash count reset."`
 	BotEnv       []string      `env:"GITD_BOT_ENV" sep:"," help:"KEY=VALUE every bot gets, e.g. TELEGRAM_API of a local Bot API server."`
+}
+
+// UserMemoryBytes is GITD_USER_MEMORY, by default three bots' worth.
+func (d Deploy) UserMemoryBytes() (int64, error) {
+	if d.UserMemory == "" {
+		return 3 * int64(d.Memory), nil
+	}
+	n, err := ParseSize(d.UserMemory)
+	return int64(n), err
 }

@@ -235,6 +235,7 @@ func (d *Deploy) succeeded(app store.App, rel store.Release, out io.Writer, star
 	}
 	step(out, "%s v%d is running (image %s, %.1f s)", app.Name, rel.Number, shortID(rel.Image),
 		time.Since(start).Seconds())
+	d.gcImages(app.Name)
 	return nil
 }
 

@@ -56,6 +56,13 @@ func run() error {
 	}
 	defer st.Close()
 	authz := auth.New(st, cfg.MaxBotsPerUser)
+	if cfg.Deploy.Runtime != "none" {
+		userMem, err := cfg.Deploy.UserMemoryBytes()
+		if err != nil {
+			return hint.Errorf("BAD_FLAGS", "write GITD_USER_MEMORY like 768m or 1GiB", "GITD_USER_MEMORY: %v", err)
+		}
+		authz.SetMemoryQuota(int64(cfg.Deploy.Memory), userMem)
+	}
 	if err := bootstrap(cfg, st, authz, log); err != nil {
 		return err
 	}
