@@ -161,5 +161,16 @@ func (r *runner) forwardIn(in io.Reader, command string, args ...string) error {
 		return err
 	}
 	r.log.Debug("run ssh", "argv", argv)
-	return runSSH(r.ctx, argv, stdio{in: in, out: r.sys.Stdout, err: r.sys.Stderr})
+	out, errw := r.sys.Stdout, r.sys.Stderr
+	if colourOn(out, r.sys.Getenv, r.cli.JSON) {
+		cw := &colourWriter{w: out}
+		defer cw.Close()
+		out = cw
+	}
+	if colourOn(errw, r.sys.Getenv, r.cli.JSON) {
+		cw := &colourWriter{w: errw}
+		defer cw.Close()
+		errw = cw
+	}
+	return runSSH(r.ctx, argv, stdio{in: in, out: out, err: errw})
 }

@@ -56,6 +56,9 @@ type Config struct {
 	Trees      TreeReader
 	Supervisor Supervisor // nil = nobody restarts crashed bots
 	Logs       LogSink    // nil = no logs kept
+	// Instance labels this gitd's containers (runtime.LabelInstance); every
+	// lookup is limited to them. "" = no label (tests with their own engine).
+	Instance string
 }
 
 // Deploy is the pipeline that builds and runs pushed bots.
@@ -277,4 +280,17 @@ func shortID(id string) string {
 		return id[:16] + "…"
 	}
 	return id
+}
+
+// scope is a label filter for this gitd's containers of app ("" = any app),
+// plus extra labels.
+func (d *Deploy) scope(app string, extra ...string) map[string]string {
+	m := map[string]string{runtime.LabelApp: app}
+	if d.cfg.Instance != "" {
+		m[runtime.LabelInstance] = d.cfg.Instance
+	}
+	for i := 0; i+1 < len(extra); i += 2 {
+		m[extra[i]] = extra[i+1]
+	}
+	return m
 }

@@ -64,7 +64,7 @@ func (d *Deploy) Stop(ctx context.Context, app store.App, by string, out io.Writ
 	}
 	defer unlock()
 	d.supervisorStopped(app.Name, by, true)
-	cs, err := d.rt.List(ctx, map[string]string{runtime.LabelApp: app.Name})
+	cs, err := d.rt.List(ctx, d.scope(app.Name))
 	if err != nil {
 		return err
 	}
@@ -116,7 +116,7 @@ func (d *Deploy) startCurrent(ctx context.Context, app store.App, out io.Writer)
 	if err != nil {
 		return err
 	}
-	cs, err := d.rt.List(ctx, map[string]string{runtime.LabelApp: app.Name, runtime.LabelRelease: strconv.Itoa(rel.Number)})
+	cs, err := d.rt.List(ctx, d.scope(app.Name, runtime.LabelRelease, strconv.Itoa(rel.Number)))
 	if err != nil {
 		return err
 	}

@@ -33,7 +33,7 @@ func (d *Deploy) AppStatus(ctx context.Context, app store.App) (Status, error) {
 	if ph := d.PhaseOf(app.Name); ph != "" {
 		s.State = string(ph)
 	}
-	cs, err := d.rt.List(ctx, map[string]string{runtime.LabelApp: app.Name})
+	cs, err := d.rt.List(ctx, d.scope(app.Name))
 	if err != nil {
 		return s, fmt.Errorf("status %s: %w", app.Name, err)
 	}
@@ -126,7 +126,7 @@ func (d *Deploy) Destroy(ctx context.Context, app string) error {
 		d.cfg.Supervisor.Stopped(app, "destroy")
 		defer d.cfg.Supervisor.Forget(app)
 	}
-	cs, err := d.rt.List(ctx, map[string]string{runtime.LabelApp: app})
+	cs, err := d.rt.List(ctx, d.scope(app))
 	if err != nil {
 		return err
 	}

@@ -57,7 +57,7 @@ func (d *Deploy) Restarted(app string, release int) {
 // FollowRunning attaches the log collector to every running bot container:
 // at gitd start, the containers it adopts.
 func (d *Deploy) FollowRunning(ctx context.Context) error {
-	cs, err := d.rt.List(ctx, map[string]string{runtime.LabelApp: ""})
+	cs, err := d.rt.List(ctx, d.scope(""))
 	if err != nil {
 		return err
 	}

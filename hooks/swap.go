@@ -22,7 +22,7 @@ const rollbackTimeout = 2 * time.Minute
 // disconnects meanwhile), it is removed and the old one is started again.
 func (d *Deploy) swap(ctx context.Context, app store.App, rel store.Release, out io.Writer) error {
 	d.setPhase(app.Name, PhaseStarting)
-	old, err := d.rt.List(ctx, map[string]string{runtime.LabelApp: app.Name})
+	old, err := d.rt.List(ctx, d.scope(app.Name))
 	if err != nil {
 		return ErrDeployFailed.With("deploy failed: list containers", err)
 	}
@@ -158,7 +158,7 @@ func (d *Deploy) spec(app store.App, rel store.Release) runtime.Spec {
 		Name:    fmt.Sprintf("botrunner-%s-v%d", app.Name, rel.Number),
 		Image:   rel.Image,
 		Env:     botEnv(d.cfg.Env, rel.Config),
-		Labels:  runtime.Labels(app.Name, app.Owner, rel.Number),
+		Labels:  d.containerLabels(app, rel),
 		Limits:  d.cfg.Limits,
 		Network: d.cfg.Network,
 		User:    d.cfg.User,
@@ -178,4 +178,12 @@ func botEnv(server []string, config map[string]string) []string {
 		env = append(env, k+"="+config[k])
 	}
 	return env
+}
+
+func (d *Deploy) containerLabels(app store.App, rel store.Release) map[string]string {
+	l := runtime.Labels(app.Name, app.Owner, rel.Number)
+	if d.cfg.Instance != "" {
+		l[runtime.LabelInstance] = d.cfg.Instance
+	}
+	return l
 }

@@ -25,6 +25,10 @@ const (
 	LabelApp     = "botrunner.app"
 	LabelOwner   = "botrunner.owner"
 	LabelRelease = "botrunner.release"
+	// LabelInstance names the gitd (by its data dir's instance id) that
+	// runs the container: several gitd may share one engine, and each
+	// supervises only its own bots.
+	LabelInstance = "botrunner.gitd"
 )
 
 // Labels returns the labels of release n of an app.

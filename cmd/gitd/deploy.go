@@ -64,16 +64,21 @@ func newDeployer(cfg *config.Config, st *store.Store, repos *receive.Repos, log 
 	if err != nil {
 		return deployer{}, err
 	}
+	instance, err := instanceID(cfg.Data)
+	if err != nil {
+		return deployer{}, err
+	}
 	drv := docker.New(cli, log)
 	bots := hooks.NewDeploy(hooks.Config{
 		Limits:  runtime.Limits{Memory: int64(d.Memory), NanoCPUs: int64(d.CPUs * 1e9), Pids: d.Pids},
 		Network: d.Network, StartCheck: d.StartCheck, StopGrace: d.StopGrace, Env: env, TmpDir: tmp,
-		Lock: repos.Lock, Trees: repos, Logs: logs,
+		Lock: repos.Lock, Trees: repos, Logs: logs, Instance: instance,
 	}, st, builder, drv, repos, log)
 	// The supervisor reports to the deploy (its Hooks) and the deploy tells
 	// it about its own stops and starts, hence the setter.
 	sup := supervisor.New(drv, drv, supervisor.Policy{BaseDelay: d.RestartDelay, MaxDelay: d.RestartMax,
-		ResetAfter: d.RestartReset, MaxRuntime: d.MaxRuntime, StopGrace: d.StopGrace}, log, bots)
+		ResetAfter: d.RestartReset, MaxRuntime: d.MaxRuntime, StopGrace: d.StopGrace}, log, bots,
+		supervisor.WithLabels(map[string]string{runtime.LabelInstance: instance}))
 	bots.SetSupervisor(sup)
 	return deployer{pipeline: bots, bots: bots, logs: logs, sup: sup}, nil
 }
