@@ -152,9 +152,10 @@ func TestDockerSyntaxError(t *testing.T) {
 	b, app := dockerBuilder(t, Options{})
 	_, out, err := dockerBuild(t, b, app, 1, map[string]string{"bot.py": "def broken(:\n    pass\n"}, Settings{})
 	require.ErrorIs(t, err, ErrBuildFailed)
-	assert.Contains(t, err.Error(), "compileall")
+	assert.Contains(t, err.Error(), "compile(")
 	assert.Contains(t, out, "SyntaxError")
-	assert.NotEmpty(t, hint.TipOf(err))
+	assert.Contains(t, out, `File "/app/bot.py", line 1`, "the error names the file and line")
+	assert.Contains(t, hint.TipOf(err), "syntax error")
 }
 
 func TestDockerDockerfile(t *testing.T) {

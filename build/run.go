@@ -21,6 +21,7 @@ type plan struct {
 	buildArgs  map[string]string // passed to the engine as is
 	depsStep   string            // text of the dependency step, "" = none
 	failTip    string            // the hint of a failed build
+	ownLabels  bool              // the Dockerfile labels the image itself (in one step)
 }
 
 // run sends the context and the plan to the engine and follows the build.
@@ -108,11 +109,15 @@ func (b *Builder) buildOptions(j *job, p plan, tag string) client.ImageBuildOpti
 	for k, v := range p.buildArgs {
 		args[k] = &v
 	}
+	labels := j.req.labels(b.opts.Labels)
+	if p.ownLabels {
+		labels = nil
+	}
 	return client.ImageBuildOptions{
 		Version:     buildtypes.BuilderV1,
 		Tags:        []string{tag},
 		Dockerfile:  p.dockerfile,
-		Labels:      j.req.labels(b.opts.Labels),
+		Labels:      labels,
 		Remove:      true,
 		ForceRemove: true,
 		PullParent:  false,
@@ -151,7 +156,7 @@ func failureTip(step string, p plan) string {
 			"(for bot.py-style builds the operator sets it with GITD_BASE_IMAGE)"
 	case p.depsStep != "" && strings.Contains(step, p.depsStep):
 		return "check requirements.txt: pip could not install a package listed there (see its error above)"
-	case strings.Contains(step, "compileall"):
+	case strings.Contains(step, "compileall"), strings.Contains(step, "compile("):
 		return "fix the Python syntax error above and push again"
 	}
 	return p.failTip

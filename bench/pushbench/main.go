@@ -1,12 +1,16 @@
 // Command pushbench measures first pushes to gitd against OpenSSH sshd +
-// git-receive-pack on the same machine, in the same run. bench/run.sh sets
-// the stage (installs sshd, builds gitd, starts both servers) and calls it:
+// git-receive-pack on the same machine, in the same run, and deploy latency
+// (push to a running bot) against the raw docker build/stop/run sequence.
+// bench/run.sh sets the stage (installs sshd, builds gitd, starts the
+// servers, makes the Docker network) and calls it:
 //
 //	pushbench gen -out DIR          # the three source repos, deterministic
 //	pushbench run -src DIR ...      # push them, print the table
+//	pushbench deploy -work DIR ...  # deploy a bot both ways, print the table
+//	pushbench ops -work DIR ...     # logs -f and status latency, RSS with 50 bots
 //
-// Nothing here fails on a timing: the table reports gitd/OpenSSH ratios
-// measured side by side, and the goals for context.
+// Nothing here fails on a timing: the tables report gitd/OpenSSH and
+// gitd/raw-docker ratios measured side by side, and the goals for context.
 package main
 
 import (
@@ -24,6 +28,10 @@ func main() {
 		err = genMain(os.Args[2:])
 	case "run":
 		err = runMain(os.Args[2:])
+	case "deploy":
+		err = deployMain(os.Args[2:])
+	case "ops":
+		err = opsMain(os.Args[2:])
 	default:
 		usage()
 	}
@@ -34,6 +42,6 @@ func main() {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: pushbench gen -out DIR | pushbench run -src DIR ... (see bench/run.sh)")
+	fmt.Fprintln(os.Stderr, "usage: pushbench gen -out DIR | pushbench run -src DIR ... | pushbench deploy -work DIR ... | pushbench ops -work DIR ... (see bench/run.sh)")
 	os.Exit(2)
 }
