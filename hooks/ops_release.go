@@ -1,0 +1,104 @@
+package hooks
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/botrunner/botrunner/store"
+)
+
+// Release-making actions: rollback to an earlier release, rebuild of the
+// current commit.
+
+// Rollback makes a new release from vN's image and config (default: the
+// deployed release before the current one). The config goes back through
+// the store's checks: a BOT_TOKEN another app took meanwhile is refused.
+func (d *Deploy) Rollback(ctx context.Context, app store.App, target int, by string, out io.Writer) error {
+	unlock, err := d.lock(ctx, app.Name, out)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	from, err := d.rollbackTarget(ctx, app, target)
+	if err != nil {
+		return err
+	}
+	cur, _ := d.store.Config(app.Name)
+	set, unset := diffConfig(cur, from.Config)
+	if _, err := d.store.SetConfig(app.Name, set, unset); err != nil {
+		return err
+	}
+	return d.reuse(ctx, app, from, from.Config, fmt.Sprintf("rollback to v%d", from.Number), by, out)
+}
+
+func (d *Deploy) rollbackTarget(ctx context.Context, app store.App, target int) (store.Release, error) {
+	rels, err := d.store.Releases(app.Name)
+	if err != nil {
+		return store.Release{}, err
+	}
+	var pick *store.Release
+	for i := len(rels) - 1; i >= 0; i-- {
+		r := &rels[i]
+		ok := r.Status == store.ReleaseDeployed && r.Image != ""
+		if (target == 0 && ok && r.Number < app.Current) || (target != 0 && r.Number == target) {
+			pick = r
+			break
+		}
+	}
+	switch {
+	case pick == nil && target == 0:
+		return store.Release{}, ErrNoSuchRelease.With("there is no earlier release to roll back to", nil)
+	case pick == nil || pick.Status != store.ReleaseDeployed || pick.Image == "":
+		return store.Release{}, ErrNoSuchRelease.With(fmt.Sprintf("v%d does not exist or never ran", target), nil)
+	}
+	if !d.builder.ImageExists(ctx, pick.ImageTag) {
+		return store.Release{}, ErrImageGone.With(fmt.Sprintf("v%d's image %s is no longer kept", pick.Number, pick.ImageTag), nil)
+	}
+	return *pick, nil
+}
+
+// diffConfig says how to turn cur into want.
+func diffConfig(cur, want map[string]string) (map[string]string, []string) {
+	set := map[string]string{}
+	var unset []string
+	for k, v := range want {
+		if cur[k] != v {
+			set[k] = v
+		}
+	}
+	for k := range cur {
+		if _, ok := want[k]; !ok {
+			unset = append(unset, k)
+		}
+	}
+	return set, unset
+}
+
+// Rebuild builds the current release's commit again and deploys it as a
+// new release (after a base image update, say).
+func (d *Deploy) Rebuild(ctx context.Context, app store.App, by string, out io.Writer) error {
+	unlock, err := d.lock(ctx, app.Name, out)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	defer d.setPhase(app.Name, "")
+	cur, err := d.current(app)
+	if err != nil {
+		return err
+	}
+	if d.cfg.Trees == nil {
+		return ErrDeployFailed.With("rebuild: this server cannot read repositories", nil)
+	}
+	tree, err := d.cfg.Trees.Tree(app.Name, cur.Commit)
+	if err != nil {
+		return ErrDeployFailed.With(fmt.Sprintf("rebuild: read commit %s", shortID(cur.Commit)), err)
+	}
+	return d.buildRelease(ctx, app, tree, store.Release{App: app.Name, Commit: cur.Commit, Ref: cur.Ref,
+		Tag: cur.Tag, Pusher: by, ConfigChange: fmt.Sprintf("rebuild of v%d", cur.Number)}, out)
+}
+
+// supervisorStopped holds the app's crash restarts before gitd stops its
+// bot; persist records an operator's stop so that a restarted gitd keeps
+// the bot stopped too.
