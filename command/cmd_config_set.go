@@ -2,6 +2,7 @@ package command
 
 import (
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/botrunner/botrunner/auth"
@@ -43,6 +44,10 @@ func changeConfig(c *call, set map[string]string, unset []string) error {
 	if err != nil {
 		return err
 	}
+	prev, err := c.d.Store.Config(app.Name)
+	if err != nil {
+		return appGone(err)
+	}
 	upd, err := c.d.Store.UpdateConfig(app.Name, set, unset)
 	if err != nil {
 		return appGone(err)
@@ -62,6 +67,7 @@ func changeConfig(c *call, set map[string]string, unset []string) error {
 		fmt.Fprintf(out, "%s: %s (applies at the next deploy or restart)\n", app.Name, upd.Change)
 	default:
 		if err := c.d.Bots.Reconfigure(c.env.Ctx, app, upd.Change, c.id().String(), out); err != nil {
+			c.revertConfig(app.Name, prev, upd.Config, out)
 			return err
 		}
 	}
@@ -72,4 +78,28 @@ func changeConfig(c *call, set map[string]string, unset []string) error {
 		App    string `json:"app"`
 		Change string `json:"change"`
 	}{app.Name, upd.Change})
+}
+
+// revertConfig puts the config back as it was when the release with the
+// change did not start: the running release has the old config, and the
+// stored one must match it, not be half-changed.
+func (c *call) revertConfig(app string, prev, now map[string]string, out io.Writer) {
+	set := map[string]string{}
+	var unset []string
+	for k, v := range prev {
+		if now[k] != v {
+			set[k] = v
+		}
+	}
+	for k := range now {
+		if _, ok := prev[k]; !ok {
+			unset = append(unset, k)
+		}
+	}
+	if _, err := c.d.Store.SetConfig(app, set, unset); err != nil {
+		c.log.Error("revert config", "app", app, "err", err)
+		fmt.Fprintf(out, "the config change could not be reverted: %v\n", err)
+		return
+	}
+	fmt.Fprintln(out, "config change reverted: the bot did not start with it")
 }

@@ -42,7 +42,14 @@ def main():
         print("BOT_TOKEN is not set: set it with `botctl config:set BOT_TOKEN=...`; idling until then", flush=True)
         while True:
             time.sleep(3600)
-    me = call("getMe")
+    while True:
+        try:
+            me = call("getMe")
+            break
+        except (urllib.error.URLError, RuntimeError, OSError) as err:
+            # No network yet, or the API is down: keep trying, don't crash.
+            print(f"cannot reach the Bot API at {API}: {err}; retrying in 5 s", flush=True)
+            time.sleep(5)
     print(f"echo bot @{me.get('username')} polling {API}", flush=True)
     offset = 0
     while True:
