@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/botrunner/botrunner/auth"
-	"github.com/botrunner/botrunner/store"
 )
 
 var noRestartFlag = flagSpec{name: "no-restart", help: "store the change only; it applies at the next deploy or restart"}
@@ -18,10 +17,11 @@ var configSetCmd = &command{
 	summary: "set config vars; the bot restarts with them as a new release (unless --no-restart)",
 	run: func(c *call) error {
 		set := map[string]string{}
-		for _, kv := range c.p.pos[1:] {
+		for i, kv := range c.p.pos[1:] {
 			k, v, ok := strings.Cut(kv, "=")
 			if !ok {
-				return ErrUsage.With(fmt.Sprintf("%s is not NAME=value", store.Quote(kv)), nil)
+				// Not echoed: a value split by the shell would show a secret.
+				return ErrUsage.With(fmt.Sprintf("argument %d is not NAME=value (quote values with spaces)", i+1), nil)
 			}
 			set[k] = v
 		}

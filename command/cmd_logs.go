@@ -15,6 +15,7 @@ import (
 var logsCmd = &command{
 	name: "logs",
 	args: []string{appArg, "[version]"},
+	// The version: with --build, whose build log; else whose lines.
 	flags: []flagSpec{
 		{short: "f", name: "follow", help: "keep streaming new lines until Ctrl-C"},
 		{short: "n", name: "num", value: "n", help: "how many lines (default 100; 0 = all kept)"},
@@ -52,15 +53,21 @@ func runLogs(c *call) error {
 	if err != nil {
 		return err
 	}
+	only, err := parseVersion(c.p.arg(1)) // logs <app> v3: that release's lines only
+	if err != nil {
+		return err
+	}
 	if c.p.bools["follow"] {
-		return c.followLog(app, q, secrets)
+		return c.followLog(app, q, secrets, only)
 	}
 	lines, err := c.d.Logs.Tail(app.Name, q)
 	if err != nil {
 		return err
 	}
 	for _, l := range lines {
-		c.writeLine(l, secrets)
+		if only == 0 || l.Release == only {
+			c.writeLine(l, secrets)
+		}
 	}
 	return nil
 }
@@ -86,13 +93,15 @@ func logQuery(c *call) (logstore.Query, error) {
 
 // followLog prints the query's lines, then new ones until the session ends
 // (Ctrl-C ends only this SSH session).
-func (c *call) followLog(app store.App, q logstore.Query, secrets []string) error {
+func (c *call) followLog(app store.App, q logstore.Query, secrets []string, only int) error {
 	ch, err := c.d.Logs.Follow(c.env.Ctx, app.Name, q)
 	if err != nil {
 		return err
 	}
 	for l := range ch {
-		c.writeLine(l, secrets)
+		if only == 0 || l.Release == only {
+			c.writeLine(l, secrets)
+		}
 	}
 	return nil
 }

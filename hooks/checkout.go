@@ -51,28 +51,57 @@ type checkout struct {
 	links []string // relative paths of the symlinks written
 }
 
-// verifyLinks resolves every written link through the filesystem, now that
-// all of them exist: a chain of links that each look harmless on their own
-// ("x/y/s" -> "../..", "x/y/t" -> "s/../..") must not reach outside.
+// verifyLinks resolves every written link now that all of them exist: a
+// chain of links that each look harmless on their own ("x/y/s" -> "../..",
+// "x/y/t" -> "s/../..") must not reach outside. It resolves inside the
+// checkout only and never looks at the host's files, so a push cannot
+// learn which host paths exist from whether it is refused.
 func (c *checkout) verifyLinks() error {
-	root, err := filepath.EvalSymlinks(c.root)
-	if err != nil {
-		return err
-	}
 	for _, p := range c.links {
-		real, err := filepath.EvalSymlinks(filepath.Join(c.root, filepath.FromSlash(p)))
-		if errors.Is(err, os.ErrNotExist) {
-			continue // dangling, and its lexical target was inside
-		}
-		if err != nil {
-			return fmt.Errorf("%s: %v: %w", p, err, ErrUnsafeTree)
-		}
-		if rel, err := filepath.Rel(root, real); err != nil || rel == ".." || strings.HasPrefix(rel, "../") {
+		if err := c.resolveInside(p); err != nil {
 			return fmt.Errorf("%s resolves outside the repo: %w", p, ErrUnsafeTree)
 		}
 	}
 	return nil
 }
+
+// maxLinkHops bounds link chains (and loops), as the kernel's ELOOP does.
+const maxLinkHops = 40
+
+// resolveInside follows the link at rel component by component, reading
+// only links inside the checkout; it fails when a ".." would climb above
+// the root or the chain is too long.
+func (c *checkout) resolveInside(rel string) error {
+	var stack []string // the resolved path so far, from the root
+	todo := strings.Split(rel, "/")
+	for hops := 0; len(todo) > 0; {
+		part := todo[0]
+		todo = todo[1:]
+		switch part {
+		case "", ".":
+			continue
+		case "..":
+			if len(stack) == 0 {
+				return errOutside
+			}
+			stack = stack[:len(stack)-1]
+			continue
+		}
+		stack = append(stack, part)
+		target, err := os.Readlink(filepath.Join(c.root, filepath.FromSlash(strings.Join(stack, "/"))))
+		if err != nil {
+			continue // not a link (or not there): a plain component
+		}
+		if hops++; hops > maxLinkHops || path.IsAbs(target) {
+			return errOutside
+		}
+		stack = stack[:len(stack)-1]
+		todo = append(strings.Split(target, "/"), todo...)
+	}
+	return nil
+}
+
+var errOutside = errors.New("outside the tree")
 
 func (c *checkout) tree(t *object.Tree, rel string) error {
 	for _, e := range t.Entries {

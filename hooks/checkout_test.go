@@ -118,10 +118,14 @@ func TestCheckoutRefusesEscapes(t *testing.T) {
 		"climbing from a dir": {{"a/x", filemode.Symlink, "../../y"}},
 		"empty link":          {{"x", filemode.Symlink, ""}},
 		// Each link looks harmless alone; together they climb out.
-		"link chain":   {{"x/y/s", filemode.Symlink, "../.."}, {"x/y/t", filemode.Symlink, "s/../.."}},
-		".git entry":   {{".git/config", filemode.Regular, "[core]\n"}},
-		".GIT entry":   {{".GIT", filemode.Regular, "x"}},
-		"dot-dot name": {{"..", filemode.Regular, "x"}},
+		"link chain": {{"x/y/s", filemode.Symlink, "../.."}, {"x/y/t", filemode.Symlink, "s/../.."}},
+		// The target does not exist on the host: refused all the same,
+		// so refusals tell nothing about the host's files.
+		"chain to a missing host path": {{"d/up", filemode.Symlink, ".."}, {"leak", filemode.Symlink, "d/up/../../no/such/file"}},
+		"link loop":                    {{"a", filemode.Symlink, "b"}, {"b", filemode.Symlink, "a"}},
+		".git entry":                   {{".git/config", filemode.Regular, "[core]\n"}},
+		".GIT entry":                   {{".GIT", filemode.Regular, "x"}},
+		"dot-dot name":                 {{"..", filemode.Regular, "x"}},
 	}
 	for name, entries := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -105,8 +105,11 @@ func (d *Deploy) Run(ctx context.Context, p *receive.Push) error {
 	}
 	pl := planPush(p, app.Settings, d.refs)
 	for _, u := range pl.stored {
-		step(p.Progress, "%s: stored %s at %s (not deployed: only the deploy branch and tags deploy)",
-			p.App, u.Name.Short(), u.New.String()[:7])
+		why := "only the deploy branch and tags deploy"
+		if u.Name.IsTag() {
+			why = "tag deploys are off for this app"
+		}
+		step(p.Progress, "%s: stored %s at %s (not deployed: %s)", p.App, u.Name.Short(), u.New.String()[:7], why)
 	}
 	if pl.deploy == nil {
 		return nil

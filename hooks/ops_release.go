@@ -47,6 +47,8 @@ func (d *Deploy) rollbackTarget(ctx context.Context, app store.App, target int) 
 		}
 	}
 	switch {
+	case pick != nil && pick.Number == app.Current:
+		return store.Release{}, ErrNoSuchRelease.With(fmt.Sprintf("v%d is the current release already", pick.Number), nil)
 	case pick == nil && target == 0:
 		return store.Release{}, ErrNoSuchRelease.With("there is no earlier release to roll back to", nil)
 	case pick == nil || pick.Status != store.ReleaseDeployed || pick.Image == "":

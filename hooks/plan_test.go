@@ -103,10 +103,11 @@ func TestRunStoresOnly(t *testing.T) {
 		set   store.AppSettings
 		ref   string
 		short string
+		why   string
 	}{
-		{"a feature branch", store.AppSettings{}, "refs/heads/feature", "feature"},
-		{"a tag without tag deploys", store.AppSettings{NoTagDeploys: true}, "refs/tags/v2", "v2"},
-		{"main when prod deploys", store.AppSettings{DeployBranch: "prod"}, "refs/heads/main", "main"},
+		{"a feature branch", store.AppSettings{}, "refs/heads/feature", "feature", "only the deploy branch and tags deploy"},
+		{"a tag without tag deploys", store.AppSettings{NoTagDeploys: true}, "refs/tags/v2", "v2", "tag deploys are off for this app"},
+		{"main when prod deploys", store.AppSettings{DeployBranch: "prod"}, "refs/heads/main", "main", "only the deploy branch and tags deploy"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -114,7 +115,7 @@ func TestRunStoresOnly(t *testing.T) {
 			out, err := h.run(context.Background(), tc.ref)
 			require.NoError(t, err)
 			assert.Equal(t, "-----> echo-bot: stored "+tc.short+" at "+h.head.String()[:7]+
-				" (not deployed: only the deploy branch and tags deploy)\n", out)
+				" (not deployed: "+tc.why+")\n", out)
 			assert.Zero(t, h.b.buildCount())
 			assert.Empty(t, h.releases())
 			assert.Empty(t, h.containers())

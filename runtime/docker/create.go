@@ -13,6 +13,9 @@ import (
 	"github.com/botrunner/botrunner/runtime"
 )
 
+// initOn is HostConfig.Init's value (a pointer in the API).
+var initOn = true
+
 // Create makes a hardened container from s (see the package doc). It never
 // pulls: a missing image is runtime.ErrImageNotFound.
 func (d *Driver) Create(ctx context.Context, s runtime.Spec) (string, error) {
@@ -60,10 +63,15 @@ func createOptions(s runtime.Spec, networkID string) client.ContainerCreateOptio
 			NetworkMode:    container.NetworkMode(networkID),
 			RestartPolicy:  container.RestartPolicy{Name: container.RestartPolicyDisabled}, // gitd supervises
 			ReadonlyRootfs: true,
-			SecurityOpt:    []string{"no-new-privileges"},
-			CapDrop:        []string{"ALL"},
-			CapAdd:         []string{"NET_BIND_SERVICE"},
-			Tmpfs:          map[string]string{"/tmp": "rw,noexec,nosuid,size=" + s.TmpfsSize},
+			// A tiny init as PID 1 forwards SIGTERM to the bot and reaps its
+			// children: a script that installs no handler still stops at
+			// once instead of waiting out the grace, and forks leave no
+			// zombies.
+			Init:        &initOn,
+			SecurityOpt: []string{"no-new-privileges"},
+			CapDrop:     []string{"ALL"},
+			CapAdd:      []string{"NET_BIND_SERVICE"},
+			Tmpfs:       map[string]string{"/tmp": "rw,noexec,nosuid,size=" + s.TmpfsSize},
 			LogConfig: container.LogConfig{Type: "json-file", Config: map[string]string{
 				"max-size": s.LogMaxSize,
 				"max-file": strconv.Itoa(s.LogMaxFile),
