@@ -69,7 +69,7 @@ func TestRawSequence(t *testing.T) {
 	}
 	line = dockerCmdline(nil, rargs)
 	for _, want := range []string{"docker run -d --name botrunner-bench-x-r1-v2", "-e BOT_TOKEN=t",
-		"--user 10001:10001", "--network net-x", "--restart no", "--read-only", "--security-opt no-new-privileges",
+		"--user 10001:10001", "--network net-x", "--restart no", "--init", "--read-only", "--security-opt no-new-privileges",
 		"--cap-drop ALL", "--cap-add NET_BIND_SERVICE", "--tmpfs /tmp:rw,noexec,nosuid,size=64m", "--log-driver json-file",
 		"--log-opt max-file=3", "--log-opt max-size=10m", "--memory 268435456", "--memory-swap 268435456", "--cpus 0.5",
 		"--pids-limit 100", "--label botrunner.app=bench-x-r1"} {

@@ -142,7 +142,7 @@ func hostConfigArgs(hc container.HostConfig) ([]string, error) {
 	args = append(args, resourceArgs(r)...)
 	r.Memory, r.MemorySwap, r.NanoCPUs, r.PidsLimit = 0, 0, 0, nil
 	hc.Resources = container.Resources{}
-	hc.NetworkMode, hc.RestartPolicy, hc.ReadonlyRootfs = "", container.RestartPolicy{}, false
+	hc.NetworkMode, hc.RestartPolicy, hc.ReadonlyRootfs, hc.Init = "", container.RestartPolicy{}, false, nil
 	hc.SecurityOpt, hc.CapDrop, hc.CapAdd, hc.Tmpfs, hc.LogConfig = nil, nil, nil, nil, container.LogConfig{}
 	if !reflect.ValueOf(r).IsZero() || !reflect.ValueOf(hc).IsZero() {
 		return nil, fmt.Errorf("host config with no `docker run` translation here: %+v %+v", hc, r)
@@ -154,6 +154,9 @@ func hostConfigArgs(hc container.HostConfig) ([]string, error) {
 // options, capabilities, tmpfs mounts and log settings.
 func hardeningArgs(hc container.HostConfig) []string {
 	var args []string
+	if hc.Init != nil && *hc.Init {
+		args = append(args, "--init")
+	}
 	if hc.ReadonlyRootfs {
 		args = append(args, "--read-only")
 	}
