@@ -5,36 +5,17 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"log/slog"
-	"os"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/moby/moby/client"
 
-	"github.com/botrunner/botrunner/runtime/docker"
 	"github.com/botrunner/botrunner/runtime/runtimetest"
 )
 
-// engine returns a client for the test engine. No engine skips the test,
-// except with CI=true, where it is a broken machine and fails.
-func engine(t *testing.T) *client.Client {
-	t.Helper()
-	c, err := docker.NewClient()
-	if err == nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		_, err = c.Ping(ctx, client.PingOptions{})
-	}
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("CI=true but no Docker Engine is reachable: %v", err)
-		}
-		t.Skipf("skipping: no Docker Engine: %v", err)
-	}
-	t.Cleanup(func() { c.Close() })
-	return c
-}
+// engine returns a client for the test engine (see runtimetest.Engine).
+func engine(t *testing.T) *client.Client { return runtimetest.Engine(t) }
 
 var testbotOnce sync.Mutex
 

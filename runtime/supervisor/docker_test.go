@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -149,25 +148,8 @@ func TestDockerRuntimeLimit(t *testing.T) {
 	}
 }
 
-// dockerEngine returns a client for the test engine. No engine skips the
-// test, except with CI=true, where it fails.
-func dockerEngine(t *testing.T) *client.Client {
-	t.Helper()
-	c, err := docker.NewClient()
-	if err == nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		_, err = c.Ping(ctx, client.PingOptions{})
-	}
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("CI=true but no Docker Engine is reachable: %v", err)
-		}
-		t.Skipf("skipping: no Docker Engine: %v", err)
-	}
-	t.Cleanup(func() { c.Close() })
-	return c
-}
+// dockerEngine returns a client for the test engine (see runtimetest.Engine).
+func dockerEngine(t *testing.T) *client.Client { return runtimetest.Engine(t) }
 
 func dockerTestbot(t *testing.T, c *client.Client) string {
 	t.Helper()
