@@ -61,5 +61,6 @@ type CLI struct {
 const description = `botctl drives a botrunner server over ssh, the way git push does.
 
 The server and the app come from the git remote "bots" of the repo you are in
-(e.g. ssh://git@HOST:2222/my-bot); --remote and --app/-a override them.
+(e.g. ssh://git@HOST:2222/my-bot); --remote (before the command) and
+--app/-a APP (after it: botctl status -a my-bot) override them.
 ssh is $BOTCTL_SSH, else $GIT_SSH_COMMAND, else ssh, with ~/.ssh/config.`

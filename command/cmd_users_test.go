@@ -78,7 +78,7 @@ func TestUsersRemove(t *testing.T) {
 		name, user, stderr string
 	}{
 		{"self", "root", "error: you cannot remove yourself\nhint: ask another admin to do it\n"},
-		{"owns apps", "alice", "error: \"alice\" still owns 1 app(s): alice-bot\nhint: destroy or hand over their apps first\n"},
+		{"owns apps", "alice", "error: \"alice\" still owns 1 app(s): alice-bot\nhint: destroy their apps first (apps:destroy <app> --confirm <app>)\n"},
 		{"missing", "zed", "error: user \"zed\" not found\nhint: check the name; `apps`, `users` and `keys` list what exists\n"},
 	}
 	for _, tt := range tests {

@@ -13,7 +13,7 @@ var (
 	ErrNotFound      = hint.New("NOT_FOUND", "not found", "check the name; `apps`, `users` and `keys` list what exists")
 	ErrExists        = hint.New("ALREADY_EXISTS", "already exists", "pick another name")
 	ErrQuotaExceeded = hint.New("QUOTA_EXCEEDED", "app quota exceeded", "destroy an app or ask an admin to raise GITD_MAX_BOTS_PER_USER")
-	ErrUserOwnsApps  = hint.New("USER_OWNS_APPS", "user still owns apps", "destroy or hand over their apps first")
+	ErrUserOwnsApps  = hint.New("USER_OWNS_APPS", "user still owns apps", "destroy their apps first (apps:destroy <app> --confirm <app>)")
 	ErrLastAdmin     = hint.New("LAST_ADMIN", "cannot remove the last admin", "make another user an admin first")
 	ErrDataDirLocked = hint.New("DATA_DIR_LOCKED", "the database is locked", "another gitd is using this data dir; stop it or use another --data dir")
 	ErrInvalidApp    = hint.New("INVALID_APP_NAME", "invalid app name", "app names must match "+AppNameRule+" (3-40 lowercase letters, digits and dashes, starting with a letter)")
