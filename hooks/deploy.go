@@ -111,6 +111,9 @@ func (d *Deploy) Run(ctx context.Context, p *receive.Push) error {
 		}
 		step(p.Progress, "%s: stored %s at %s (not deployed: %s)", p.App, u.Name.Short(), u.New.String()[:7], why)
 	}
+	if pl.gone != nil {
+		step(p.Progress, "%s: deleted %s, its deploy branch; the running bot stays as it is", p.App, pl.gone.Name.Short())
+	}
 	if pl.deploy == nil {
 		return nil
 	}

@@ -124,14 +124,14 @@ func TestRunStoresOnly(t *testing.T) {
 }
 
 // TestRunDeletesOnly: a delete of the deploy branch neither deploys nor
-// touches what runs.
+// touches what runs, and says so.
 func TestRunDeletesOnly(t *testing.T) {
 	h := newHarness(t, store.AppSettings{})
 	h.heads["refs/heads/main"] = h.head
 	var out syncBuffer
 	err := h.d.Run(context.Background(), h.push(&out, receive.Command{Name: "refs/heads/main", Old: h.head}))
 	require.NoError(t, err)
-	assert.Empty(t, out.String())
+	assert.Equal(t, "-----> echo-bot: deleted main, its deploy branch; the running bot stays as it is\n", out.String())
 	assert.Zero(t, h.b.buildCount())
 	assert.Empty(t, h.releases())
 }

@@ -13,6 +13,7 @@ type plan struct {
 	deploy *receive.Command
 	stored []receive.Command
 	along  *receive.Command // the deploy branch, moved in the same push as the deployed tag
+	gone   *receive.Command // the deploy branch, deleted by this push
 }
 
 // RefReader tells whether the repo has a ref now (before the push moves it).
@@ -40,6 +41,9 @@ func planPush(p *receive.Push, set store.AppSettings, refs RefReader) plan {
 		u := &p.Updates[i]
 		switch {
 		case u.IsDelete():
+			if u.Name == branch {
+				out.gone = u
+			}
 		case u.Name.IsTag() && set.TagDeploys():
 			if tag != nil {
 				out.stored = append(out.stored, *tag)
