@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/botrunner/botrunner/auth"
+	"github.com/botrunner/botrunner/store"
 )
 
 var noRestartFlag = flagSpec{name: "no-restart", help: "store the change only; it applies at the next deploy or restart"}
@@ -84,18 +85,7 @@ func changeConfig(c *call, set map[string]string, unset []string) error {
 // change did not start: the running release has the old config, and the
 // stored one must match it, not be half-changed.
 func (c *call) revertConfig(app string, prev, now map[string]string, out io.Writer) {
-	set := map[string]string{}
-	var unset []string
-	for k, v := range prev {
-		if now[k] != v {
-			set[k] = v
-		}
-	}
-	for k := range now {
-		if _, ok := prev[k]; !ok {
-			unset = append(unset, k)
-		}
-	}
+	set, unset := store.DiffConfig(now, prev)
 	if _, err := c.d.Store.SetConfig(app, set, unset); err != nil {
 		c.log.Error("revert config", "app", app, "err", err)
 		fmt.Fprintf(out, "the config change could not be reverted: %v\n", err)

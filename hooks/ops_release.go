@@ -25,7 +25,7 @@ func (d *Deploy) Rollback(ctx context.Context, app store.App, target int, by str
 		return err
 	}
 	cur, _ := d.store.Config(app.Name)
-	set, unset := diffConfig(cur, from.Config)
+	set, unset := store.DiffConfig(cur, from.Config)
 	if _, err := d.store.SetConfig(app.Name, set, unset); err != nil {
 		return err
 	}
@@ -58,23 +58,6 @@ func (d *Deploy) rollbackTarget(ctx context.Context, app store.App, target int) 
 		return store.Release{}, ErrImageGone.With(fmt.Sprintf("v%d's image %s is no longer kept", pick.Number, pick.ImageTag), nil)
 	}
 	return *pick, nil
-}
-
-// diffConfig says how to turn cur into want.
-func diffConfig(cur, want map[string]string) (map[string]string, []string) {
-	set := map[string]string{}
-	var unset []string
-	for k, v := range want {
-		if cur[k] != v {
-			set[k] = v
-		}
-	}
-	for k := range cur {
-		if _, ok := want[k]; !ok {
-			unset = append(unset, k)
-		}
-	}
-	return set, unset
 }
 
 // Rebuild builds the current release's commit again and deploys it as a

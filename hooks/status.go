@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/botrunner/botrunner/runtime"
@@ -62,7 +61,7 @@ func pickContainer(cs []runtime.State, current int) (runtime.State, bool) {
 	var best runtime.State
 	bestN := -1
 	for _, c := range cs {
-		n, _ := strconv.Atoi(c.Labels[runtime.LabelRelease])
+		n := releaseOf(c)
 		if n == current {
 			return c, true
 		}
@@ -101,7 +100,7 @@ func (d *Deploy) supervisedState(s *Status, app store.App) {
 const StoppedByLimit = "run-time limit"
 
 func containerState(s *Status, c runtime.State) {
-	s.Release, _ = strconv.Atoi(c.Labels[runtime.LabelRelease])
+	s.Release = releaseOf(c)
 	s.Image = c.Image
 	if s.State != "" {
 		return // a deploy in progress says more than the container

@@ -3,6 +3,7 @@ package store
 import (
 	"maps"
 	"slices"
+	"sort"
 	"strings"
 
 	bolt "go.etcd.io/bbolt"
@@ -130,4 +131,22 @@ func describeChange(before, after map[string]string) string {
 
 func sortedKeys(m map[string]string) []string {
 	return slices.Sorted(maps.Keys(m))
+}
+
+// DiffConfig says how to turn the config cur into want: the vars to set
+// (missing from cur, or with another value) and the ones to unset.
+func DiffConfig(cur, want map[string]string) (set map[string]string, unset []string) {
+	set = map[string]string{}
+	for k, v := range want {
+		if cv, ok := cur[k]; !ok || cv != v {
+			set[k] = v
+		}
+	}
+	for k := range cur {
+		if _, ok := want[k]; !ok {
+			unset = append(unset, k)
+		}
+	}
+	sort.Strings(unset)
+	return set, unset
 }

@@ -223,3 +223,15 @@ func TestConfigCountAndTotalLimits(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, maps.Equal(big, got))
 }
+
+func TestDiffConfig(t *testing.T) {
+	set, unset := DiffConfig(
+		map[string]string{"SAME": "1", "CHANGED": "old", "GONE": "x"},
+		map[string]string{"SAME": "1", "CHANGED": "new", "NEW": "", "EMPTY_TOO": ""})
+	assert.Equal(t, map[string]string{"CHANGED": "new", "NEW": "", "EMPTY_TOO": ""}, set,
+		"a var missing from cur is set even to an empty value")
+	assert.Equal(t, []string{"GONE"}, unset)
+	set, unset = DiffConfig(map[string]string{"A": "1"}, map[string]string{"A": "1"})
+	assert.Empty(t, set)
+	assert.Empty(t, unset)
+}
