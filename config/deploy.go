@@ -22,6 +22,11 @@ type Deploy struct {
 	RestartMax   time.Duration `default:"5m" env:"GITD_RESTART_MAX_DELAY" help:"Longest delay between crash restarts."`
 	RestartReset time.Duration `default:"10m" env:"GITD_RESTART_RESET" help:"A bot up this long has its crash count reset."`
 	BotEnv       []string      `env:"GITD_BOT_ENV" sep:"," help:"KEY=VALUE every bot gets, e.g. TELEGRAM_API of a local Bot API server."`
+
+	BuildpackBuilder   string   `default:"heroku/builder:24" env:"GITD_BUILDPACK_BUILDER" help:"CNB builder image for apps with a Procfile or project.toml."`
+	BuildpackLifecycle string   `env:"GITD_BUILDPACK_LIFECYCLE_IMAGE" placeholder:"IMAGE" help:"Lifecycle image for the build phases that talk to the engine (default: pack's, buildpacksio/lifecycle of the builder's version)."`
+	BuildpackPull      string   `default:"if-not-present" env:"GITD_BUILDPACK_PULL" enum:"always,if-not-present,never" help:"When buildpack builds pull the builder, run and lifecycle images."`
+	GitAllowHosts      []string `env:"GITD_GIT_ALLOW_HOSTS" sep:"," placeholder:"HOST[:PORT],..." help:"Hosts deploy:git may fetch from (none by default)."`
 }
 
 // UserMemoryBytes is GITD_USER_MEMORY, by default three bots' worth.
