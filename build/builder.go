@@ -48,11 +48,12 @@ type Request struct {
 type Result struct {
 	Image      string // image ID (sha256:...)
 	Tag        string // botrunner/<app>:v<N>
-	Strategy   string // "dockerfile" | "simple"
+	Strategy   string // "dockerfile" | "buildpack" | "simple"
 	Detail     string // e.g. "bot.py, requirements.txt"
 	DepsCached bool   // simple: the requirements layer came from cache
 	// User is the image's USER: "10001:10001" for simple builds, whatever
-	// a Dockerfile says ("" = root) for dockerfile builds.
+	// a Dockerfile says ("" = root) for dockerfile builds, the run image's
+	// for buildpack builds.
 	User string
 }
 
@@ -66,6 +67,18 @@ type Options struct {
 	MaxContext int64             // build context (tar) size limit in bytes
 	Labels     map[string]string // extra image labels (e.g. botrunner.test=1); the botrunner.* keys win
 	Log        *slog.Logger
+
+	// Buildpack builds (Procfile/project.toml, through pack): the builder
+	// image (GITD_BUILDPACK_BUILDER, "" = DefaultBuildpackBuilder), the
+	// lifecycle image of the phases that reach the engine
+	// (GITD_BUILDPACK_LIFECYCLE_IMAGE, "" = pack's for the builder's
+	// lifecycle version), when to pull them ("always", "if-not-present"
+	// (""), "never") and the client pack drives the engine with (nil = no
+	// buildpack builds).
+	BuildpackBuilder   string
+	BuildpackLifecycle string
+	BuildpackPull      string
+	BuildpackEngine    BuildpackEngine
 }
 
 // Builder builds images on one engine. It is safe for concurrent use;
@@ -90,6 +103,9 @@ func New(engine Engine, o Options) *Builder {
 	if o.MaxContext <= 0 {
 		o.MaxContext = DefaultMaxContext
 	}
+	if o.BuildpackBuilder == "" {
+		o.BuildpackBuilder = DefaultBuildpackBuilder
+	}
 	log := o.Log
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -103,9 +119,7 @@ func Tag(app string, release int) string {
 }
 
 // Detect names the strategy that would build dir, and a detail such as
-// "bot.py, requirements.txt". A tree that asks for a strategy this release
-// cannot build (buildpack) returns its name and detail with
-// ErrNotSupportedYet, so the caller can say what it saw.
+// "bot.py, requirements.txt" or "Procfile, worker process".
 func (b *Builder) Detect(dir string, s Settings) (name, detail string, err error) {
 	t, err := openTree(dir)
 	if err != nil {
@@ -115,9 +129,6 @@ func (b *Builder) Detect(dir string, s Settings) (name, detail string, err error
 	st, detail, err := detect(t, s)
 	if err != nil {
 		return "", "", err
-	}
-	if _, ok := st.(buildpackStrategy); ok {
-		return st.Name(), detail, errBuildpack
 	}
 	return st.Name(), detail, nil
 }
@@ -135,7 +146,8 @@ var appName = regexp.MustCompile(`^[a-z][a-z0-9-]{1,38}[a-z0-9]$`)
 // Build detects the strategy and builds the image, streaming the engine's
 // output to r.Output. Failures are hint errors: BUILD_FAILED (with the
 // engine's message), BUILD_TIMEOUT, CONTEXT_TOO_LARGE, NO_BUILD_STRATEGY,
-// NOT_SUPPORTED_YET, INVALID_ENTRYPOINT, ENGINE_UNAVAILABLE; a cancelled
+// NOT_SUPPORTED_YET, INVALID_ENTRYPOINT, INVALID_PROCFILE, NO_BUILDPACK,
+// BUILDER_UNAVAILABLE, ENGINE_UNAVAILABLE; a cancelled
 // ctx returns an error wrapping ctx.Err().
 func (b *Builder) Build(ctx context.Context, r Request) (Result, error) {
 	if !appName.MatchString(r.App) || r.Release < 1 || r.Dir == "" {

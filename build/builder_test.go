@@ -111,8 +111,10 @@ func TestBuildFailures(t *testing.T) {
 		{name: "too large", engine: &fakeEngine{}, opts: Options{MaxContext: 1024},
 			files:    map[string]string{"bot.py": strings.Repeat("#", 4096)},
 			wantCode: "CONTEXT_TOO_LARGE", wantMsg: "larger than 1.0 KiB", wantTip: ".dockerignore"},
-		{name: "buildpack", engine: &fakeEngine{}, files: map[string]string{"Procfile": "worker: x"},
-			wantCode: "NOT_SUPPORTED_YET", wantMsg: "buildpack builds (Procfile/project.toml) come in a later release"},
+		{name: "buildpack without its engine", engine: &fakeEngine{}, files: map[string]string{"Procfile": "worker: x"},
+			wantCode: "ENGINE_UNAVAILABLE", wantMsg: "buildpack builds are not set up on this server"},
+		{name: "bad Procfile", engine: &fakeEngine{}, files: map[string]string{"Procfile": "worker"},
+			wantCode: "INVALID_PROCFILE", wantMsg: "line 1 is not `name: command`", wantTip: "worker: python -u bot.py"},
 		{name: "no strategy", engine: &fakeEngine{}, files: map[string]string{"x": ""}, wantCode: "NO_BUILD_STRATEGY"},
 		{name: "bad app", engine: &fakeEngine{}, req: func(r *Request) { r.App = "../x" }, wantCode: "INVALID_BUILD_REQUEST"},
 		{name: "bad release", engine: &fakeEngine{}, req: func(r *Request) { r.Release = 0 }, wantCode: "INVALID_BUILD_REQUEST"},
@@ -133,7 +135,7 @@ func TestBuildFailures(t *testing.T) {
 			assert.Equal(t, tc.wantCode, hint.CodeOf(err), "%v", err)
 			assert.Contains(t, err.Error(), tc.wantMsg)
 			assert.Contains(t, hint.TipOf(err), tc.wantTip)
-			if tc.wantCode == "NOT_SUPPORTED_YET" || tc.wantCode == "CONTEXT_TOO_LARGE" || tc.wantCode == "INVALID_BUILD_REQUEST" {
+			if tc.files["Procfile"] != "" || tc.wantCode == "CONTEXT_TOO_LARGE" || tc.wantCode == "INVALID_BUILD_REQUEST" {
 				assert.Zero(t, tc.engine.builds, "nothing reaches the engine")
 			}
 		})

@@ -27,9 +27,19 @@ func TestDetect(t *testing.T) {
 		{name: "Dockerfile directory is no Dockerfile", files: map[string]string{"Dockerfile/": "", "bot.py": ""},
 			wantName: "simple", wantDetail: "bot.py"},
 		{name: "procfile before python", files: map[string]string{"Procfile": "worker: x", "bot.py": ""},
-			wantName: "buildpack", wantDetail: "Procfile", wantCode: "NOT_SUPPORTED_YET", wantMsg: "buildpack builds"},
-		{name: "project.toml", files: map[string]string{"project.toml": "", "Procfile": ""},
-			wantName: "buildpack", wantDetail: "project.toml, Procfile", wantCode: "NOT_SUPPORTED_YET"},
+			wantName: "buildpack", wantDetail: "Procfile, worker process"},
+		{name: "procfile worker over web", files: map[string]string{"Procfile": "web: a\nworker: b\n"},
+			wantName: "buildpack", wantDetail: "Procfile, worker process"},
+		{name: "project.toml and Procfile", files: map[string]string{"project.toml": "", "Procfile": "web: x"},
+			wantName: "buildpack", wantDetail: "project.toml, Procfile, web process"},
+		{name: "project.toml alone", files: map[string]string{"project.toml": ""},
+			wantName: "buildpack", wantDetail: "project.toml"},
+		{name: "empty Procfile", files: map[string]string{"Procfile": ""},
+			wantCode: "INVALID_PROCFILE", wantMsg: "lists no process"},
+		{name: "Procfile without worker or web", files: map[string]string{"Procfile": "a: x\nb: y\n"},
+			wantCode: "INVALID_PROCFILE", wantMsg: "it lists a, b but no worker or web process"},
+		{name: "Procfile symlink", files: map[string]string{"Procfile": "->other", "other": "worker: x"},
+			wantCode: "INVALID_PROCFILE", wantMsg: "not a regular file"},
 		{name: "bot.py", files: map[string]string{"bot.py": "", "util.py": ""},
 			wantName: "simple", wantDetail: "bot.py"},
 		{name: "entrypoint order", files: map[string]string{"app.py": "", "main.py": "", "__main__.py": ""},
@@ -53,8 +63,10 @@ func TestDetect(t *testing.T) {
 			settings: Settings{Strategy: "simple"}, wantName: "simple", wantDetail: "bot.py"},
 		{name: "forced dockerfile missing", files: map[string]string{"bot.py": ""},
 			settings: Settings{Strategy: "dockerfile"}, wantCode: "NO_BUILD_STRATEGY", wantMsg: `strategy is "dockerfile"`},
-		{name: "forced buildpack", files: map[string]string{"Procfile": "", "Dockerfile": ""},
-			settings: Settings{Strategy: "buildpack"}, wantName: "buildpack", wantDetail: "Procfile", wantCode: "NOT_SUPPORTED_YET"},
+		{name: "forced buildpack", files: map[string]string{"Procfile": "worker: x", "Dockerfile": ""},
+			settings: Settings{Strategy: "buildpack"}, wantName: "buildpack", wantDetail: "Procfile, worker process"},
+		{name: "forced buildpack missing", files: map[string]string{"Dockerfile": ""},
+			settings: Settings{Strategy: "buildpack"}, wantCode: "NO_BUILD_STRATEGY", wantMsg: "no Procfile or project.toml"},
 		{name: "forced unknown", files: map[string]string{"bot.py": ""},
 			settings: Settings{Strategy: "heroku"}, wantCode: "UNKNOWN_STRATEGY", wantMsg: `"heroku"`},
 		{name: "forced image", files: map[string]string{"bot.py": ""},
@@ -115,11 +127,12 @@ func TestNoStrategyHintListsTheWays(t *testing.T) {
 	}
 }
 
-func TestBuildpackHint(t *testing.T) {
-	_, _, err := New(&fakeEngine{}, Options{}).Detect(writeTree(t, map[string]string{"Procfile": ""}), Settings{})
-	require.ErrorIs(t, err, ErrNotSupportedYet)
-	assert.Equal(t, "buildpack builds (Procfile/project.toml) come in a later release", err.Error())
-	assert.Equal(t, "add a Dockerfile or a bot.py meanwhile", hint.TipOf(err))
+func TestBuildpackDetectNames(t *testing.T) {
+	name, detail, err := New(&fakeEngine{}, Options{}).Detect(
+		writeTree(t, map[string]string{"Procfile": "web: python web.py\nworker: python -u bot.py\n"}), Settings{})
+	require.NoError(t, err)
+	assert.Equal(t, "buildpack", name)
+	assert.Equal(t, "Procfile, worker process", detail)
 }
 
 func TestStrategies(t *testing.T) {

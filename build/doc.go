@@ -4,7 +4,9 @@
 // (DESIGN.md, "Build strategies"):
 //
 //	dockerfile  a Dockerfile at the root, built as is
-//	buildpack   project.toml or Procfile: detected, not built yet (NOT_SUPPORTED_YET)
+//	buildpack   project.toml or Procfile, built with Cloud Native Buildpacks
+//	            (pack as a library, the configured builder); the Procfile's
+//	            worker process runs, else web, else the only one
 //	simple      a Python entrypoint (bot.py, main.py, app.py, __main__.py or the
 //	            app's entrypoint setting), built from a synthesized Dockerfile
 //
@@ -17,4 +19,21 @@
 //
 // The engine is reached through Engine, the narrow slice of the moby client
 // this package calls; *client.Client satisfies it and tests fake it.
+//
+// Buildpack builds hand pack a fuller client (BuildpackEngine) and always
+// take pack's untrusted five-phase flow: the detector and builder, which
+// run the buildpacks and so the app's code, run from the builder image as
+// its CNB user without the Docker socket; only the analyzer, restorer and
+// exporter, from the lifecycle image, get it. A guard in front of the
+// engine refuses any other container that asks for the socket, and gives
+// every phase the build memory limit. Pull policy, builder and lifecycle
+// image come from the operator (GITD_BUILDPACK_*). The build cache lives in
+// volumes per owner and app; the exported image then gets the botrunner.*
+// labels in a one-step classic build, as pack cannot add labels.
+//
+// Image mode (deploy:image) builds nothing: Puller pulls a ref through
+// PullEngine, always from its registry (never an image the engine happens
+// to hold, and never a ref in gitd's own botrunner/ namespace), with the
+// app's login for that registry only, and tags the result as the release
+// (Tag) like a built image.
 package build

@@ -17,6 +17,26 @@ var (
 		"this build strategy is not supported yet",
 		"add a Dockerfile or a bot.py meanwhile")
 
+	// ErrBadProcfile: the Procfile cannot be read as `name: command` lines,
+	// or does not say which process runs.
+	ErrBadProcfile = hint.New("INVALID_PROCFILE",
+		"invalid Procfile",
+		"write one `name: command` line per process, e.g. `worker: python -u bot.py`; "+
+			"the worker process runs (else web, else the only one)")
+
+	// ErrBuilderUnavailable: the buildpack builder, its run image or the
+	// lifecycle image is not on the engine and was not (or could not be)
+	// pulled. The pusher cannot fix that; the operator can.
+	ErrBuilderUnavailable = hint.New("BUILDER_UNAVAILABLE",
+		"the buildpack builder is not available",
+		"ask the operator to pull it or to set GITD_BUILDPACK_BUILDER; meanwhile a Dockerfile or a bot.py builds without it")
+
+	// ErrNoBuildpack: no buildpack of the builder recognised the app.
+	ErrNoBuildpack = hint.New("NO_BUILDPACK",
+		"no buildpack recognised the app",
+		"add what the builder's buildpacks look for (for Python: requirements.txt and a Procfile), "+
+			"or add a Dockerfile, or remove Procfile/project.toml for a bot.py build")
+
 	// ErrUnknownStrategy: a forced strategy name we do not know.
 	ErrUnknownStrategy = hint.New("UNKNOWN_STRATEGY",
 		"unknown build strategy",

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"strings"
 
 	"github.com/botrunner/botrunner/hint"
 )
@@ -141,27 +140,3 @@ func (dockerfileStrategy) Build(ctx context.Context, b *Builder, j *job) (Result
 		failTip:    "fix the Dockerfile step above and push again",
 	})
 }
-
-// buildpackStrategy is detected so the pusher learns why the tree is not
-// built, but pack integration comes in a later release.
-type buildpackStrategy struct{}
-
-func (buildpackStrategy) Name() string  { return "buildpack" }
-func (buildpackStrategy) needs() string { return "Procfile or project.toml" }
-
-func (buildpackStrategy) Detect(t *tree, _ Settings) (string, bool, error) {
-	var found []string
-	for _, name := range []string{"project.toml", "Procfile"} {
-		if t.exists(name) {
-			found = append(found, name)
-		}
-	}
-	return strings.Join(found, ", "), len(found) > 0, nil
-}
-
-func (buildpackStrategy) Build(context.Context, *Builder, *job) (Result, error) {
-	return Result{}, errBuildpack
-}
-
-var errBuildpack = ErrNotSupportedYet.With(
-	"buildpack builds (Procfile/project.toml) come in a later release", nil)

@@ -28,12 +28,16 @@ type CLI struct {
 	SettingsSet SettingsSetCmd `cmd:"" name:"settings:set" group:"Bots" help:"Change deploy settings (deploy-branch, tag-deploys, entrypoint, start-check, builder)."`
 	BuilderSet  BuilderSetCmd  `cmd:"" name:"builder:set" group:"Bots" help:"Force a build strategy, or auto to detect it."`
 	Logs        LogsCmd        `cmd:"" group:"Bots" help:"Show the app's log (-f to follow) or a build log (--build)."`
-	Start       StartCmd       `cmd:"" group:"Bots" help:"Start the app's bot again."`
+	Start       StartCmd       `cmd:"" group:"Bots" help:"Start the app's bot again; with --simple FILE..., --custom DIR or --image REF, deploy without git."`
 	Stop        StopCmd        `cmd:"" group:"Bots" help:"Stop the app's bot (no crash restarts until start or a deploy)."`
 	Restart     RestartCmd     `cmd:"" group:"Bots" help:"Restart the app's bot."`
 	Rebuild     RebuildCmd     `cmd:"" group:"Bots" help:"Build the current commit again and deploy it as a new release."`
 	Releases    ReleasesCmd    `cmd:"" group:"Bots" help:"List the app's releases."`
 	Rollback    RollbackCmd    `cmd:"" group:"Bots" help:"Release an earlier release's image and config again (default: the previous one)."`
+	DeployImage DeployImageCmd `cmd:"" name:"deploy:image" group:"Bots" help:"Deploy a prebuilt image from a registry (--username U --password-stdin to log in)."`
+
+	DeployArchive DeployArchiveCmd `cmd:"" name:"deploy:archive" group:"Bots" help:"Deploy a tar.gz (FILE, or stdin): committed to the deploy branch, then deployed like a push."`
+	DeployGit     DeployGitCmd     `cmd:"" name:"deploy:git" group:"Bots" help:"Deploy a branch or tag fetched by the server from a Git URL its admin allowed."`
 
 	Config      ConfigCmd      `cmd:"" group:"Config" help:"List the app's config vars (values masked)."`
 	ConfigGet   ConfigGetCmd   `cmd:"" name:"config:get" group:"Config" help:"Show one config var (masked unless --reveal)."`

@@ -17,10 +17,7 @@ type StopCmd struct{ AppOnlyCmd }
 
 func (c *StopCmd) Run(r *runner) error { return c.forward(r, "stop") }
 
-// StartCmd starts an app's bot again.
-type StartCmd struct{ AppOnlyCmd }
-
-func (c *StartCmd) Run(r *runner) error { return c.forward(r, "start") }
+// StartCmd (start, and the one-shot deploys) is in cmd_start.go.
 
 // RestartCmd restarts an app's bot.
 type RestartCmd struct{ AppOnlyCmd }

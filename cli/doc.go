@@ -17,4 +17,9 @@
 // around the current directory, or from --remote NAME|URL and --app/-a.
 // `botctl run -- CMD ARGS...` forwards any server command botctl does not
 // know yet.
+//
+// `botctl start APP --simple FILE... | --custom DIR | --image REF` deploys
+// without any git repo (cmd_start.go, oneshot*.go): botctl makes a commit in
+// memory with go-git and pushes it through the same ssh with git's
+// send-pack protocol (sendpack*.go), after setting -e config vars.
 package cli

@@ -23,6 +23,9 @@ func TestMain(m *testing.M) {
 	if os.Getenv("BOTCTL_TEST_FAKE_SSH") == "1" {
 		os.Exit(fakeSSH())
 	}
+	if os.Getenv("BOTCTL_TEST_FAKE_GITD") == "1" {
+		os.Exit(fakeGitd()) // oneshot_test.go
+	}
 	os.Unsetenv("BOTCTL_REMOTE") // the user's own must not steer the tests
 	os.Exit(m.Run())
 }

@@ -19,6 +19,9 @@ type appJSON struct {
 	Collaborators []string `json:"collaborators"`
 	GitURL        string   `json:"git_url"`         // "" when the server does not know its public address
 	State         string   `json:"state,omitempty"` // apps only: running, crashed, ...
+	// RegistryLogin is apps:info's "alice @ 127.0.0.1:5000" for image mode;
+	// never the password.
+	RegistryLogin string `json:"registry_login,omitempty"`
 }
 
 func (c *call) appJSON(a store.App) appJSON {

@@ -19,6 +19,13 @@ func runAppsInfo(c *call) error {
 		return err
 	}
 	out := c.appJSON(app)
+	login, hasLogin, err := c.d.Store.RegistryLogin(app.Name)
+	if err != nil {
+		return err
+	}
+	if hasLogin {
+		out.RegistryLogin = login.String()
+	}
 	return c.emit(out, func(w io.Writer) {
 		row(w, "name", out.Name)
 		row(w, "owner", out.Owner)
@@ -27,6 +34,9 @@ func runAppsInfo(c *call) error {
 		row(w, "collaborators", joinComma(out.Collaborators))
 		if out.GitURL != "" {
 			row(w, "git url", out.GitURL)
+		}
+		if out.RegistryLogin != "" {
+			row(w, "registry login", out.RegistryLogin)
 		}
 	})
 }

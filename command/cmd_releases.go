@@ -25,6 +25,7 @@ type releaseJSON struct {
 	By           string `json:"by"`
 	Commit       string `json:"commit"`
 	Tag          string `json:"tag"`
+	Source       string `json:"source,omitempty"` // image mode: the image ref pulled (commit is "")
 	Strategy     string `json:"strategy"`
 	ConfigChange string `json:"config_change"`
 	Status       string `json:"status"`
@@ -44,7 +45,7 @@ func runReleases(c *call) error {
 	for i := len(rels) - 1; i >= 0; i-- { // newest first, as Heroku lists them
 		r := rels[i]
 		list = append(list, releaseJSON{Version: r.Number, Created: stamp(r.Created), By: r.Pusher, Commit: r.Commit,
-			Tag: r.Tag, Strategy: r.Strategy, ConfigChange: r.ConfigChange, Status: r.Status, Current: r.Number == app.Current})
+			Tag: r.Tag, Source: r.Source, Strategy: r.Strategy, ConfigChange: r.ConfigChange, Status: r.Status, Current: r.Number == app.Current})
 	}
 	return c.emit(list, func(w io.Writer) {
 		if len(list) == 0 {
@@ -63,6 +64,9 @@ func runReleases(c *call) error {
 }
 
 func commitOrTag(r releaseJSON) string {
+	if r.Source != "" {
+		return r.Source
+	}
 	c := r.Commit
 	if len(c) > 7 {
 		c = c[:7]

@@ -25,7 +25,8 @@ func commands() []*command {
 	return []*command{
 		helpCmd, versionCmd, whoamiCmd,
 		appsCmd, appsCreateCmd, appsInfoCmd, appsDestroyCmd,
-		statusCmd, logsCmd, startCmd, stopCmd, restartCmd, rebuildCmd, releasesCmd, rollbackCmd,
+		statusCmd, logsCmd, startCmd, stopCmd, restartCmd, rebuildCmd, releasesCmd, rollbackCmd, deployImageCmd,
+		deployArchiveCmd, deployGitCmd,
 		configCmd, configGetCmd, configSetCmd, configUnsetCmd,
 		settingsCmd, settingsSetCmd, builderSetCmd,
 		keysCmd, keysAddCmd, keysRemoveCmd,

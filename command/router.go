@@ -8,10 +8,14 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/go-git/go-git/v5/plumbing"
+
 	"github.com/botrunner/botrunner/auth"
+	"github.com/botrunner/botrunner/build"
 	"github.com/botrunner/botrunner/hint"
 	"github.com/botrunner/botrunner/hooks"
 	"github.com/botrunner/botrunner/logstore"
+	"github.com/botrunner/botrunner/receive"
 	"github.com/botrunner/botrunner/store"
 )
 
@@ -36,6 +40,10 @@ type Repos interface {
 	Delete(app string) error
 	// DeleteAfter runs first under the app's push lock, then deletes.
 	DeleteAfter(ctx context.Context, app string, first func() error) error
+	// Head and PushServerCommit serve deploy:archive and deploy:git: a
+	// commit made here goes in as a push of it would.
+	Head(app string, ref plumbing.ReferenceName) (plumbing.Hash, error)
+	PushServerCommit(ctx context.Context, s receive.Session, c receive.ServerCommit, progress io.Writer) (receive.Result, error)
 }
 
 // Deps are the parts the commands work with.
@@ -43,6 +51,7 @@ type Deps struct {
 	Store   *store.Store
 	Auth    *auth.Authorizer
 	Repos   Repos
+	Intake  IntakeOptions // deploy:archive and deploy:git limits and allowed Git hosts
 	Version string
 	Log     *slog.Logger
 	// RemoteURL, if set, returns the git URL of an app (for example
@@ -74,6 +83,9 @@ type Bots interface {
 	Restart(ctx context.Context, app store.App, by string, out io.Writer) error
 	Rebuild(ctx context.Context, app store.App, by string, out io.Writer) error
 	Rollback(ctx context.Context, app store.App, target int, by string, out io.Writer) error
+	// DeployImage pulls ref (creds: a registry login, nil = the stored one
+	// for ref's registry, else none) and releases it like a push.
+	DeployImage(ctx context.Context, app store.App, ref string, creds *build.Credentials, by string, out io.Writer) error
 	Reconfigure(ctx context.Context, app store.App, change, by string, out io.Writer) error
 }
 

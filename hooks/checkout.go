@@ -65,8 +65,14 @@ func (c *checkout) verifyLinks() error {
 	return nil
 }
 
-// maxLinkHops bounds link chains (and loops), as the kernel's ELOOP does.
-const maxLinkHops = 40
+// maxLinkHops bounds link chains (and loops), as the kernel's ELOOP does;
+// maxLinkSteps and maxLinkTarget bound the work one resolution may cost
+// (PATH_MAX), so long chained targets cannot make a checkout quadratic.
+const (
+	maxLinkHops   = 40
+	maxLinkSteps  = 4096
+	maxLinkTarget = 4095
+)
 
 // resolveInside follows the link at rel component by component, reading
 // only links inside the checkout; it fails when a ".." would climb above
@@ -74,7 +80,10 @@ const maxLinkHops = 40
 func (c *checkout) resolveInside(rel string) error {
 	var stack []string // the resolved path so far, from the root
 	todo := strings.Split(rel, "/")
-	for hops := 0; len(todo) > 0; {
+	for hops, steps := 0, 0; len(todo) > 0; steps++ {
+		if steps > maxLinkSteps {
+			return errOutside
+		}
 		part := todo[0]
 		todo = todo[1:]
 		switch part {
@@ -92,7 +101,7 @@ func (c *checkout) resolveInside(rel string) error {
 		if err != nil {
 			continue // not a link (or not there): a plain component
 		}
-		if hops++; hops > maxLinkHops || path.IsAbs(target) {
+		if hops++; hops > maxLinkHops || path.IsAbs(target) || len(target) > maxLinkTarget {
 			return errOutside
 		}
 		stack = stack[:len(stack)-1]

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -124,8 +125,15 @@ func TestCheckoutRefusesEscapes(t *testing.T) {
 		"chain to a missing host path": {{"d/up", filemode.Symlink, ".."}, {"leak", filemode.Symlink, "d/up/../../no/such/file"}},
 		"link loop":                    {{"a", filemode.Symlink, "b"}, {"b", filemode.Symlink, "a"}},
 		".git entry":                   {{".git/config", filemode.Regular, "[core]\n"}},
-		".GIT entry":                   {{".GIT", filemode.Regular, "x"}},
-		"dot-dot name":                 {{"..", filemode.Regular, "x"}},
+		// Links whose targets name each other many times over expand
+		// exponentially: the step budget refuses them.
+		"expanding chain": {
+			{"l0", filemode.Symlink, strings.Repeat("l1/../", 64) + "l1"},
+			{"l1", filemode.Symlink, strings.Repeat("l2/../", 64) + "l2"},
+			{"l2", filemode.Symlink, strings.Repeat("l3/../", 64) + "l3"},
+			{"l3", filemode.Regular, "x"}},
+		".GIT entry":   {{".GIT", filemode.Regular, "x"}},
+		"dot-dot name": {{"..", filemode.Regular, "x"}},
 	}
 	for name, entries := range cases {
 		t.Run(name, func(t *testing.T) {

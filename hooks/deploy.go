@@ -56,6 +56,8 @@ type Config struct {
 	Trees      TreeReader
 	Supervisor Supervisor // nil = nobody restarts crashed bots
 	Logs       LogSink    // nil = no logs kept
+	Puller     Puller     // image mode (deploy:image); nil = not offered
+	Logins     Logins     // the apps' registry logins for image mode; nil = none kept
 	// Instance labels this gitd's containers (runtime.LabelInstance); every
 	// lookup is limited to them. "" = no label (tests with their own engine).
 	Instance string

@@ -3,4 +3,6 @@
 // pushed tree out (path-safe), builds it, records a release and swaps the
 // bot's container, streaming each step to the pusher; its error rejects the
 // push. Stored is the pipeline of a server that only hosts git.
+// DeployImage (image.go) is the same pipeline with a pull in place of the
+// checkout and build.
 package hooks

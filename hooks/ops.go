@@ -189,7 +189,7 @@ func (d *Deploy) Reconfigure(ctx context.Context, app store.App, change, by stri
 func (d *Deploy) reuse(ctx context.Context, app store.App, from store.Release, cfg map[string]string, change, by string, out io.Writer) error {
 	start := time.Now()
 	rel, err := d.store.AddRelease(store.Release{App: app.Name, Commit: from.Commit, Ref: from.Ref, Tag: from.Tag,
-		Image: from.Image, ImageTag: from.ImageTag, Strategy: from.Strategy, Pusher: by,
+		Image: from.Image, ImageTag: from.ImageTag, Strategy: from.Strategy, Source: from.Source, Pusher: by,
 		Status: store.ReleaseBuilding, Config: cfg, ConfigChange: change})
 	if err != nil {
 		return ErrDeployFailed.With("record release", err)

@@ -55,13 +55,14 @@ func (d *Deploy) rollbackTarget(ctx context.Context, app store.App, target int) 
 		return store.Release{}, ErrNoSuchRelease.With(fmt.Sprintf("v%d does not exist or never ran", target), nil)
 	}
 	if !d.builder.ImageExists(ctx, pick.ImageTag) {
-		return store.Release{}, ErrImageGone.With(fmt.Sprintf("v%d's image %s is no longer kept", pick.Number, pick.ImageTag), nil)
+		return store.Release{}, imageGone(*pick)
 	}
 	return *pick, nil
 }
 
 // Rebuild builds the current release's commit again and deploys it as a
-// new release (after a base image update, say).
+// new release (after a base image update, say); an image-mode release is
+// pulled again instead, with the app's stored registry login.
 func (d *Deploy) Rebuild(ctx context.Context, app store.App, by string, out io.Writer) error {
 	unlock, err := d.lock(ctx, app.Name, out)
 	if err != nil {
@@ -72,6 +73,9 @@ func (d *Deploy) Rebuild(ctx context.Context, app store.App, by string, out io.W
 	cur, err := d.current(app)
 	if err != nil {
 		return err
+	}
+	if cur.Source != "" { // an image-mode release: pull its ref again
+		return d.repull(ctx, app, cur, by, out)
 	}
 	if d.cfg.Trees == nil {
 		return ErrDeployFailed.With("rebuild: this server cannot read repositories", nil)

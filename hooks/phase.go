@@ -6,6 +6,7 @@ type Phase string
 // Phases of a deploy in progress.
 const (
 	PhaseBuilding Phase = "building"
+	PhasePulling  Phase = "pulling" // image mode: the engine pulls the app's image
 	PhaseStarting Phase = "starting"
 )
 

@@ -13,7 +13,7 @@ import (
 
 // Status is what `status <app>` and `apps` show about a bot.
 type Status struct {
-	State    string // building starting running stopped crashed failed (DESIGN "Running a bot")
+	State    string // building pulling starting running stopped crashed failed (DESIGN "Running a bot")
 	Since    time.Time
 	Release  int    // the release the state is about; 0 = none
 	Image    string // its image
@@ -75,7 +75,8 @@ func pickContainer(cs []runtime.State, current int) (runtime.State, bool) {
 // supervisedState adds what the supervisor knows to a stopped container's
 // state: a pending restart, the run-time limit, who stopped it.
 func (d *Deploy) supervisedState(s *Status, app store.App) {
-	if s.State == "running" || s.State == string(PhaseBuilding) || s.State == string(PhaseStarting) {
+	if s.State == "running" || s.State == string(PhaseBuilding) || s.State == string(PhasePulling) ||
+		s.State == string(PhaseStarting) {
 		if d.cfg.Supervisor != nil {
 			s.Crashes = d.cfg.Supervisor.State(app.Name).Crashes
 		}

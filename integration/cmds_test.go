@@ -28,6 +28,10 @@ var commands = map[string]func(ts *testscript.TestScript, neg bool, args []strin
 	// deploy stories (docker_test.go)
 	"tgsay":  cmdTgsay,
 	"tgsent": cmdTgsent,
+	// deploy:archive and deploy:git stories (cmds_archive_test.go)
+	"mktar": cmdMktar, "gitdaemon": cmdGitDaemon, "gitdwith": cmdGitdWith,
+	// image-mode stories (cmds_registry_test.go)
+	"registry": cmdRegistry,
 }
 
 // killwhen GLOB PROGRAM ARGS... runs a program in a process group of its own,

@@ -27,6 +27,8 @@ var deploys struct {
 	base    string
 	tg      *testenv.FakeTelegram
 	pypi    *testenv.PipIndex
+	// the offline CNB builder and lifecycle image of buildpack builds
+	cnbBuilder, cnbLifecycle string
 }
 
 // prepareDocker sets up the shared deploy environment once per run. Without
@@ -47,8 +49,12 @@ func prepareDocker(t *testing.T) {
 	deploys.network = testenv.NewNetwork(t)
 	deploys.tg = testenv.StartFakeTelegram(t, deploys.network)
 	deploys.pypi = testenv.StartPipIndex(t, deploys.network)
+	if deploys.cnbBuilder, deploys.cnbLifecycle, err = testenv.CNBBuilder(t.Context()); err != nil {
+		t.Fatalf("CNB builder: %v", err)
+	}
 	deploys.ready = true
 	t.Cleanup(cleanupImages)
+	t.Cleanup(cleanupCNBVolumes)
 }
 
 // wantsDocker reports whether a story's gitd.env asks for the Docker runtime.
@@ -68,6 +74,9 @@ func deployEnv(env *testscript.Env) []string {
 		"GITD_DOCKER_NETWORK=" + deploys.network,
 		"GITD_BUILD_NETWORK=" + deploys.network,
 		"GITD_PIP_INDEX_URL=" + deploys.pypi.URL,
+		"GITD_BUILDPACK_BUILDER=" + deploys.cnbBuilder,
+		"GITD_BUILDPACK_LIFECYCLE_IMAGE=" + deploys.cnbLifecycle,
+		"GITD_BUILDPACK_PULL=never",
 		"GITD_START_CHECK=3s",
 		"GITD_STOP_GRACE=3s",
 		"GITD_BOT_ENV=TELEGRAM_API=" + deploys.tg.URL + ",BOT_TOKEN=" + token,

@@ -116,7 +116,7 @@ func (r *Repos) check(st *filesystem.Storage, q *quarantine, sts []status, atomi
 			}
 		}
 		if err != nil {
-			sts[i].reason = reason(err)
+			sts[i].reason, sts[i].err = reason(err), err
 			failed = true
 		}
 	}
@@ -183,6 +183,10 @@ func (r *Repos) commit(st *filesystem.Storage, dir string, q *quarantine, sts []
 
 // explain sends an error and its hint to the pusher.
 func (rp *reporter) explain(err error) {
+	if rp.failed != nil {
+		rp.failed(err)
+		return
+	}
 	rp.printf("error: %s\n", err)
 	if tip := hint.TipOf(err); tip != "" {
 		rp.printf("hint: %s\n", tip)

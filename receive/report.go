@@ -17,6 +17,9 @@ type reporter struct {
 	out      io.Writer
 	stderr   io.Writer
 	sideband bool
+	// failed, if set, takes the errors explain would print: a server-made
+	// push returns them to its command instead.
+	failed func(error)
 }
 
 // Write sends progress; it never fails the push, a gone client is noticed
@@ -86,6 +89,7 @@ func (rp *reporter) keepalive(every time.Duration) (stop func()) {
 type status struct {
 	cmd    Command
 	reason string
+	err    error // the error behind reason, when there is one (server-made pushes return it)
 }
 
 // report writes report-status (if asked for) and the final flush.

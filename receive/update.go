@@ -64,7 +64,7 @@ func applyAll(st storer.ReferenceStorer, sts []status, atomic bool) {
 			continue
 		}
 		if err := apply(st, sts[i].cmd); err != nil {
-			sts[i].reason = reason(err)
+			sts[i].reason, sts[i].err = reason(err), err
 			if atomic {
 				rollback(st, sts, done)
 				return

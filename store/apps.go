@@ -111,7 +111,7 @@ func (s *Store) Apps() ([]App, error) {
 	return out, err
 }
 
-// DeleteApp removes an app with its deploy keys, releases and config, and
+// DeleteApp removes an app with its deploy keys, releases, config and registry login, and
 // frees its BOT_TOKEN for other apps. ErrNotFound if none.
 func (s *Store) DeleteApp(name string) error {
 	return s.db.Update(func(tx *bolt.Tx) error {
@@ -125,6 +125,9 @@ func (s *Store) DeleteApp(name string) error {
 			return err
 		}
 		if err := deleteConfig(tx, name); err != nil {
+			return err
+		}
+		if err := deleteRegistryLogin(tx, name); err != nil {
 			return err
 		}
 		return tx.Bucket(bucketApps).Delete([]byte(name))

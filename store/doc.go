@@ -3,5 +3,5 @@
 // cascading deletes, a config change with its BOT_TOKEN index) atomic.
 // Config vars, and the copy each release keeps, are sealed with a
 // secrets.Box given to OpenWithBox; their values never reach the file in
-// plaintext.
+// plaintext. So are the apps' registry logins for image mode (registry.go).
 package store

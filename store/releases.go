@@ -26,6 +26,7 @@ type Release struct {
 	Image    string // image ID
 	ImageTag string // botrunner/<app>:v<N>
 	Strategy string
+	Source   string // image mode: the image ref pulled, e.g. 127.0.0.1:5000/echo:v1 (Commit is empty)
 	Pusher   string
 	Created  time.Time
 	Status   string

@@ -62,7 +62,7 @@ var (
 )
 
 var allBuckets = [][]byte{bucketUsers, bucketKeys, bucketApps, bucketRels,
-	bucketConfig, bucketRelConfig, bucketTokens, bucketMeta}
+	bucketConfig, bucketRelConfig, bucketTokens, bucketMeta, bucketRegistry}
 
 // lockTimeout is how long Open waits for another process's lock on the file.
 // bbolt's default is to wait forever, which would make a second gitd on the

@@ -7,6 +7,10 @@
 //	FakeTelegramImage  botrunner-test/faketelegram:1    fake Bot API on :8081 (see ./faketelegram)
 //	PipIndexImage      botrunner-test/pypi:1            PEP 503 index on :8080 with test wheels (see ./pypiserver)
 //
+// StartRegistry runs an image registry (distribution, compiled once per
+// machine from its Go module into /var/tmp) on 127.0.0.1 with htpasswd auth,
+// for image mode; Registry.Push pushes a local image to it.
+//
 // An image is rebuilt only when it is missing or its stamp label (the recipe,
 // or a hash of the Go sources it was built from) no longer matches. A file
 // lock keeps two test processes from building the same image at once.

@@ -51,6 +51,8 @@ func newDeployer(cfg *config.Config, st *store.Store, repos *receive.Repos, log 
 	builder := build.New(build.NewDockerEngine(cli), build.Options{
 		BaseImage: d.BaseImage, Timeout: d.BuildTimeout, Memory: int64(d.BuildMemory),
 		Network: d.BuildNetwork, BuildArgs: buildArgs(d), Log: log,
+		BuildpackBuilder: d.BuildpackBuilder, BuildpackLifecycle: d.BuildpackLifecycle,
+		BuildpackPull: d.BuildpackPull, BuildpackEngine: cli,
 	})
 	tmp := filepath.Join(cfg.Data, "tmp")
 	if err := os.MkdirAll(tmp, 0o700); err != nil {
@@ -73,6 +75,7 @@ func newDeployer(cfg *config.Config, st *store.Store, repos *receive.Repos, log 
 		Limits:  runtime.Limits{Memory: int64(d.Memory), NanoCPUs: int64(d.CPUs * 1e9), Pids: d.Pids},
 		Network: d.Network, StartCheck: d.StartCheck, StopGrace: d.StopGrace, Env: env, TmpDir: tmp,
 		Lock: repos.Lock, Trees: repos, Logs: logs, Instance: instance,
+		Puller: build.NewPuller(cli, build.PullOptions{Timeout: d.BuildTimeout, AllowRegistries: d.ImageRegistries, Log: log}), Logins: st,
 	}, st, builder, drv, repos, log)
 	// The supervisor reports to the deploy (its Hooks) and the deploy tells
 	// it about its own stops and starts, hence the setter.

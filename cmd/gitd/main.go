@@ -100,7 +100,8 @@ func assemble(cfg *config.Config, st *store.Store, authz *auth.Authorizer, log *
 		return nil, deployer{}, err
 	}
 	pipeline = dep.pipeline
-	deps := command.Deps{Store: st, Auth: authz, Repos: repos, Version: version, Log: log, RemoteURL: cfg.RemoteURL}
+	deps := command.Deps{Store: st, Auth: authz, Repos: repos, Version: version, Log: log, RemoteURL: cfg.RemoteURL,
+		Intake: command.IntakeOptions{MaxPushSize: int64(cfg.MaxPushSize), GitAllowHosts: cfg.Deploy.GitAllowHosts}}
 	if dep.bots != nil { // a nil *Deploy must stay a nil interface
 		deps.Bots, deps.Logs = dep.bots, dep.logs
 	}
