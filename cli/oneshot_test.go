@@ -51,7 +51,7 @@ func fakeGitd() int {
 		}
 	case "settings":
 		if os.Getenv("FAKE_GITD_FORBIDDEN") == "1" {
-			fmt.Fprintln(os.Stderr, `{"error": "deploy keys may only push", "code": "FORBIDDEN", "hint": ""}`)
+			fmt.Fprintln(os.Stderr, `{"error": "deploy keys may only deploy", "code": "FORBIDDEN", "hint": ""}`)
 			return 1
 		}
 		if !repos.Exists(app) {

@@ -76,7 +76,7 @@ func TestAppsCreateByDeployKey(t *testing.T) {
 	w := newWorld(t)
 	res := w.run("deploy", "", "apps:create", "new-bot")
 	assert.Equal(t, 1, res.code)
-	assert.Contains(t, res.stderr, "error: deploy keys may only push\n")
+	assert.Contains(t, res.stderr, "error: deploy keys may only deploy\n")
 }
 
 func TestAppsDestroyNeedsConfirm(t *testing.T) {

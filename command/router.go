@@ -209,8 +209,8 @@ func withDefaults(env Env) Env {
 func errDeployKey(id auth.Identity) error {
 	return &hint.Error{
 		Code: auth.ErrForbidden.Code,
-		Msg:  "deploy keys may only push",
-		Tip:  fmt.Sprintf("a deploy key can only `git push` to %s; run commands with your own key", id.DeployApp),
+		Msg:  "deploy keys may only deploy",
+		Tip:  fmt.Sprintf("a deploy key can only `git push`, deploy:archive and deploy:git to %s; run other commands with your own key", id.DeployApp),
 		Err:  auth.ErrForbidden,
 	}
 }

@@ -26,8 +26,8 @@ type Deploy struct {
 	BuildpackBuilder   string   `default:"heroku/builder:24" env:"GITD_BUILDPACK_BUILDER" help:"CNB builder image for apps with a Procfile or project.toml."`
 	BuildpackLifecycle string   `env:"GITD_BUILDPACK_LIFECYCLE_IMAGE" placeholder:"IMAGE" help:"Lifecycle image for the build phases that talk to the engine (default: pack's, buildpacksio/lifecycle of the builder's version)."`
 	BuildpackPull      string   `default:"if-not-present" env:"GITD_BUILDPACK_PULL" enum:"always,if-not-present,never" help:"When buildpack builds pull the builder, run and lifecycle images."`
-	ImageRegistries    []string `name:"image-allow-registries" env:"GITD_IMAGE_ALLOW_REGISTRIES" sep:"," placeholder:"HOST[:PORT],..." help:"Registries deploy:image may pull from (docker.io for Docker Hub); default any."`
-	GitAllowHosts      []string `env:"GITD_GIT_ALLOW_HOSTS" sep:"," placeholder:"HOST[:PORT],..." help:"Hosts deploy:git may fetch from (none by default)."`
+	ImageRegistries    []string `name:"image-allow-registries" env:"GITD_IMAGE_ALLOW_REGISTRIES" sep:"," placeholder:"HOST[:PORT]" help:"Registries deploy:image may pull from (docker.io for Docker Hub); default any."`
+	GitAllowHosts      []string `env:"GITD_GIT_ALLOW_HOSTS" sep:"," placeholder:"HOST[:PORT]" help:"Hosts deploy:git may fetch from (none by default)."`
 }
 
 // UserMemoryBytes is GITD_USER_MEMORY, by default three bots' worth.
