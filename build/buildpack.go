@@ -109,6 +109,10 @@ func (b *Builder) packBuild(ctx, bctx context.Context, j *job, pull image.PullPo
 	err = pack.Build(bctx, b.packOptions(j, tag, pull, proc))
 	if err != nil {
 		out.Flush()
+		if pull == image.PullAlways && bctx.Err() == nil && strings.Contains(err.Error(), "failed to fetch builder image") {
+			return Result{}, b.unavailable(err, "builder %s could not be pulled (GITD_BUILDPACK_PULL=always): %v",
+				b.opts.BuildpackBuilder, err)
+		}
 		return Result{}, b.packError(ctx, bctx, err, plog)
 	}
 	if err := b.labelImage(bctx, j, tag); err != nil {

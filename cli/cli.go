@@ -47,7 +47,7 @@ type CLI struct {
 	AccessAdd    AccessAddCmd       `cmd:"" name:"access:add" group:"Access" help:"Let a user push to an app."`
 	AccessRemove AccessRemoveCmd    `cmd:"" name:"access:remove" group:"Access" help:"Take a user's access to an app away."`
 	DeployKeys   DeployKeysCmd      `cmd:"" name:"deploy-keys" group:"Access" help:"List an app's deploy keys."`
-	DeployKeyAdd DeployKeyAddCmd    `cmd:"" name:"deploy-keys:add" group:"Access" help:"Add a deploy key (push to this one app only)."`
+	DeployKeyAdd DeployKeyAddCmd    `cmd:"" name:"deploy-keys:add" group:"Access" help:"Add a deploy key (deploys this one app only)."`
 	DeployKeyRm  DeployKeyRemoveCmd `cmd:"" name:"deploy-keys:remove" group:"Access" help:"Remove one of an app's deploy keys."`
 
 	Keys      KeysCmd      `cmd:"" group:"Keys" help:"List your SSH keys."`

@@ -1,6 +1,6 @@
 package cli
 
-// DeployKeyAddCmd adds a deploy key, which may push to this one app only
+// DeployKeyAddCmd adds a deploy key, which may deploy this one app only
 // (for CI). The key goes to the server on stdin.
 type DeployKeyAddCmd struct {
 	AppFlag  `embed:""`

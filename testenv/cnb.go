@@ -146,20 +146,11 @@ func createCNBBuilder(ctx context.Context, stack, stamp string) error {
 	if err != nil {
 		return err
 	}
-	info := dist.ModuleInfo{ID: CNBBuildpackID, Version: cnbBuildpackVersion}
 	err = pack.CreateBuilder(ctx, client.CreateBuilderOptions{
-		BuilderName: CNBBuilderTag,
-		Labels:      map[string]string{stampLabel: stamp},
-		PullPolicy:  image.PullNever,
-		Config: pubbldr.Config{
-			Description: "botrunner test builder (offline)",
-			Buildpacks: pubbldr.ModuleCollection{{ModuleInfo: info,
-				ImageOrURI: dist.ImageOrURI{BuildpackURI: dist.BuildpackURI{URI: bp}}}},
-			Order:     dist.Order{{Group: []dist.ModuleRef{{ModuleInfo: info}}}},
-			Build:     pubbldr.BuildConfig{Image: stack},
-			Run:       pubbldr.RunConfig{Images: []pubbldr.RunImageConfig{{Image: stack}}},
-			Lifecycle: pubbldr.LifecycleConfig{URI: lifecycle},
-		},
+		BuilderName:   CNBBuilderTag,
+		Labels:        map[string]string{stampLabel: stamp},
+		PullPolicy:    image.PullNever,
+		Config:        cnbBuilderConfig(bp, stack, lifecycle),
 		TempDirectory: dir,
 	})
 	if err != nil {
@@ -167,4 +158,19 @@ func createCNBBuilder(ctx context.Context, stack, stamp string) error {
 	}
 	Logger.Info("created CNB builder", "builder", CNBBuilderTag)
 	return nil
+}
+
+// cnbBuilderConfig is builder.toml: the one buildpack (a directory), the
+// stack image to build and run on, and the lifecycle directory.
+func cnbBuilderConfig(buildpack, stack, lifecycle string) pubbldr.Config {
+	info := dist.ModuleInfo{ID: CNBBuildpackID, Version: cnbBuildpackVersion}
+	return pubbldr.Config{
+		Description: "botrunner test builder (offline)",
+		Buildpacks: pubbldr.ModuleCollection{{ModuleInfo: info,
+			ImageOrURI: dist.ImageOrURI{BuildpackURI: dist.BuildpackURI{URI: buildpack}}}},
+		Order:     dist.Order{{Group: []dist.ModuleRef{{ModuleInfo: info}}}},
+		Build:     pubbldr.BuildConfig{Image: stack},
+		Run:       pubbldr.RunConfig{Images: []pubbldr.RunImageConfig{{Image: stack}}},
+		Lifecycle: pubbldr.LifecycleConfig{URI: lifecycle},
+	}
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -61,19 +62,8 @@ func lifecycleDist(ctx context.Context) (string, error) {
 // root/dist (through a temporary directory, renamed when complete).
 func compileLifecycle(ctx context.Context, root, arch string) error {
 	mod := filepath.Join(root, "mod")
-	if err := os.MkdirAll(mod, 0o755); err != nil {
+	if err := writeScratchModule(mod); err != nil {
 		return err
-	}
-	files := map[string]string{
-		"go.mod": "module botrunner.test/cnblifecycle\n\ngo 1.24\n",
-		"tools.go": "//go:build tools\n\npackage tools\n\nimport (\n" +
-			"\t_ \"github.com/buildpacks/lifecycle/cmd/launcher\"\n" +
-			"\t_ \"github.com/buildpacks/lifecycle/cmd/lifecycle\"\n)\n",
-	}
-	for name, body := range files {
-		if err := os.WriteFile(filepath.Join(mod, name), []byte(body), 0o644); err != nil {
-			return err
-		}
 	}
 	tmp, err := os.MkdirTemp(root, "dist-")
 	if err != nil {
@@ -83,18 +73,8 @@ func compileLifecycle(ctx context.Context, root, arch string) error {
 	bin := filepath.Join(tmp, "lifecycle")
 	began := time.Now()
 	Logger.Info("compiling the CNB lifecycle (once per machine)", "version", LifecycleVersion, "dir", root)
-	env := append(os.Environ(), "GOFLAGS=-mod=mod", "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+arch)
-	ldflags := "-s -w -X github.com/buildpacks/lifecycle/cmd.Version=" + LifecycleVersion
-	for _, args := range [][]string{
-		{"get", "github.com/buildpacks/lifecycle@v" + LifecycleVersion, lifecycleMobyClient},
-		{"build", "-trimpath", "-ldflags", ldflags, "-o", bin + "/",
-			"github.com/buildpacks/lifecycle/cmd/lifecycle", "github.com/buildpacks/lifecycle/cmd/launcher"},
-	} {
-		cmd := exec.CommandContext(ctx, "go", args...)
-		cmd.Dir, cmd.Env = mod, env
-		if out, err := cmd.CombinedOutput(); err != nil {
-			return fmt.Errorf("go %s: %w: %s", args[0], err, tail(string(out), 2000))
-		}
+	if err := goBuildLifecycle(ctx, mod, arch, bin); err != nil {
+		return err
 	}
 	for _, p := range lifecyclePhases {
 		if err := os.Symlink("lifecycle", filepath.Join(bin, p)); err != nil {
@@ -110,6 +90,45 @@ func compileLifecycle(ctx context.Context, root, arch string) error {
 		return err
 	}
 	Logger.Info("compiled the CNB lifecycle", "took", time.Since(began).Round(time.Second))
+	return nil
+}
+
+// writeScratchModule is the module the lifecycle is built in: it only
+// imports the two commands.
+func writeScratchModule(mod string) error {
+	if err := os.MkdirAll(mod, 0o755); err != nil {
+		return err
+	}
+	files := map[string]string{
+		"go.mod": "module botrunner.test/cnblifecycle\n\ngo 1.24\n",
+		"tools.go": "//go:build tools\n\npackage tools\n\nimport (\n" +
+			"\t_ \"github.com/buildpacks/lifecycle/cmd/launcher\"\n" +
+			"\t_ \"github.com/buildpacks/lifecycle/cmd/lifecycle\"\n)\n",
+	}
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(mod, name), []byte(body), 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// goBuildLifecycle resolves the lifecycle (with lifecycleMobyClient) and
+// builds both commands into bin.
+func goBuildLifecycle(ctx context.Context, mod, arch, bin string) error {
+	env := append(os.Environ(), "GOFLAGS=-mod=mod", "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+arch)
+	ldflags := "-s -w -X github.com/buildpacks/lifecycle/cmd.Version=" + LifecycleVersion
+	for _, args := range [][]string{
+		{"get", "github.com/buildpacks/lifecycle@v" + LifecycleVersion, lifecycleMobyClient},
+		{"build", "-trimpath", "-ldflags", ldflags, "-o", bin + "/",
+			"github.com/buildpacks/lifecycle/cmd/lifecycle", "github.com/buildpacks/lifecycle/cmd/launcher"},
+	} {
+		cmd := exec.CommandContext(ctx, "go", args...)
+		cmd.Dir, cmd.Env = mod, env
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return fmt.Errorf("go %s: %w: %s", args[0], err, tail(string(out), 2000))
+		}
+	}
 	return nil
 }
 
@@ -199,23 +218,22 @@ func lifecycleTar(dist string) ([]byte, error) {
 	var buf bytes.Buffer
 	tw := tar.NewWriter(&buf)
 	mtime := time.Unix(0, 0)
-	dir := func(name string, mode int64) error {
-		return tw.WriteHeader(&tar.Header{Typeflag: tar.TypeDir, Name: name, Mode: mode, ModTime: mtime})
-	}
-	for _, d := range []string{"cnb/", "cnb/lifecycle/", "etc/"} {
-		if err := dir(d, 0o755); err != nil {
+	for _, d := range []struct {
+		name string
+		mode int64
+	}{{"cnb/", 0o755}, {"cnb/lifecycle/", 0o755}, {"etc/", 0o755}, {"tmp/", 0o1777}} {
+		if err := tw.WriteHeader(&tar.Header{Typeflag: tar.TypeDir, Name: d.name, Mode: d.mode, ModTime: mtime}); err != nil {
 			return nil, err
 		}
 	}
-	if err := dir("tmp/", 0o1777); err != nil {
-		return nil, err
+	small := lifecycleSmallFiles()
+	names := make([]string, 0, len(small))
+	for name := range small {
+		names = append(names, name)
 	}
-	// pack runs the phases that reach the engine as user "root" by name.
-	for name, body := range map[string]string{
-		"etc/passwd": "root:x:0:0:root:/root:/sbin/nologin\n",
-		"etc/group":  "root:x:0:\n",
-	} {
-		if err := addBytes(tw, name, []byte(body), 0o644); err != nil {
+	sort.Strings(names)
+	for _, name := range names {
+		if err := addBytes(tw, name, []byte(small[name]), 0o644); err != nil {
 			return nil, err
 		}
 	}
@@ -225,15 +243,6 @@ func lifecycleTar(dist string) ([]byte, error) {
 	for _, b := range []string{"lifecycle", "launcher"} {
 		if err := addFile(tw, filepath.Join(dist, "lifecycle", b), "cnb/lifecycle/"+b, 0o755); err != nil {
 			return nil, err
-		}
-	}
-	// The exporter copies these into every image and warns about each one
-	// missing; a release's carry real SBOMs, ours say nothing.
-	for _, bin := range []string{"lifecycle", "launcher"} {
-		for _, format := range []string{"cdx", "spdx", "syft"} {
-			if err := addBytes(tw, "cnb/lifecycle/"+bin+".sbom."+format+".json", []byte("{}\n"), 0o644); err != nil {
-				return nil, err
-			}
 		}
 	}
 	for _, p := range lifecyclePhases {
@@ -246,6 +255,23 @@ func lifecycleTar(dist string) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// lifecycleSmallFiles are the lifecycle image's text files: a passwd file
+// (pack runs the phases that reach the engine as user "root", by name),
+// and empty SBOMs of the binaries (the exporter copies them into every
+// image and warns about each one missing; a release's carry real ones).
+func lifecycleSmallFiles() map[string]string {
+	files := map[string]string{
+		"etc/passwd": "root:x:0:0:root:/root:/sbin/nologin\n",
+		"etc/group":  "root:x:0:\n",
+	}
+	for _, bin := range []string{"lifecycle", "launcher"} {
+		for _, format := range []string{"cdx", "spdx", "syft"} {
+			files["cnb/lifecycle/"+bin+".sbom."+format+".json"] = "{}\n"
+		}
+	}
+	return files
 }
 
 func addFile(tw *tar.Writer, path, name string, mode int64) error {

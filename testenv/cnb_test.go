@@ -1,7 +1,12 @@
 package testenv
 
 import (
+	"archive/tar"
+	"bytes"
 	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -52,4 +57,36 @@ func TestLifecycleDescriptor(t *testing.T) {
 		`version = "0.21.0"`, "[apis.buildpack]", "[apis.platform]"} {
 		assert.Contains(t, d, want)
 	}
+}
+
+// The lifecycle image's root: the phases by their names, a passwd naming
+// root, /tmp, and the SBOMs the exporter looks for.
+func TestLifecycleTar(t *testing.T) {
+	dist := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(dist, "lifecycle"), 0o755))
+	for name, body := range map[string]string{"lifecycle.toml": lifecycleDescriptor(),
+		"lifecycle/lifecycle": "ELF lifecycle", "lifecycle/launcher": "ELF launcher"} {
+		require.NoError(t, os.WriteFile(filepath.Join(dist, name), []byte(body), 0o755))
+	}
+	b, err := lifecycleTar(dist)
+	require.NoError(t, err)
+	got := map[string]*tar.Header{}
+	tr := tar.NewReader(bytes.NewReader(b))
+	for {
+		hdr, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		require.NoError(t, err)
+		got[hdr.Name] = hdr
+	}
+	for _, p := range []string{"analyzer", "restorer", "exporter", "detector", "builder"} {
+		require.Contains(t, got, "cnb/lifecycle/"+p)
+		assert.Equal(t, "lifecycle", got["cnb/lifecycle/"+p].Linkname)
+	}
+	assert.Equal(t, int64(0o755), got["cnb/lifecycle/launcher"].Mode)
+	assert.Equal(t, int64(0o1777), got["tmp/"].Mode)
+	assert.Contains(t, got, "etc/passwd")
+	assert.Contains(t, got, "cnb/lifecycle.toml")
+	assert.Contains(t, got, "cnb/lifecycle/launcher.sbom.cdx.json")
 }

@@ -6,6 +6,10 @@
 //	PythonImage        botrunner-test/python:3.11       Debian bookworm + python3, pip, venv (debootstrap)
 //	FakeTelegramImage  botrunner-test/faketelegram:1    fake Bot API on :8081 (see ./faketelegram)
 //	PipIndexImage      botrunner-test/pypi:1            PEP 503 index on :8080 with test wheels (see ./pypiserver)
+//	CNBBuilder         botrunner-test/cnb-builder:1     CNB builder for buildpack builds (pack CreateBuilder): a shell
+//	                   botrunner-test/cnb-stack:1       buildpack for Procfile apps, build+run image from PythonImage,
+//	                   botrunner-test/cnb-lifecycle:…   and the lifecycle image; lifecycle v0.21.0 compiled from its
+//	                                                    Go module once per machine under /var/tmp
 //
 // StartRegistry runs an image registry (distribution, compiled once per
 // machine from its Go module into /var/tmp) on 127.0.0.1 with htpasswd auth,
