@@ -9,6 +9,9 @@ import (
 	"strings"
 	"time"
 
+	cerrdefs "github.com/containerd/errdefs"
+	"github.com/moby/moby/client"
+
 	"github.com/buildpacks/pack/pkg/cache"
 	packclient "github.com/buildpacks/pack/pkg/client"
 	"github.com/buildpacks/pack/pkg/image"
@@ -192,4 +195,20 @@ func (b *Builder) missingBuilder(err error) error {
 	return &hint.Error{Code: ErrBuilderUnavailable.Code, Err: err, Tip: ErrBuilderUnavailable.Tip,
 		Msg: fmt.Sprintf("builder %s is not on this engine: pull it or set GITD_BUILDPACK_BUILDER",
 			b.opts.BuildpackBuilder)}
+}
+
+// RemoveCache removes the app's buildpack build cache volumes (when the
+// app is destroyed); volumes that are not there are no error.
+func (b *Builder) RemoveCache(ctx context.Context, owner, app string) error {
+	if b.opts.BuildpackEngine == nil {
+		return nil
+	}
+	vol := cacheVolume(owner, app)
+	for _, kind := range []string{".build", ".launch", ".kaniko"} {
+		_, err := b.opts.BuildpackEngine.VolumeRemove(ctx, vol+kind, client.VolumeRemoveOptions{Force: true})
+		if err != nil && !cerrdefs.IsNotFound(err) {
+			return fmt.Errorf("remove build cache %s: %w", vol+kind, err)
+		}
+	}
+	return nil
 }

@@ -121,6 +121,13 @@ func TestDockerBuildpackProcfile(t *testing.T) {
 	assert.Contains(t, labels, `"io.buildpacks.lifecycle.metadata"`)
 
 	assertSocketOnlyForLifecycle(t, rec.created())
+
+	// Destroying the app takes its build cache with it.
+	vol := cacheVolume("tester", app) + ".build"
+	require.NoError(t, exec.Command("docker", "volume", "inspect", vol).Run(), "the build left a cache")
+	require.NoError(t, b.RemoveCache(t.Context(), "tester", app))
+	assert.Error(t, exec.Command("docker", "volume", "inspect", vol).Run(), "cache volume removed")
+	require.NoError(t, b.RemoveCache(t.Context(), "tester", app), "removing it again is no error")
 }
 
 // assertSocketOnlyForLifecycle checks the untrusted flow: the detector and

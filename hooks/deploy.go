@@ -27,6 +27,7 @@ type Builder interface {
 	Build(ctx context.Context, r build.Request) (build.Result, error)
 	RemoveImage(ctx context.Context, ref string) error
 	ImageExists(ctx context.Context, ref string) bool
+	RemoveCache(ctx context.Context, owner, app string) error // build caches kept per app (buildpack)
 }
 
 // Store is what the pipeline needs of package store.

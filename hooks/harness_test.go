@@ -44,6 +44,7 @@ type fakeBuilder struct {
 	builds    []build.Request // Output cleared
 	sawBotPy  []bool          // per build: the checkout had bot.py
 	removed   []string        // RemoveImage refs, in order
+	caches    []string        // RemoveCache owner/app, in order
 }
 
 var _ Builder = (*fakeBuilder)(nil)
@@ -94,6 +95,13 @@ func (b *fakeBuilder) RemoveImage(ctx context.Context, ref string) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.removed = append(b.removed, ref)
+	return nil
+}
+
+func (b *fakeBuilder) RemoveCache(ctx context.Context, owner, app string) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.caches = append(b.caches, owner+"/"+app)
 	return nil
 }
 

@@ -152,5 +152,10 @@ func (d *Deploy) Destroy(ctx context.Context, app string) error {
 			_ = d.builder.RemoveImage(ctx, r.ImageTag)
 		}
 	}
+	if a, err := d.store.App(app); err == nil {
+		if err := d.builder.RemoveCache(ctx, a.Owner, app); err != nil {
+			d.log.Warn("remove build cache", "app", app, "err", err)
+		}
+	}
 	return nil
 }

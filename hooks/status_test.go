@@ -171,4 +171,7 @@ func TestDestroy(t *testing.T) {
 	require.NoError(t, err, "other apps are left alone")
 	assert.True(t, st.Running)
 	assert.Equal(t, []string{"botrunner/echo-bot:v1", "botrunner/echo-bot:v2"}, h.b.removedImages())
+	h.b.mu.Lock()
+	defer h.b.mu.Unlock()
+	assert.Equal(t, []string{testOwner + "/" + testApp}, h.b.caches, "the build cache goes too")
 }
