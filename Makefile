@@ -16,7 +16,8 @@ bin/%: FORCE
 # Starts gitd with its defaults: data in ./data, SSH on :2222, your own
 # ~/.ssh/id_*.pub as the admin key (one is created if you have none). When
 # python:3.11-slim can be neither found nor pulled (no registry), a local
-# Debian Python base image is built once and used instead.
+# Debian Python base image is built once and used instead, and so is a local
+# buildpack builder for Procfile apps (heroku/builder:24 cannot be pulled).
 run: build
 	@ls $(HOME)/.ssh/id_*.pub >/dev/null 2>&1 || { \
 	  echo "no SSH key in ~/.ssh: creating ~/.ssh/id_ed25519 (no passphrase) so you can log in"; \
@@ -26,9 +27,15 @@ run: build
 	   ! docker image inspect python:3.11-slim >/dev/null 2>&1 && \
 	   ! docker pull -q python:3.11-slim >/dev/null 2>&1; then \
 	  echo "python:3.11-slim is not available: building a local Python base image (once, a few minutes)"; \
-	  GITD_BASE_IMAGE=$$($(GO) run ./testenv/baseimage) && export GITD_BASE_IMAGE && \
-	  echo "using GITD_BASE_IMAGE=$$GITD_BASE_IMAGE" && exec bin/gitd; \
-	else exec bin/gitd; fi
+	  GITD_BASE_IMAGE=$$($(GO) run ./testenv/baseimage) || exit 1; export GITD_BASE_IMAGE; \
+	  echo "using GITD_BASE_IMAGE=$$GITD_BASE_IMAGE"; \
+	  if [ -z "$$GITD_BUILDPACK_BUILDER" ] && ! docker image inspect heroku/builder:24 >/dev/null 2>&1; then \
+	    echo "heroku/builder:24 is not available either: building a local buildpack builder (once, a few minutes)"; \
+	    set -- $$($(GO) run ./testenv/cnbbuilder) && [ -n "$$2" ] || exit 1; \
+	    export GITD_BUILDPACK_BUILDER=$$1 GITD_BUILDPACK_LIFECYCLE_IMAGE=$$2 GITD_BUILDPACK_PULL=never; \
+	    echo "using GITD_BUILDPACK_BUILDER=$$1 GITD_BUILDPACK_LIFECYCLE_IMAGE=$$2"; \
+	  fi; \
+	fi; exec bin/gitd
 
 # Unit tests with the race detector, then the end-to-end stories.
 test: unit e2e
