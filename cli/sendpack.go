@@ -12,6 +12,8 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/protocol/packp"
 	"github.com/go-git/go-git/v5/plumbing/protocol/packp/capability"
 	"github.com/go-git/go-git/v5/plumbing/protocol/packp/sideband"
+
+	"github.com/botrunner/botrunner/bytesize"
 )
 
 // pushPlan is one push of a commit made in memory. The commit is made only
@@ -58,7 +60,7 @@ func sendPack(ctx context.Context, in io.Reader, out io.WriteCloser, plan pushPl
 		return res, fmt.Errorf("encode pack: %w", err)
 	}
 	res.Objects, res.PackBytes = n, pack.Len()
-	fmt.Fprintf(plan.Progress, "-----> pushing %d objects (%s packed) to %s\n", n, humanBytes(int64(pack.Len())), res.Ref.Short())
+	fmt.Fprintf(plan.Progress, "-----> pushing %d objects (%s packed) to %s\n", n, bytesize.Format(int64(pack.Len())), res.Ref.Short())
 	if err := ctx.Err(); err != nil {
 		return res, err
 	}
@@ -210,17 +212,5 @@ func (p *remoteLines) end() {
 	if p.mid {
 		_, _ = p.w.Write([]byte("\n"))
 		p.mid = false
-	}
-}
-
-// humanBytes is n in B, KiB or MiB, for people.
-func humanBytes(n int64) string {
-	switch {
-	case n < 1<<10:
-		return fmt.Sprintf("%d B", n)
-	case n < 1<<20:
-		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
-	default:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
 	}
 }

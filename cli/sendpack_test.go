@@ -178,13 +178,14 @@ func TestRemoteLines(t *testing.T) {
 	}
 }
 
-func TestSortEntriesGitOrder(t *testing.T) {
+func TestBuildCommit(t *testing.T) {
 	files := []treeFile{{Path: "a.py", Mode: filemode.Regular}, {Path: "a/x.py", Mode: filemode.Regular},
 		{Path: "a0", Mode: filemode.Regular}}
 	c, err := buildCommit(files, plumbing.ZeroHash, testSig, "m")
 	require.NoError(t, err)
 	commit, err := object.GetCommit(c.Store, c.Hash)
 	require.NoError(t, err)
+	assert.Equal(t, "m", commit.Message)
 	tree, err := commit.Tree()
 	require.NoError(t, err)
 	var names []string
@@ -192,4 +193,13 @@ func TestSortEntriesGitOrder(t *testing.T) {
 		names = append(names, e.Name)
 	}
 	assert.Equal(t, []string{"a.py", "a", "a0"}, names, "a directory sorts as \"a/\"")
+
+	for _, clash := range [][]treeFile{
+		{{Path: "a/x.py", Mode: filemode.Regular}, {Path: "a", Mode: filemode.Regular}},
+		{{Path: "a", Mode: filemode.Symlink, Data: []byte("b")}, {Path: "a/x.py", Mode: filemode.Regular}},
+	} {
+		_, err := buildCommit(clash, plumbing.ZeroHash, testSig, "m")
+		require.ErrorIs(t, err, ErrBadFile)
+		assert.Equal(t, clash[1].Path+" is both a file and a directory", err.Error())
+	}
 }

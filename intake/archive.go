@@ -11,6 +11,9 @@ import (
 	"io"
 
 	"github.com/go-git/go-git/v5/plumbing/filemode"
+
+	"github.com/botrunner/botrunner/bytesize"
+	"github.com/botrunner/botrunner/gittree"
 )
 
 // Limits bound what one archive may hold. Sizes are checked against each
@@ -36,17 +39,17 @@ func LimitsFor(maxPush int64) Limits {
 // the root; Tree.Note says so. Hard links become copies of the file they
 // name, which must come earlier in the archive.
 func FromArchive(ctx context.Context, r io.Reader, lim Limits) (*Tree, error) {
-	in := &boundedReader{ctx: ctx, r: r, left: lim.Compressed}
+	in := &bytesize.Reader{Ctx: ctx, R: r, N: lim.Compressed}
 	zr, err := gzip.NewReader(bufio.NewReader(in))
 	if err != nil {
-		if in.over {
+		if in.Over {
 			return nil, tooLarge(lim)
 		}
 		return nil, ErrNotGzip.With("the input is not a tar.gz archive", err)
 	}
 	a := &archive{b: newBuilder(), lim: lim}
 	if err := a.read(tar.NewReader(zr)); err != nil {
-		if in.over {
+		if in.Over {
 			return nil, tooLarge(lim)
 		}
 		return nil, err
@@ -55,7 +58,7 @@ func FromArchive(ctx context.Context, r io.Reader, lim Limits) (*Tree, error) {
 }
 
 func tooLarge(lim Limits) error {
-	return ErrArchiveTooLarge.With(fmt.Sprintf("the archive is over %s compressed", human(lim.Compressed)), nil)
+	return ErrArchiveTooLarge.With(fmt.Sprintf("the archive is over %s compressed", bytesize.Format(lim.Compressed)), nil)
 }
 
 // archive is one archive being read.
@@ -105,7 +108,7 @@ func (a *archive) entry(tr *tar.Reader, hdr *tar.Header) error {
 	case tar.TypeReg, tar.TypeRegA, tar.TypeGNUSparse:
 		return a.file(tr, p, hdr)
 	case tar.TypeDir:
-		return a.b.add(p, &node{mode: filemode.Dir})
+		return a.b.put(p, gittree.Entry{Mode: filemode.Dir})
 	case tar.TypeSymlink:
 		return a.symlink(p, hdr.Linkname)
 	case tar.TypeLink:
@@ -122,9 +125,9 @@ func (a *archive) checkSize(p string, size int64) error {
 	case size < 0:
 		return badEntry(p, "has a negative size")
 	case size > a.lim.File:
-		return ErrArchiveTooLarge.With(fmt.Sprintf("%s is %s; files may be at most %s", quote(p), human(size), human(a.lim.File)), nil)
+		return ErrArchiveTooLarge.With(fmt.Sprintf("%s is %s; files may be at most %s", quote(p), bytesize.Format(size), bytesize.Format(a.lim.File)), nil)
 	case a.total+size > a.lim.Total:
-		return ErrArchiveTooLarge.With(fmt.Sprintf("the files are over %s unpacked (at %s)", human(a.lim.Total), quote(p)), nil)
+		return ErrArchiveTooLarge.With(fmt.Sprintf("the files are over %s unpacked (at %s)", bytesize.Format(a.lim.Total), quote(p)), nil)
 	}
 	a.total += size
 	return nil
@@ -139,28 +142,20 @@ func (a *archive) file(tr *tar.Reader, p string, hdr *tar.Header) error {
 	if n != hdr.Size {
 		return badEntry(p, fmt.Sprintf("holds %d bytes, its header says %d", n, hdr.Size))
 	}
-	h, err := a.b.blob(buf.Bytes())
-	if err != nil {
-		return err
-	}
 	mode := filemode.Regular
 	if hdr.Mode&0o111 != 0 {
 		mode = filemode.Executable
 	}
 	a.files++
-	return a.b.add(p, &node{mode: mode, hash: h})
+	return a.b.add(p, mode, buf.Bytes())
 }
 
 func (a *archive) symlink(p, target string) error {
 	if err := checkLinkTarget(p, target); err != nil {
 		return err
 	}
-	h, err := a.b.blob([]byte(target))
-	if err != nil {
-		return err
-	}
 	a.files++
-	return a.b.add(p, &node{mode: filemode.Symlink, hash: h, link: target})
+	return a.b.add(p, filemode.Symlink, []byte(target))
 }
 
 // hardlink copies an earlier regular file: git has no hard links.
@@ -169,12 +164,12 @@ func (a *archive) hardlink(p, target string) error {
 	if err != nil || t == "" {
 		return badEntry(p, fmt.Sprintf("is a hard link to %s, which is not a file in the archive", quote(target)))
 	}
-	n := a.b.nodes[t]
-	if n == nil || (n.mode != filemode.Regular && n.mode != filemode.Executable) {
+	n, ok := a.b.t.Lookup(t)
+	if !ok || (n.Mode != filemode.Regular && n.Mode != filemode.Executable) {
 		return badEntry(p, fmt.Sprintf("is a hard link to %s, which is not a file earlier in the archive", quote(target)))
 	}
 	a.files++
-	return a.b.add(p, &node{mode: n.mode, hash: n.hash})
+	return a.b.put(p, gittree.Entry{Mode: n.Mode, Hash: n.Hash})
 }
 
 // finish strips a common top-level dir, checks every link and writes the
@@ -187,40 +182,9 @@ func (a *archive) finish() (*Tree, error) {
 	if err := a.b.checkLinks(); err != nil {
 		return nil, err
 	}
-	h, err := a.b.write()
+	h, err := a.b.t.Write()
 	if err != nil {
 		return nil, err
 	}
-	return &Tree{Objects: a.b.st, Hash: h, Files: a.files, Note: note}, nil
-}
-
-// boundedReader reads at most left bytes, remembers when the source had
-// more, and stops when ctx ends (a client that stops sending).
-type boundedReader struct {
-	ctx  context.Context
-	r    io.Reader
-	left int64
-	over bool
-}
-
-var errTooLarge = errors.New("over the size limit")
-
-func (b *boundedReader) Read(p []byte) (int, error) {
-	if err := b.ctx.Err(); err != nil {
-		return 0, err
-	}
-	if b.left <= 0 {
-		var one [1]byte
-		if n, _ := b.r.Read(one[:]); n > 0 {
-			b.over = true
-			return 0, errTooLarge
-		}
-		return 0, io.EOF
-	}
-	if int64(len(p)) > b.left {
-		p = p[:b.left]
-	}
-	n, err := b.r.Read(p)
-	b.left -= int64(n)
-	return n, err
+	return &Tree{Objects: a.b.t.Storage(), Hash: h, Files: a.files, Note: note}, nil
 }

@@ -7,6 +7,8 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/botrunner/botrunner/gittree"
 )
 
 // Commit stores, next to the tree's objects, a commit of the tree with the
@@ -14,15 +16,11 @@ import (
 // them) with message msg, and returns its hash.
 func (t *Tree) Commit(parent plumbing.Hash, who, msg string, when time.Time) (plumbing.Hash, error) {
 	sig := object.Signature{Name: who, Email: email(who), When: when}
-	c := &object.Commit{Author: sig, Committer: sig, Message: msg + "\n", TreeHash: t.Hash}
-	if !parent.IsZero() {
-		c.ParentHashes = []plumbing.Hash{parent}
-	}
-	obj := t.Objects.NewEncodedObject()
-	if err := c.Encode(obj); err != nil {
+	h, err := gittree.Commit(t.Objects, t.Hash, parent, sig, msg+"\n")
+	if err != nil {
 		return plumbing.ZeroHash, fmt.Errorf("make commit: %w", err)
 	}
-	return t.Objects.SetEncodedObject(obj)
+	return h, nil
 }
 
 // email makes a stable address from a user name: git wants one, and the

@@ -19,6 +19,7 @@ import (
 	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
 	"github.com/go-git/go-git/v5/storage/memory"
 
+	"github.com/botrunner/botrunner/bytesize"
 	"github.com/botrunner/botrunner/hint"
 )
 
@@ -39,7 +40,7 @@ func (f *fetch) pack(ctx context.Context, sess transport.UploadPackSession, adv 
 		return nil, fetchError(f.ep, err)
 	}
 	defer resp.Close()
-	in := &boundedReader{ctx: ctx, r: resp, left: f.lim.Compressed}
+	in := &bytesize.Reader{Ctx: ctx, R: resp, N: f.lim.Compressed}
 	var r io.Reader = in
 	switch {
 	case req.Capabilities.Supports(capability.Sideband64k):
@@ -53,8 +54,8 @@ func (f *fetch) pack(ctx context.Context, sess transport.UploadPackSession, adv 
 		_, err = p.Parse()
 	}
 	switch {
-	case in.over:
-		return nil, ErrFetchTooLarge.With(fmt.Sprintf("the fetch is over %s", human(f.lim.Compressed)), err)
+	case in.Over:
+		return nil, ErrFetchTooLarge.With(fmt.Sprintf("the fetch is over %s", bytesize.Format(f.lim.Compressed)), err)
 	case err != nil && hint.Of(err) != nil:
 		return nil, err
 	case err != nil:
@@ -75,14 +76,14 @@ func (w *sizeWatch) OnHeader(uint32) error { return nil }
 
 func (w *sizeWatch) OnInflatedObjectHeader(t plumbing.ObjectType, size int64, _ int64) error {
 	if size > w.lim.File {
-		return ErrFetchTooLarge.With(fmt.Sprintf("the fetch has a %s object of %s; files may be at most %s", t, human(size), human(w.lim.File)), nil)
+		return ErrFetchTooLarge.With(fmt.Sprintf("the fetch has a %s object of %s; files may be at most %s", t, bytesize.Format(size), bytesize.Format(w.lim.File)), nil)
 	}
 	return nil
 }
 
 func (w *sizeWatch) OnInflatedObjectContent(_ plumbing.Hash, _ int64, _ uint32, content []byte) error {
 	if w.total += int64(len(content)); w.total > w.lim.Total {
-		return ErrFetchTooLarge.With(fmt.Sprintf("the fetched files are over %s unpacked", human(w.lim.Total)), nil)
+		return ErrFetchTooLarge.With(fmt.Sprintf("the fetched files are over %s unpacked", bytesize.Format(w.lim.Total)), nil)
 	}
 	return nil
 }

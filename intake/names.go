@@ -53,23 +53,18 @@ func checkLinkTarget(p, target string) error {
 // top, and says so.
 func (b *builder) stripTop() string {
 	top := ""
-	for p := range b.nodes {
+	for p := range b.t.All() {
 		first, _, _ := strings.Cut(p, "/")
 		if top != "" && first != top {
 			return ""
 		}
 		top = first
 	}
-	if n := b.nodes[top]; n == nil || n.mode != filemode.Dir {
+	if e, ok := b.t.Lookup(top); !ok || e.Mode != filemode.Dir {
 		return ""
 	}
-	nodes := make(map[string]*node, len(b.nodes))
-	for p, n := range b.nodes {
-		if rest, ok := strings.CutPrefix(p, top+"/"); ok {
-			nodes[rest] = n
-		}
-	}
-	b.nodes, b.top = nodes, top
+	b.t.Reroot(top)
+	b.top = top
 	return fmt.Sprintf("used the archive's only top-level directory %s/ as the app's root", top)
 }
 
@@ -80,12 +75,12 @@ const maxLinkHops = 40
 // of links that each look harmless ("a/s" -> "..", "a/t" -> "s/..") must
 // not lead out of the tree either.
 func (b *builder) checkLinks() error {
-	for p, n := range b.nodes {
-		if n.mode != filemode.Symlink {
+	for p, e := range b.t.All() {
+		if e.Mode != filemode.Symlink {
 			continue
 		}
 		if !b.resolvesInside(p) {
-			return badEntry(path.Join(b.top, p), fmt.Sprintf("is a symlink to %s, which leads outside the archive", quote(n.link)))
+			return badEntry(path.Join(b.top, p), fmt.Sprintf("is a symlink to %s, which leads outside the archive", quote(e.Target)))
 		}
 	}
 	return nil
@@ -118,15 +113,15 @@ func (b *builder) resolvesInside(p string) bool {
 			continue
 		}
 		cur.push(part)
-		n := b.nodes[cur.path]
-		if n == nil || n.mode != filemode.Symlink {
+		e, ok := b.t.Lookup(cur.path)
+		if !ok || e.Mode != filemode.Symlink {
 			continue // a dir, a file or nothing: a plain component
 		}
-		if hops++; hops > maxLinkHops || path.IsAbs(n.link) {
+		if hops++; hops > maxLinkHops || path.IsAbs(e.Target) {
 			return false
 		}
 		cur.pop()
-		todo = append(strings.Split(n.link, "/"), todo...)
+		todo = append(strings.Split(e.Target, "/"), todo...)
 	}
 	return true
 }
@@ -165,16 +160,4 @@ func quote(s string) string {
 		s = s[:120] + "…"
 	}
 	return strconv.Quote(s)
-}
-
-func human(n int64) string {
-	switch {
-	case n >= 1<<30:
-		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
-	case n >= 1<<20:
-		return fmt.Sprintf("%.0f MiB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.0f KiB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d B", n)
 }

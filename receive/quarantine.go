@@ -13,6 +13,8 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/plumbing/storer"
 	"github.com/go-git/go-git/v5/storage/filesystem"
+
+	"github.com/botrunner/botrunner/bytesize"
 )
 
 // quarantine holds a pushed pack beside the repo until the push is accepted.
@@ -41,13 +43,13 @@ func receivePack(repoDir string, in io.Reader, max int64) (*quarantine, error) {
 		q.drop()
 		return nil, fmt.Errorf("quarantine: %w", err)
 	}
-	lr := &limitReader{r: in, left: max}
+	lr := &bytesize.Reader{R: in, N: max}
 	_, copyErr := io.Copy(w, lr)
 	closeErr := w.Close()
 	switch {
-	case lr.over:
+	case lr.Over:
 		q.drop()
-		return nil, fmt.Errorf("pack over %s: %w", humanBytes(max), ErrPushTooLarge)
+		return nil, fmt.Errorf("pack over %s: %w", bytesize.Format(max), ErrPushTooLarge)
 	case copyErr != nil:
 		q.drop()
 		return nil, fmt.Errorf("read pack: %v: %w", copyErr, ErrBadPack)
@@ -125,33 +127,6 @@ func (q *quarantine) moveInto(repoDir string) error {
 	return nil
 }
 
-// limitReader reads at most left bytes and remembers whether the source
-// had more, so the error can say "too large" rather than "truncated".
-type limitReader struct {
-	r    io.Reader
-	left int64
-	over bool
-}
-
-var errOverLimit = errors.New("over the push size limit")
-
-func (l *limitReader) Read(p []byte) (int, error) {
-	if l.left <= 0 {
-		var one [1]byte
-		if n, _ := l.r.Read(one[:]); n > 0 {
-			l.over = true
-			return 0, errOverLimit
-		}
-		return 0, io.EOF
-	}
-	if int64(len(p)) > l.left {
-		p = p[:l.left]
-	}
-	n, err := l.r.Read(p)
-	l.left -= int64(n)
-	return n, err
-}
-
 // layered reads objects from the quarantine first, then from the repo: the
 // view of the repo as it will be if the push is accepted. Writes go to the
 // repo storer, but nothing in this package writes through it.
@@ -188,16 +163,4 @@ func (l *layered) EncodedObjectSize(h plumbing.Hash) (int64, error) {
 		return l.EncodedObjectStorer.EncodedObjectSize(h)
 	}
 	return n, err
-}
-
-func humanBytes(n int64) string {
-	switch {
-	case n >= 1<<30:
-		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
-	case n >= 1<<20:
-		return fmt.Sprintf("%.0f MiB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.0f KiB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d B", n)
 }

@@ -2,55 +2,14 @@ package receive
 
 import (
 	"bytes"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"testing/iotest"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-func TestLimitReader(t *testing.T) {
-	tests := []struct {
-		name  string
-		data  string
-		limit int64
-		over  bool
-	}{
-		{"empty", "", 4, false},
-		{"under", "abc", 4, false},
-		{"exact", "abcd", 4, false},
-		{"one over", "abcde", 4, true},
-		{"far over", strings.Repeat("x", 1000), 4, true},
-		{"zero limit, nothing", "", 0, false},
-		{"zero limit, one byte", "x", 0, true},
-	}
-	for _, tt := range tests {
-		for _, oneByte := range []bool{false, true} {
-			name := tt.name
-			var src io.Reader = strings.NewReader(tt.data)
-			if oneByte {
-				name += "/one byte reads"
-				src = iotest.OneByteReader(src)
-			}
-			t.Run(name, func(t *testing.T) {
-				lr := &limitReader{r: src, left: tt.limit}
-				got, err := io.ReadAll(lr)
-				assert.Equal(t, tt.over, lr.over)
-				if tt.over {
-					require.ErrorIs(t, err, errOverLimit)
-					assert.Len(t, got, int(tt.limit))
-					return
-				}
-				require.NoError(t, err)
-				assert.Equal(t, tt.data, string(got))
-			})
-		}
-	}
-}
 
 // quarantines lists the quarantine dirs left in repoDir.
 func quarantines(t *testing.T, repoDir string) []string {
@@ -136,12 +95,4 @@ func TestNewReposDropsStaleQuarantines(t *testing.T) {
 	require.NoError(t, err)
 	assert.NoDirExists(t, stale)
 	assert.True(t, r.Exists("my-bot"))
-}
-
-func TestHumanBytes(t *testing.T) {
-	for n, want := range map[int64]string{
-		0: "0 B", 1023: "1023 B", 64 << 10: "64 KiB", 200 << 20: "200 MiB", 3 << 30: "3.0 GiB",
-	} {
-		assert.Equal(t, want, humanBytes(n), "%d", n)
-	}
 }
