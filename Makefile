@@ -42,10 +42,10 @@ test: unit e2e
 
 unit:
 	$(GO) vet ./...
-	CGO_ENABLED=1 $(GO) test -race -count=1 -timeout 10m $$($(GO) list ./... | grep -v /integration)
+	CGO_ENABLED=1 $(GO) test -race -count=1 -timeout 25m $$($(GO) list ./... | grep -v /integration)
 
 e2e:
-	$(GO) test -count=1 -timeout 15m ./integration/...
+	$(GO) test -count=1 -timeout 20m ./integration/...
 
 # Push benchmark: gitd against OpenSSH sshd + git-receive-pack, same run.
 bench:
