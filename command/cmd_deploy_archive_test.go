@@ -146,6 +146,7 @@ func TestDeployArchiveRefusals(t *testing.T) {
 	other := w.run("carol", good, "deploy:archive", "alice-bot")
 	missing := w.run("carol", good, "deploy:archive", "zzzzz-bot")
 	assert.Equal(t, missing.stderr, strings.ReplaceAll(other.stderr, "alice-bot", "zzzzz-bot"))
+	assert.Contains(t, missing.stderr, "to make a new one: apps:create zzzzz-bot", "deploys do not create apps: say how")
 }
 
 func TestDeployArchivePipelineFails(t *testing.T) {

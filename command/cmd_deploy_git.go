@@ -3,7 +3,6 @@ package command
 import (
 	"fmt"
 
-	"github.com/botrunner/botrunner/auth"
 	"github.com/botrunner/botrunner/intake"
 )
 
@@ -17,7 +16,7 @@ var deployGitCmd = &command{
 }
 
 func runDeployGit(c *call) error {
-	app, err := c.d.Auth.Authorize(c.id(), c.p.arg(0), auth.Push)
+	app, err := c.authorizeDeploy(c.p.arg(0))
 	if err != nil {
 		return err
 	}

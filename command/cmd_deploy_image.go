@@ -37,7 +37,7 @@ const maxSecretLine = 8 << 10
 func runDeployImage(c *call) error {
 	// Authorize before looking at anything else: someone else's app is
 	// "not found" whatever the flags say.
-	if _, err := c.d.Auth.Authorize(c.id(), c.p.arg(0), auth.Push); err != nil {
+	if _, err := c.authorizeDeploy(c.p.arg(0)); err != nil {
 		return err
 	}
 	if c.d.Bots == nil {
