@@ -21,6 +21,7 @@ import (
 	"github.com/botrunner/botrunner/auth"
 	"github.com/botrunner/botrunner/hint"
 	"github.com/botrunner/botrunner/receive"
+	"github.com/botrunner/botrunner/testenv"
 )
 
 // Head and PushServerCommit make fakeRepos a Repos for the other tests;
@@ -134,7 +135,7 @@ func TestDeployArchiveRefusals(t *testing.T) {
 		{"absolute", "alice", tgzOf(t, "/etc/x", "x"), "alice-bot", `archive entry "/etc/x" has an absolute path`},
 		{".git", "alice", tgzOf(t, ".git/hooks/post-checkout", "x"), "alice-bot", "inside a .git directory"},
 		{"not gzip", "alice", "hello", "alice-bot", "not a tar.gz"},
-		{"over the size", "alice", tgzOf(t, "big", randomText(4<<10)), "alice-bot", "over 1 KiB compressed"},
+		{"over the size", "alice", tgzOf(t, "big", testenv.Incompressible(4<<10)), "alice-bot", "over 1 KiB compressed"},
 	} {
 		res := w.run(tc.who, tc.stdin, "deploy:archive", tc.app)
 		assert.Equal(t, 1, res.code, tc.name)
@@ -166,16 +167,4 @@ func TestDeployArchivePipelineFails(t *testing.T) {
 	got := decode[map[string]any](t, res.stdout)
 	assert.Equal(t, "main", got["ref"])
 	assert.Equal(t, w.head("alice-bot").String(), got["commit"])
-}
-
-func randomText(n int) string {
-	var b strings.Builder
-	x := uint32(88172645)
-	for b.Len() < n {
-		x ^= x << 13
-		x ^= x >> 17
-		x ^= x << 5
-		b.WriteByte(byte('a' + x%26))
-	}
-	return b.String()
 }

@@ -6,6 +6,7 @@ import (
 	"compress/gzip"
 	"context"
 	"fmt"
+	"github.com/botrunner/botrunner/testenv"
 	"io"
 	"sort"
 	"strings"
@@ -205,7 +206,7 @@ func gzipOf(t *testing.T, s string) []byte {
 // The compressed limit stops reading from the client, however well the
 // rest would compress.
 func TestFromArchiveCompressedLimit(t *testing.T) {
-	data := tgz(t, file("a", randomText(64<<10)))
+	data := tgz(t, file("a", testenv.Incompressible(64<<10)))
 	lim := testLimits
 	lim.Compressed = 1 << 10
 	src := &countReader{r: bytes.NewReader(data)}
@@ -246,16 +247,4 @@ func (c *countReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n += int64(n)
 	return n, err
-}
-
-func randomText(n int) string {
-	var b strings.Builder
-	x := uint32(88172645)
-	for b.Len() < n {
-		x ^= x << 13
-		x ^= x >> 17
-		x ^= x << 5
-		b.WriteByte(byte('a' + x%26))
-	}
-	return b.String()
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/botrunner/botrunner/hint"
+	"github.com/botrunner/botrunner/testenv"
 )
 
 // serverCommit makes, in objects of its own, a commit of tree entries on
@@ -58,7 +59,7 @@ func TestPushServerCommit(t *testing.T) {
 			ErrMovedMeanwhile, func(s *seeded, _ ServerCommit) plumbing.Hash { return s.c1 }},
 		{"over the push size", Options{MaxPushSize: 200},
 			func(t *testing.T, s *seeded) ServerCommit {
-				return serverCommit(t, "refs/heads/main", s.c1, botFile(strings.Repeat("x\n", 1<<16)+randomish(4096)))
+				return serverCommit(t, "refs/heads/main", s.c1, botFile(strings.Repeat("x\n", 1<<16)+testenv.Incompressible(4096)))
 			},
 			ErrPushTooLarge, func(s *seeded, _ ServerCommit) plumbing.Hash { return s.c1 }},
 		{"unsafe tree", Options{},
@@ -112,19 +113,6 @@ func TestPushServerCommit(t *testing.T) {
 			assert.Len(t, tree.Entries, 1)
 		})
 	}
-}
-
-// randomish is incompressible-enough text so that the pack really is large.
-func randomish(n int) string {
-	var b strings.Builder
-	x := uint32(2463534242)
-	for b.Len() < n {
-		x ^= x << 13
-		x ^= x >> 17
-		x ^= x << 5
-		b.WriteByte(byte('a' + x%26))
-	}
-	return b.String()
 }
 
 // A push that moves main while the server commit waits for the app's lock
