@@ -15,6 +15,7 @@ import (
 	"github.com/buildpacks/pack/pkg/cache"
 	packclient "github.com/buildpacks/pack/pkg/client"
 	"github.com/buildpacks/pack/pkg/image"
+	projecttypes "github.com/buildpacks/pack/pkg/project/types"
 
 	"github.com/botrunner/botrunner/hint"
 )
@@ -83,13 +84,17 @@ func (buildpackStrategy) Build(ctx context.Context, b *Builder, j *job) (Result,
 			return Result{}, err
 		}
 	}
+	desc, err := readProject(j.tree, j.req.Dir, j.req.Output)
+	if err != nil {
+		return Result{}, err
+	}
 	bctx, cancel := context.WithTimeout(ctx, b.opts.Timeout)
 	defer cancel()
 	if err := b.checkBuilder(bctx, pull); err != nil {
 		return Result{}, err
 	}
 	began := time.Now()
-	res, err := b.packBuild(ctx, bctx, j, pull, proc)
+	res, err := b.packBuild(ctx, bctx, j, pull, proc, desc)
 	if err != nil {
 		return Result{}, err
 	}
@@ -99,7 +104,8 @@ func (buildpackStrategy) Build(ctx context.Context, b *Builder, j *job) (Result,
 }
 
 // packBuild runs pack's five-phase build, then labels the image.
-func (b *Builder) packBuild(ctx, bctx context.Context, j *job, pull image.PullPolicy, proc string) (Result, error) {
+func (b *Builder) packBuild(ctx, bctx context.Context, j *job, pull image.PullPolicy, proc string,
+	desc projecttypes.Descriptor) (Result, error) {
 	tag := Tag(j.req.App, j.req.Release)
 	out := newLineWriter(j.req.Output)
 	defer out.Flush()
@@ -109,7 +115,9 @@ func (b *Builder) packBuild(ctx, bctx context.Context, j *job, pull image.PullPo
 	if err != nil {
 		return Result{}, ErrEngine.With("buildpack client: "+err.Error(), err)
 	}
-	err = pack.Build(bctx, b.packOptions(j, tag, pull, proc))
+	opts := b.packOptions(j, tag, pull, proc)
+	opts.ProjectDescriptor, opts.ProjectDescriptorBaseDir = desc, j.req.Dir
+	err = pack.Build(bctx, opts)
 	if err != nil {
 		out.Flush()
 		if pull == image.PullAlways && bctx.Err() == nil && strings.Contains(err.Error(), "failed to fetch builder image") {

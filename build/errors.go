@@ -17,6 +17,12 @@ var (
 		"this build strategy is not supported yet",
 		"add a Dockerfile or a bot.py meanwhile")
 
+	// ErrBadProject: project.toml cannot be read, or asks for what this
+	// server does not do (buildpacks from elsewhere).
+	ErrBadProject = hint.New("INVALID_PROJECT_TOML",
+		"invalid project.toml",
+		"see https://buildpacks.io/docs/reference/config/project-descriptor/; [[build.env]], include and exclude apply")
+
 	// ErrBadProcfile: the Procfile cannot be read as `name: command` lines,
 	// or does not say which process runs.
 	ErrBadProcfile = hint.New("INVALID_PROCFILE",

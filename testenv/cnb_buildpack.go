@@ -38,11 +38,15 @@ echo "Procfile found"
 	// PIP_INDEX_URL and PIP_TRUSTED_HOST from the platform's env), and
 	// every Procfile line as a process type run through sh. An app file
 	// .botrunner-test-sleep makes it sleep that many seconds first, so
-	// tests can cancel a build while the builder container runs.
+	// tests can cancel a build while the builder container runs. BP_ECHO
+	// (e.g. from project.toml's build env) is echoed.
 	"bin/build": `#!/bin/sh
 set -eu
 layers="$CNB_LAYERS_DIR"
 echo "---> botrunner test buildpack"
+if [ -n "${BP_ECHO:-}" ]; then
+  echo "BP_ECHO=$BP_ECHO"
+fi
 if [ -f .botrunner-test-sleep ]; then
   echo "sleeping as asked"
   sleep "$(cat .botrunner-test-sleep)"
