@@ -14,7 +14,7 @@ import (
 type DeployArchiveCmd struct {
 	AppFlag `embed:""`
 	First   string `arg:"" optional:"" name:"app" help:"App name, when FILE follows (default: -a, else the remote's app)."`
-	Second  string `arg:"" optional:"" name:"file" help:"The tar.gz (default, or -: stdin)."`
+	Second  string `arg:"" optional:"" name:"file" help:"The tar.gz or tar (default, or -: stdin)."`
 }
 
 // ErrArchiveInput is an archive botctl cannot send.

@@ -9,7 +9,7 @@ import (
 var deployArchiveCmd = &command{
 	name:    "deploy:archive",
 	args:    []string{appArg},
-	summary: "deploy a tar.gz of the app's files read from stdin (committed to the deploy branch, then deployed like a push)",
+	summary: "deploy a tar.gz (or tar) of the app's files read from stdin (committed to the deploy branch, then deployed like a push)",
 	stdin:   "a tar.gz of the app's directory, e.g. tar -czf - -C DIR .",
 	anyKey:  true, // as for git push: deploy keys may
 	run:     runDeployArchive,

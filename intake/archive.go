@@ -40,21 +40,38 @@ func LimitsFor(maxPush int64) Limits {
 // name, which must come earlier in the archive.
 func FromArchive(ctx context.Context, r io.Reader, lim Limits) (*Tree, error) {
 	in := &bytesize.Reader{Ctx: ctx, R: r, N: lim.Compressed}
-	zr, err := gzip.NewReader(bufio.NewReader(in))
+	body, err := decompress(bufio.NewReader(in))
 	if err != nil {
 		if in.Over {
 			return nil, tooLarge(lim)
 		}
-		return nil, ErrNotGzip.With("the input is not a tar.gz archive", err)
+		return nil, err
 	}
 	a := &archive{b: newBuilder(), lim: lim}
-	if err := a.read(tar.NewReader(zr)); err != nil {
+	if err := a.read(tar.NewReader(body)); err != nil {
 		if in.Over {
 			return nil, tooLarge(lim)
 		}
 		return nil, err
 	}
 	return a.finish()
+}
+
+// decompress reads a tar.gz, or a plain tar (as `tar -cf -` makes): the
+// first bytes tell which.
+func decompress(br *bufio.Reader) (io.Reader, error) {
+	head, _ := br.Peek(262)
+	switch {
+	case len(head) >= 2 && head[0] == 0x1f && head[1] == 0x8b:
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return nil, ErrNotGzip.With("the input is not a tar.gz (or tar) archive", err)
+		}
+		return zr, nil
+	case len(head) == 262 && string(head[257:262]) == "ustar":
+		return br, nil
+	}
+	return nil, ErrNotGzip.With("the input is not a tar.gz (or tar) archive", nil)
 }
 
 func tooLarge(lim Limits) error {

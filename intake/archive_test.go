@@ -248,3 +248,23 @@ func (c *countReader) Read(p []byte) (int, error) {
 	c.n += int64(n)
 	return n, err
 }
+
+// A plain tar (`tar -cf -`) is read like a tar.gz; its size counts against
+// the compressed limit as it is.
+func TestFromArchivePlainTar(t *testing.T) {
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	require.NoError(t, tw.WriteHeader(&tar.Header{Name: "bot.py", Typeflag: tar.TypeReg, Mode: 0o644, Size: 7}))
+	_, err := io.WriteString(tw, "print()")
+	require.NoError(t, err)
+	require.NoError(t, tw.Close())
+
+	tr, err := FromArchive(context.Background(), bytes.NewReader(buf.Bytes()), testLimits)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"0100644 bot.py print()"}, listing(t, tr))
+
+	small := testLimits
+	small.Compressed = int64(buf.Len() / 2)
+	_, err = FromArchive(context.Background(), bytes.NewReader(buf.Bytes()), small)
+	assert.ErrorIs(t, err, ErrArchiveTooLarge)
+}

@@ -7,8 +7,8 @@ var (
 	// that git cannot hold.
 	ErrBadArchive = hint.New("BAD_ARCHIVE", "the archive has an unsafe or unsupported entry",
 		"make the archive with `tar -czf app.tar.gz -C DIR .`: relative paths, regular files, dirs and links that stay inside")
-	// ErrNotGzip is input that is not a gzip-compressed tar.
-	ErrNotGzip = hint.New("NOT_TAR_GZ", "the input is not a tar.gz archive",
+	// ErrNotGzip is input that is neither a gzip-compressed tar nor a tar.
+	ErrNotGzip = hint.New("NOT_TAR_GZ", "the input is not a tar.gz (or tar) archive",
 		"send a gzip-compressed tar on stdin, e.g. `tar -czf - -C DIR . | ssh HOST deploy:archive APP`")
 	// ErrArchiveTooLarge is an archive over one of the size or count limits.
 	ErrArchiveTooLarge = hint.New("ARCHIVE_TOO_LARGE", "the archive is larger than the server allows",
