@@ -146,7 +146,7 @@ var appName = regexp.MustCompile(`^[a-z][a-z0-9-]{1,38}[a-z0-9]$`)
 // Build detects the strategy and builds the image, streaming the engine's
 // output to r.Output. Failures are hint errors: BUILD_FAILED (with the
 // engine's message), BUILD_TIMEOUT, CONTEXT_TOO_LARGE, NO_BUILD_STRATEGY,
-// NOT_SUPPORTED_YET, INVALID_ENTRYPOINT, INVALID_PROCFILE, NO_BUILDPACK,
+// INVALID_ENTRYPOINT, INVALID_PROCFILE, NO_BUILDPACK,
 // BUILDER_UNAVAILABLE, ENGINE_UNAVAILABLE; a cancelled
 // ctx returns an error wrapping ctx.Err().
 func (b *Builder) Build(ctx context.Context, r Request) (Result, error) {

@@ -70,7 +70,7 @@ func TestDetect(t *testing.T) {
 		{name: "forced unknown", files: map[string]string{"bot.py": ""},
 			settings: Settings{Strategy: "heroku"}, wantCode: "UNKNOWN_STRATEGY", wantMsg: `"heroku"`},
 		{name: "forced image", files: map[string]string{"bot.py": ""},
-			settings: Settings{Strategy: "image"}, wantCode: "NOT_SUPPORTED_YET", wantMsg: "deploy:image"},
+			settings: Settings{Strategy: "image"}, wantCode: "UNKNOWN_STRATEGY", wantMsg: `"image" is not a build strategy`},
 
 		{name: "entrypoint setting", files: map[string]string{"src/run.py": "", "bot.py": ""},
 			settings: Settings{Entrypoint: "src/run.py"}, wantName: "simple", wantDetail: "src/run.py"},
@@ -141,5 +141,6 @@ func TestStrategies(t *testing.T) {
 		assert.NoError(t, ValidStrategy(n))
 	}
 	assert.ErrorIs(t, ValidStrategy("nixpacks"), ErrUnknownStrategy)
-	assert.ErrorIs(t, ValidStrategy("image"), ErrNotSupportedYet)
+	assert.ErrorIs(t, ValidStrategy("image"), ErrUnknownStrategy)
+	assert.Contains(t, hint.TipOf(ValidStrategy("image")), "deploy:image")
 }

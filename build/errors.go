@@ -12,11 +12,6 @@ var (
 			"or a Python entrypoint: bot.py, main.py, app.py or __main__.py "+
 			"(or set the app's `entrypoint` setting)")
 
-	// ErrNotSupportedYet: the tree asks for a strategy a later release brings.
-	ErrNotSupportedYet = hint.New("NOT_SUPPORTED_YET",
-		"this build strategy is not supported yet",
-		"add a Dockerfile or a bot.py meanwhile")
-
 	// ErrBadProject: project.toml cannot be read, or asks for what this
 	// server does not do (buildpacks from elsewhere).
 	ErrBadProject = hint.New("INVALID_PROJECT_TOML",

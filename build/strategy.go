@@ -87,8 +87,10 @@ func lookupStrategy(name string) (strategy, error) {
 		}
 	}
 	if name == "image" {
-		return nil, ErrNotSupportedYet.With(
-			"image deploys (deploy:image) come in a later release", nil)
+		// Not a way to build a tree: prebuilt images have their own command.
+		return nil, &hint.Error{Code: ErrUnknownStrategy.Code, Err: ErrUnknownStrategy,
+			Msg: `"image" is not a build strategy`,
+			Tip: "deploy a prebuilt image with deploy:image <app> <ref>; builders are dockerfile, buildpack, simple"}
 	}
 	return nil, ErrUnknownStrategy.With(fmt.Sprintf("unknown build strategy %q", name), nil)
 }
