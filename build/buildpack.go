@@ -117,6 +117,12 @@ func (b *Builder) packBuild(ctx, bctx context.Context, j *job, pull image.PullPo
 	}
 	opts := b.packOptions(j, tag, pull, proc)
 	opts.ProjectDescriptor, opts.ProjectDescriptorBaseDir = desc, j.req.Dir
+	if j.req.Release > 1 {
+		// The release before, if it was a buildpack image, lets the
+		// exporter reuse its unchanged layers; one that is missing or
+		// not a CNB image only makes the analyzer say so.
+		opts.PreviousImage = Tag(j.req.App, j.req.Release-1)
+	}
 	err = pack.Build(bctx, opts)
 	if err != nil {
 		out.Flush()
