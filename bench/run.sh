@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Three benchmarks, each against its physical limit measured in the same run,
+# Four benchmarks, each against its physical limit measured in the same run,
 # on the same machine:
 #
 # push: gitd against OpenSSH sshd + git-receive-pack, same client. Pushes
@@ -31,10 +31,30 @@
 # (label botrunner.app=bench-ops-<run id>-*), images
 # (botrunner/bench-ops-<run id>-*) and network, and nothing else. ~6 min.
 #
+# image: `ssh gitd deploy:image APP REF --username U --password-stdin` on a
+# fourth gitd (GITD_RUNTIME=docker, its own bridge network) against the raw
+# `docker pull REF` (after an untimed `docker login` into a config dir of
+# its own) + `docker stop` + `docker run -d` with gitd's container flags,
+# for a first deploy and a redeploy of a tag that differs only in its top
+# layer (the bot's code). The registry is distribution/v3 from testenv
+# (built once per machine from its Go module), a process on 127.0.0.1 with
+# an htpasswd login. The images are built locally from the base image,
+# flattened with a marker of the run (so no local image shares a layer),
+# pushed, and removed from the engine. First deploys are COLD (no layer of
+# the image on the engine), redeploys WARM (release 1 there, only the top
+# layer new): after each side's two deploys its app, containers and images
+# are removed and checked gone, and the table shows the layers each pull
+# downloaded. Prints medians, gitd/raw ratios, and where gitd's time goes
+# (ssh, pull, tag, stop, create, start; start check subtracted as in
+# deploy). Needs a Docker Engine (pulls only from its own registry).
+# Removes its containers (botrunner-bench-img-<run id>-*), images (names
+# holding /bench-img-<run id>-) and network; the registry stops with
+# pushbench and its storage goes with the temp dir. ~2 min with 3 runs.
+#
 # Only 127.0.0.1 and the benchmark's own Docker network are used.
 #
 # Environment:
-#   BENCH_ONLY        push | deploy | ops | all   (default all: push, deploy, ops)
+#   BENCH_ONLY        push | deploy | ops | image | all   (default all: push, deploy, ops, image)
 #   BENCH_TMPDIR      where the temp dir goes (default $TMPDIR or /tmp; /dev/shm
 #                     takes the disk, and other tenants' I/O, out of the walls)
 #   BENCH_KEEP=1      keep the temp dir (logs, repos) and print its path
@@ -55,7 +75,9 @@
 #   BENCH_START_CHECK   GITD_START_CHECK, subtracted from gitd's push walls (default 1s)
 #   BENCH_STOP_GRACE    GITD_STOP_GRACE = the raw `docker stop -t` (default 10s)
 #   BENCH_BASE_IMAGE    base image (default: `go run ./testenv/baseimage`, built once per
-#                       machine; ops uses it too)
+#                       machine; ops and image use it too)
+#   (image uses BENCH_DEPLOY_RUNS, BENCH_DEPLOY_WARMUP, BENCH_START_CHECK and
+#   BENCH_STOP_GRACE too)
 # ops:
 #   BENCH_OPS_PORT      the ops gitd's port (default 22925)
 #   BENCH_OPS_SSHD_PORT the ops sshd's port (default 22926)
@@ -65,14 +87,16 @@
 #   BENCH_OPS_PARALLEL  pushes at a time deploying apps 2..N (default 4: a cached
 #                       build still runs its per-app LABEL step(s), ~3 s each on
 #                       this engine; measured ~9 s a push at 2, ~7 s at 4)
+# image:
+#   BENCH_IMAGE_PORT    the image gitd's port (default 22927)
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 ONLY=${BENCH_ONLY:-all}
 case $ONLY in
-all | push | deploy | ops) ;;
+all | push | deploy | ops | image) ;;
 *)
-	echo "bench/run.sh: BENCH_ONLY is push, deploy, ops or all, not '$ONLY'" >&2
+	echo "bench/run.sh: BENCH_ONLY is push, deploy, ops, image or all, not '$ONLY'" >&2
 	exit 2
 	;;
 esac
@@ -94,6 +118,7 @@ OPS_APPS=${BENCH_OPS_APPS:-50}
 OPS_LINES=${BENCH_OPS_LINES:-200}
 OPS_STATUS_RUNS=${BENCH_OPS_STATUS_RUNS:-30}
 OPS_PARALLEL=${BENCH_OPS_PARALLEL:-4}
+IMAGE_PORT=${BENCH_IMAGE_PORT:-22927}
 
 log() { printf '==> %s\n' "$*" >&2; }
 
@@ -106,7 +131,7 @@ for v in $(compgen -e); do
 done
 
 if { want push || want ops; } && [ "$(id -u)" != 0 ]; then
-	echo "bench/run.sh: run as root (the push and ops benchmarks install openssh-server and run sshd), or BENCH_ONLY=deploy" >&2
+	echo "bench/run.sh: run as root (the push and ops benchmarks install openssh-server and run sshd), or BENCH_ONLY=deploy or image" >&2
 	exit 1
 fi
 
@@ -126,12 +151,12 @@ if want push || want ops; then
 	mkdir -p /run/sshd # sshd's privilege separation dir; a package install without init leaves none
 fi
 tools="git ssh ssh-keygen go"
-{ want deploy || want ops; } && tools="$tools docker"
+{ want deploy || want ops || want image; } && tools="$tools docker"
 for tool in $tools; do
 	command -v "$tool" >/dev/null || { echo "bench/run.sh: $tool not found" >&2; exit 1; }
 done
-if { want deploy || want ops; } && ! docker version >/dev/null 2>&1; then
-	echo "bench/run.sh: the deploy and ops benchmarks need a Docker Engine (docker version fails); or BENCH_ONLY=push" >&2
+if { want deploy || want ops || want image; } && ! docker version >/dev/null 2>&1; then
+	echo "bench/run.sh: the deploy, ops and image benchmarks need a Docker Engine (docker version fails); or BENCH_ONLY=push" >&2
 	exit 1
 fi
 
@@ -145,15 +170,19 @@ OGITD_PID=
 OSSHD_PID=
 OPS_ID= # set once the ops benchmark makes Docker objects: they carry it
 OPS_NET=
+IGITD_PID=
+IMG_ID= # set once the image benchmark makes Docker objects: they carry it
+IMG_NET=
 cleanup() {
 	local rc=$?
-	for pid in $GITD_PID $SSHD_PID $DGITD_PID $OGITD_PID $OSSHD_PID; do
+	for pid in $GITD_PID $SSHD_PID $DGITD_PID $OGITD_PID $OSSHD_PID $IGITD_PID; do
 		kill "$pid" 2>/dev/null || true
 	done
-	for pid in $GITD_PID $SSHD_PID $DGITD_PID $OGITD_PID $OSSHD_PID; do
+	for pid in $GITD_PID $SSHD_PID $DGITD_PID $OGITD_PID $OSSHD_PID $IGITD_PID; do
 		wait "$pid" 2>/dev/null || true
 	done
 	[ -z "$OPS_ID" ] || ops_cleanup
+	[ -z "$IMG_ID" ] || image_cleanup
 	if [ -n "$RUN_ID" ]; then
 		# Only what this run made: names and tags carry its id.
 		local ids refs
@@ -164,7 +193,7 @@ cleanup() {
 		[ -z "$NET" ] || docker network rm "$NET" >/dev/null 2>&1 || echo "bench/run.sh: could not remove network $NET" >&2
 	fi
 	if [ $rc != 0 ]; then
-		for f in gitd.log sshd.log gitd-deploy.log gitd-ops.log sshd-ops.log; do
+		for f in gitd.log sshd.log gitd-deploy.log gitd-ops.log sshd-ops.log gitd-image.log; do
 			[ -s "$TMP/$f" ] && { echo "--- last lines of $f" >&2; tail -n 20 "$TMP/$f" >&2; }
 		done
 	fi
@@ -278,11 +307,10 @@ push_bench() {
 	GITD_PID= SSHD_PID=
 }
 
-deploy_bench() {
-	if port_busy "$DEPLOY_PORT"; then
-		echo "bench/run.sh: 127.0.0.1:$DEPLOY_PORT is in use; set BENCH_DEPLOY_PORT" >&2
-		exit 1
-	fi
+# base_image prints the base image the deploy, ops and image benchmarks
+# build on: BENCH_BASE_IMAGE, or testenv's local Python image (built once
+# per machine). It must be on the engine: nothing is pulled.
+base_image() {
 	local base
 	if [ -n "${BENCH_BASE_IMAGE:-}" ]; then
 		base=$BENCH_BASE_IMAGE
@@ -291,6 +319,16 @@ deploy_bench() {
 		base=$(go run ./testenv/baseimage)
 	fi
 	docker image inspect "$base" >/dev/null 2>&1 || { echo "bench/run.sh: base image $base is not on this engine (no pulls here)" >&2; exit 1; }
+	echo "$base"
+}
+
+deploy_bench() {
+	if port_busy "$DEPLOY_PORT"; then
+		echo "bench/run.sh: 127.0.0.1:$DEPLOY_PORT is in use; set BENCH_DEPLOY_PORT" >&2
+		exit 1
+	fi
+	local base
+	base=$(base_image)
 
 	# Everything the deploy part makes in Docker carries RUN_ID: bench-$RUN_ID-*
 	# apps (images botrunner/bench-$RUN_ID-*, containers botrunner-bench-$RUN_ID-*)
@@ -344,13 +382,7 @@ ops_bench() {
 		fi
 	done
 	local base
-	if [ -n "${BENCH_BASE_IMAGE:-}" ]; then
-		base=$BENCH_BASE_IMAGE
-	else
-		log "local Python base image (go run ./testenv/baseimage; built once per machine, ~90 s)"
-		base=$(go run ./testenv/baseimage)
-	fi
-	docker image inspect "$base" >/dev/null 2>&1 || { echo "bench/run.sh: base image $base is not on this engine (no pulls here)" >&2; exit 1; }
+	base=$(base_image)
 
 	# Apps bench-ops-$OPS_ID-NN (images botrunner/bench-ops-$OPS_ID-NN,
 	# containers labelled botrunner.app=bench-ops-$OPS_ID-NN) and this
@@ -391,6 +423,63 @@ ops_bench() {
 	ops_cleanup
 }
 
+# image_cleanup removes what the image benchmark made in Docker, by its run
+# id: containers botrunner-bench-img-$IMG_ID-* (gitd's and the raw side's
+# bots, the export container), images whose name holds /bench-img-$IMG_ID-
+# (botrunner/… release and build images, 127.0.0.1:PORT/… pulled refs) and
+# its network. gitd is stopped first (the caller). The registry is
+# pushbench's child and stops with it; its storage is in the temp dir.
+image_cleanup() {
+	local ids refs
+	ids=$(docker ps -aq --filter "name=botrunner-bench-img-$IMG_ID-" 2>/dev/null || true)
+	[ -z "$ids" ] || docker rm -f $ids >/dev/null 2>&1 || echo "bench/run.sh: could not remove containers $ids" >&2
+	refs=$(docker images --format '{{.Repository}}:{{.Tag}}' 2>/dev/null | grep -F "/bench-img-$IMG_ID-" || true)
+	[ -z "$refs" ] || docker rmi $refs >/dev/null 2>&1 || echo "bench/run.sh: could not remove images $refs" >&2
+	[ -z "$IMG_NET" ] || docker network rm "$IMG_NET" >/dev/null 2>&1 || echo "bench/run.sh: could not remove network $IMG_NET" >&2
+	IMG_ID=
+}
+
+image_bench() {
+	if port_busy "$IMAGE_PORT"; then
+		echo "bench/run.sh: 127.0.0.1:$IMAGE_PORT is in use; set BENCH_IMAGE_PORT" >&2
+		exit 1
+	fi
+	local base
+	base=$(base_image)
+
+	# Apps bench-img-$IMG_ID-* (containers botrunner-bench-img-$IMG_ID-*),
+	# images named …/bench-img-$IMG_ID-* and this network: image_cleanup
+	# removes exactly those.
+	IMG_ID=$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')
+	IMG_NET=botrunner-bench-img-net-$IMG_ID
+	docker network create --internal --label "botrunner.bench=img-$IMG_ID" "$IMG_NET" >/dev/null
+	local bot_env="BOT_TOKEN=123456789:pushbench-$IMG_ID,TELEGRAM_API=http://127.0.0.1:9"
+
+	log "starting gitd (GITD_RUNTIME=docker) on 127.0.0.1:$IMAGE_PORT, bots on network $IMG_NET"
+	GITD_RUNTIME=docker GITD_BASE_IMAGE="$base" GITD_DOCKER_NETWORK="$IMG_NET" \
+		GITD_START_CHECK="$START_CHECK" GITD_STOP_GRACE="$STOP_GRACE" GITD_BOT_ENV="$bot_env" \
+		"$GITD" --data "$TMP/gitd-image-data" --listen "127.0.0.1:$IMAGE_PORT" \
+		--admin-key "$TMP/client_key.pub" --log-level info 2>"$TMP/gitd-image.log" &
+	IGITD_PID=$!
+	wait_port "$IMAGE_PORT" "$IGITD_PID" "gitd (image)"
+
+	echo
+	echo "image benchmark: gitd deploy:image vs docker pull + stop + run"
+	echo "engine: Docker $(docker version --format '{{.Server.Version}} (API {{.Server.APIVersion}})'), storage driver $(docker info --format '{{.Driver}}'); $(nproc) cores; $(uname -sr)"
+	echo "gitd: $("$GITD" --version 2>&1 || true) ($(go version | cut -d' ' -f3))"
+	echo
+	"$TMP/pushbench" image -src examples/bots/multi_file_bot -work "$TMP/image" -key "$TMP/client_key" \
+		-gitd-addr "127.0.0.1:$IMAGE_PORT" -base-image "$base" -network "$IMG_NET" -prefix "bench-img-$IMG_ID" \
+		-bot-env "$bot_env" -start-check "$START_CHECK" -stop-grace "$STOP_GRACE" \
+		-runs "$DEPLOY_RUNS" -warmup "$DEPLOY_WARMUP"
+
+	kill "$IGITD_PID" 2>/dev/null || true
+	wait "$IGITD_PID" 2>/dev/null || true
+	IGITD_PID=
+	log "removing the image benchmark's containers, images and network"
+	image_cleanup
+}
+
 if want push; then
 	push_bench
 fi
@@ -399,4 +488,7 @@ if want deploy; then
 fi
 if want ops; then
 	ops_bench
+fi
+if want image; then
+	image_bench
 fi

@@ -84,9 +84,11 @@ type deployFlags struct {
 	runs, warmup                                         int
 }
 
-func parseDeployFlags(args []string) (deployFlags, error) {
+// parseDeployFlags parses the command line of mode (deploy or image: they
+// take the same flags).
+func parseDeployFlags(mode string, args []string) (deployFlags, error) {
 	var f deployFlags
-	fs := flag.NewFlagSet("deploy", flag.ContinueOnError)
+	fs := flag.NewFlagSet(mode, flag.ContinueOnError)
 	fs.StringVar(&f.src, "src", "examples/bots/multi_file_bot", "the bot to deploy")
 	fs.StringVar(&f.work, "work", "", "scratch directory (repos, contexts, logs)")
 	fs.StringVar(&f.key, "key", "", "client private key (an admin of gitd)")
@@ -102,22 +104,22 @@ func parseDeployFlags(args []string) (deployFlags, error) {
 	if err := fs.Parse(args); err != nil {
 		return f, err
 	}
-	if err := requireFlags("deploy", map[string]string{"-work": f.work, "-key": f.key, "-gitd-addr": f.gitdAddr,
+	if err := requireFlags(mode, map[string]string{"-work": f.work, "-key": f.key, "-gitd-addr": f.gitdAddr,
 		"-base-image": f.base, "-network": f.netw, "-prefix": f.prefix}); err != nil {
 		return f, err
 	}
 	if f.runs < 1 || f.warmup < 0 || f.check <= 0 {
-		return f, fmt.Errorf("deploy: want -runs ≥ 1, -warmup ≥ 0, -start-check > 0")
+		return f, fmt.Errorf("%s: want -runs ≥ 1, -warmup ≥ 0, -start-check > 0", mode)
 	}
 	// Longest app name: prefix + "-gw9" must stay a valid app name (≤ 40).
 	if len(f.prefix) > 34 {
-		return f, fmt.Errorf("deploy: -prefix %q is too long", f.prefix)
+		return f, fmt.Errorf("%s: -prefix %q is too long", mode, f.prefix)
 	}
 	return f, nil
 }
 
 func deployMain(args []string) error {
-	f, err := parseDeployFlags(args)
+	f, err := parseDeployFlags("deploy", args)
 	if err != nil {
 		return err
 	}
@@ -148,14 +150,8 @@ func newDeployBench(f deployFlags, cli *client.Client) (*deployBench, error) {
 	if !editLine.Match(files[editFile]) {
 		return nil, fmt.Errorf("deploy: %s/%s has no line matching %s to change", f.src, editFile, editLine)
 	}
-	var env []string
-	for _, kv := range strings.Split(f.botEnv, ",") {
-		if kv = strings.TrimSpace(kv); kv != "" {
-			env = append(env, kv)
-		}
-	}
 	b := &deployBench{
-		src: f.src, work: f.work, gitdAddr: f.gitdAddr, network: f.netw, botEnv: env,
+		src: f.src, work: f.work, gitdAddr: f.gitdAddr, network: f.netw, botEnv: splitEnv(f.botEnv),
 		check: f.check, grace: f.grace, cli: cli, files: files,
 		sshCmd: strings.Join(sshClient(f.key), " "),
 		// What cmd/gitd gives the builder when only GITD_BASE_IMAGE is set.
@@ -165,6 +161,17 @@ func newDeployBench(f deployFlags, cli *client.Client) (*deployBench, error) {
 		return nil, err
 	}
 	return b, nil
+}
+
+// splitEnv splits GITD_BOT_ENV's KEY=VALUE,... list.
+func splitEnv(s string) []string {
+	var env []string
+	for _, kv := range strings.Split(s, ",") {
+		if kv = strings.TrimSpace(kv); kv != "" {
+			env = append(env, kv)
+		}
+	}
+	return env
 }
 
 // readTree reads the bot's files (no .git, no __pycache__).

@@ -42,21 +42,30 @@ func (b *deployBench) compare(gitdApp, rawApp string) {
 // compareContainers prints how release 2's containers of the two apps
 // compare; false if it could not inspect them.
 func (b *deployBench) compareContainers(gitdApp, rawApp string) bool {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	view := func(app string) (map[string]string, error) {
-		in, err := b.cli.ContainerInspect(ctx, containerName(app, 2), client.ContainerInspectOptions{})
-		if err != nil {
-			return nil, err
-		}
-		return containerView(in.Container), nil
-	}
-	g, err1 := view(gitdApp)
-	r, err2 := view(rawApp)
+	g, err1 := inspectView(b.cli, containerName(gitdApp, 2))
+	r, err2 := inspectView(b.cli, containerName(rawApp, 2))
 	if err1 != nil || err2 != nil {
 		fmt.Printf("  (cannot compare the containers: %v %v)\n", err1, err2)
 		return false
 	}
+	printViewCompare(g, r)
+	return true
+}
+
+// inspectView is the containerView of the container name.
+func inspectView(cli *client.Client, name string) (map[string]string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	in, err := cli.ContainerInspect(ctx, name, client.ContainerInspectOptions{})
+	if err != nil {
+		return nil, err
+	}
+	return containerView(in.Container), nil
+}
+
+// printViewCompare prints where gitd's container view g and the raw one r
+// agree and differ.
+func printViewCompare(g, r map[string]string) {
 	var same, diff []string
 	for _, k := range slices.Sorted(maps.Keys(g)) {
 		if g[k] == r[k] {
@@ -70,7 +79,6 @@ func (b *deployBench) compareContainers(gitdApp, rawApp string) bool {
 	} else {
 		fmt.Printf("  check: gitd's and the raw container DIFFER: %s (agree on %s)\n", strings.Join(diff, "; "), strings.Join(same, ", "))
 	}
-	return true
 }
 
 func containerView(c container.InspectResponse) map[string]string {

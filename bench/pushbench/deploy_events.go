@@ -24,9 +24,13 @@ type eventWatch struct {
 // watch subscribes to the container events of app's containers. The
 // subscription is in place when it returns.
 func (b *deployBench) watch(app string) (*eventWatch, error) {
+	return watchEvents(b.cli, make(client.Filters).Add("type", "container").Add("label", brt.LabelApp+"="+app)), nil
+}
+
+// watchEvents subscribes to the engine's events that filters select.
+func watchEvents(cli *client.Client, filters client.Filters) *eventWatch {
 	ctx, cancel := context.WithCancel(context.Background())
-	res := b.cli.Events(ctx, client.EventsListOptions{Filters: make(client.Filters).
-		Add("type", "container").Add("label", brt.LabelApp+"="+app)})
+	res := cli.Events(ctx, client.EventsListOptions{Filters: filters})
 	w := &eventWatch{cancel: cancel, more: make(chan struct{}, 1), done: make(chan struct{})}
 	go func() {
 		defer close(w.done)
@@ -47,10 +51,10 @@ func (b *deployBench) watch(app string) (*eventWatch, error) {
 			}
 		}
 	}()
-	return w, nil
+	return w
 }
 
-// await waits until events "NAME ACTION" in want have all arrived (or
+// await waits until events "NAME ACTION" (or "ID ACTION") in want have all arrived (or
 // limit passes) and returns everything seen so far.
 func (w *eventWatch) await(want []string, limit time.Duration) []events.Message {
 	deadline := time.After(limit)
@@ -59,6 +63,7 @@ func (w *eventWatch) await(want []string, limit time.Duration) []events.Message 
 		seen := map[string]bool{}
 		for _, e := range w.got {
 			seen[e.Actor.Attributes["name"]+" "+string(e.Action)] = true
+			seen[e.Actor.ID+" "+string(e.Action)] = true // an image pull's ID is the ref
 		}
 		got := slices.Clone(w.got)
 		w.mu.Unlock()

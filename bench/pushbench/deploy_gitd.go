@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -47,25 +48,35 @@ func (b *deployBench) gitdDeploy(app string, n int, dir string) (dsample, error)
 }
 
 // timedPush pushes dir's HEAD to app as release n and returns the lines of
-// its stderr as they arrived, and when it started and ended. The push's log
+// its output as they arrived, and when it started and ended. The push's log
 // goes to the logs directory.
 func (b *deployBench) timedPush(app string, n int, dir string) (lines []tline, start, end time.Time, err error) {
-	cmd := pushCmd(dir, gitdURL(b.gitdAddr, app), b.sshCmd)
-	pipe, err := cmd.StderrPipe()
+	log := filepath.Join(b.work, "logs", fmt.Sprintf("%s-v%d.push.log", app, n))
+	return timedRun(pushCmd(dir, gitdURL(b.gitdAddr, app), b.sshCmd), log, fmt.Sprintf("git push v%d", n))
+}
+
+// timedRun runs cmd and returns the lines of its stdout and stderr (one
+// stream) as they arrived, and when it started and ended. The lines go to
+// the file log too; what names cmd in errors.
+func timedRun(cmd *exec.Cmd, log, what string) (lines []tline, start, end time.Time, err error) {
+	pr, pw, err := os.Pipe()
 	if err != nil {
 		return nil, start, end, err
 	}
+	defer pr.Close()
+	cmd.Stdout, cmd.Stderr = pw, pw
 	start = time.Now()
-	if err := cmd.Start(); err != nil {
+	err = cmd.Start()
+	pw.Close() // the child has its own copy: EOF comes when it exits
+	if err != nil {
 		return nil, start, end, err
 	}
-	lines = readLines(pipe)
+	lines = readLines(pr)
 	err = cmd.Wait()
 	end = time.Now()
-	log := filepath.Join(b.work, "logs", fmt.Sprintf("%s-v%d.push.log", app, n))
 	_ = os.WriteFile(log, []byte(joinLines(lines)), 0o644)
 	if err != nil {
-		return nil, start, end, fmt.Errorf("git push v%d: %v\n%s", n, err, joinLines(lines))
+		return nil, start, end, fmt.Errorf("%s: %v\n%s", what, err, joinLines(lines))
 	}
 	return lines, start, end, nil
 }
@@ -77,9 +88,7 @@ func gitdChain(app string, n int, lines []tline, got []events.Message, start, en
 	newName, oldName := containerName(app, n), containerName(app, n-1)
 	building := findLine(lines, func(s string) bool { return strings.Contains(s, "-----> "+app+": building v") })
 	sending := findLine(lines, func(s string) bool { return strings.Contains(s, "Sending build context") })
-	up := findLine(lines, func(s string) bool {
-		return strings.Contains(s, fmt.Sprintf("-----> starting v%d ", n)) && strings.Contains(s, "running")
-	})
+	up := runningLine(lines, n)
 	if up.IsZero() {
 		return nil, fmt.Errorf("push v%d: no \"-----> starting v%d … running\" line:\n%s", n, n, joinLines(lines))
 	}
@@ -103,6 +112,14 @@ func gitdChain(app string, n int, lines []tline, got []events.Message, start, en
 		point{gitdPhases[9], end}), nil
 }
 
+// runningLine is when gitd's "-----> starting vN … running" line arrived;
+// zero if it did not.
+func runningLine(lines []tline, n int) time.Time {
+	return findLine(lines, func(s string) bool {
+		return strings.Contains(s, fmt.Sprintf("-----> starting v%d ", n)) && strings.Contains(s, "running")
+	})
+}
+
 // findLine is when the first line pred holds for arrived; zero if none.
 func findLine(lines []tline, pred func(string) bool) time.Time {
 	for _, l := range lines {
@@ -113,11 +130,12 @@ func findLine(lines []tline, pred func(string) bool) time.Time {
 	return time.Time{}
 }
 
-// eventAt is the time of the first event a on the container name in got;
-// zero if none.
+// eventAt is the time of the first event a on the object name in got (by
+// its name attribute, or its ID: an image pull's is the ref pulled); zero if
+// none.
 func eventAt(got []events.Message, name string, a events.Action) time.Time {
 	for _, e := range got {
-		if e.Actor.Attributes["name"] == name && e.Action == a {
+		if (e.Actor.Attributes["name"] == name || e.Actor.ID == name) && e.Action == a {
 			return time.Unix(0, e.TimeNano)
 		}
 	}

@@ -48,6 +48,9 @@ type dsample struct {
 	// Outside: Counted minus the build steps' span ("Step 1/n" line to
 	// "Successfully built"): what is not the engine running the steps.
 	Outside time.Duration
+	// Pulled and Present (image benchmark): the image's layers the pull
+	// downloaded ("Pull complete") and found on the engine ("Already exists").
+	Pulled, Present int
 }
 
 // tline is one line of the push's stderr and when it arrived.

@@ -82,10 +82,15 @@ func (b *deployBench) rawCommands(app string, n int, dir string) ([]rawCmd, erro
 	}
 	steps := []rawCmd{{rawBuild, bargs, benv}}
 	if n > 1 {
-		secs := int((b.grace + time.Second - 1) / time.Second) // as runtime/docker's Stop rounds
-		steps = append(steps, rawCmd{rawStop, []string{"stop", "-t", strconv.Itoa(secs), containerName(app, n-1)}, nil})
+		steps = append(steps, stopStep(b.grace, containerName(app, n-1)))
 	}
 	return append(steps, rawCmd{rawRun, rargs, nil}), nil
+}
+
+// stopStep is `docker stop` of the container name with gitd's stop grace.
+func stopStep(grace time.Duration, name string) rawCmd {
+	secs := int((grace + time.Second - 1) / time.Second) // as runtime/docker's Stop rounds
+	return rawCmd{rawStop, []string{"stop", "-t", strconv.Itoa(secs), name}, nil}
 }
 
 // runRawSteps runs the raw sequence, each command's output logged to log,

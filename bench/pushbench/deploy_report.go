@@ -63,25 +63,16 @@ func durations(ss []dsample, get func(dsample) (time.Duration, bool)) []time.Dur
 // printTotals prints each kind's counted time for both sides, their ratio
 // and the goal, and the medians outside the build steps.
 func printTotals(res map[string]map[string][]dsample) {
-	fmt.Printf("%-19s %-5s %4s  %9s  %-17s  %8s  %s\n", "deploy", "side", "runs", "median", "(min–max)", "gitd/raw", "goal")
-	meds := map[string]map[string]time.Duration{}
+	printTotalsHeader()
 	for _, k := range kinds {
-		meds[k] = map[string]time.Duration{}
-		for _, side := range deploySides {
-			ds := durations(res[k][side], func(s dsample) (time.Duration, bool) { return s.Counted, true })
-			med, lo, hi := medianOf(ds)
-			meds[k][side] = med
-			ratio, goal := "", ""
-			if side == "raw" {
-				r := meds[k]["gitd"].Seconds() / med.Seconds()
-				ratio = fmt.Sprintf("%.2f", r)
-				if k == kindRedeploy {
-					goal = fmt.Sprintf("≤ %.1f× raw: %s; ≤ %.1f s: %s", redeployGoalRatio, metWord(r <= redeployGoalRatio),
-						redeployGoalSeconds, metWord(meds[k]["gitd"].Seconds() <= redeployGoalSeconds))
-				}
+		var goal func(float64, time.Duration) string
+		if k == kindRedeploy {
+			goal = func(r float64, gitd time.Duration) string {
+				return fmt.Sprintf("≤ %.1f× raw: %s; ≤ %.1f s: %s", redeployGoalRatio, metWord(r <= redeployGoalRatio),
+					redeployGoalSeconds, metWord(gitd.Seconds() <= redeployGoalSeconds))
 			}
-			fmt.Printf("%-19s %-5s %4d  %8.3fs  (%.3f–%.3f)  %8s  %s\n", k, side, len(ds), med.Seconds(), lo.Seconds(), hi.Seconds(), ratio, goal)
 		}
+		printKindTotals(k, res[k], goal)
 		var out [2]time.Duration
 		for j, side := range deploySides {
 			out[j], _, _ = medianOf(durations(res[k][side], func(s dsample) (time.Duration, bool) { return s.Outside, true }))
@@ -91,28 +82,67 @@ func printTotals(res map[string]map[string][]dsample) {
 	}
 }
 
+func printTotalsHeader() {
+	fmt.Printf("%-19s %-5s %4s  %9s  %-17s  %8s  %s\n", "deploy", "side", "runs", "median", "(min–max)", "gitd/raw", "goal")
+}
+
+// printKindTotals prints kind k's row for each side (median of the counted
+// times, range), with the gitd/raw ratio and, if goal is set, what it says
+// of the ratio and gitd's median on the raw row.
+func printKindTotals(k string, bySide map[string][]dsample, goal func(ratio float64, gitd time.Duration) string) {
+	meds := map[string]time.Duration{}
+	for _, side := range deploySides {
+		ds := durations(bySide[side], func(s dsample) (time.Duration, bool) { return s.Counted, true })
+		med, lo, hi := medianOf(ds)
+		meds[side] = med
+		ratio, g := "", ""
+		if side == "raw" {
+			r := meds["gitd"].Seconds() / med.Seconds()
+			ratio = fmt.Sprintf("%.2f", r)
+			if goal != nil {
+				g = goal(r, meds["gitd"])
+			}
+		}
+		fmt.Printf("%-19s %-5s %4d  %8.3fs  (%.3f–%.3f)  %8s  %s\n", k, side, len(ds), med.Seconds(), lo.Seconds(), hi.Seconds(), ratio, g)
+	}
+}
+
+// phaseRow is one row of a phase table: a side's phase.
+type phaseRow struct{ side, phase string }
+
 // printPhases prints the median of each phase, by side and kind.
 func printPhases(res map[string]map[string][]dsample) {
-	fmt.Printf("\nwhere the time goes (medians of each phase, seconds; phases' medians need not add up to the total's)\n")
-	fmt.Printf("%-70s %14s %20s\n", "", kindFirst, kindRedeploy)
-	row := func(side, phase string) {
-		cells := make([]string, 0, 2)
-		for _, k := range kinds {
-			ds := durations(res[k][side], func(s dsample) (time.Duration, bool) { d, ok := s.Phases[phase]; return d, ok })
-			if len(ds) == 0 {
-				cells = append(cells, "–")
-				continue
-			}
-			m, _, _ := medianOf(ds)
-			cells = append(cells, fmt.Sprintf("%.3f", m.Seconds()))
-		}
-		fmt.Printf("%-5s %-64s %14s %20s\n", side, phase, cells[0], cells[1])
-	}
+	var rows []phaseRow
 	for _, p := range gitdPhases {
-		row("gitd", p)
+		rows = append(rows, phaseRow{"gitd", p})
 	}
 	for _, p := range rawPhases {
-		row("raw", p)
+		rows = append(rows, phaseRow{"raw", p})
+	}
+	printPhaseTable(res, kinds, rows)
+}
+
+// printPhaseTable prints the median of each row's phase, by kind ("–": not
+// seen in any sample).
+func printPhaseTable(res map[string]map[string][]dsample, kinds []string, rows []phaseRow) {
+	fmt.Printf("\nwhere the time goes (medians of each phase, seconds; phases' medians need not add up to the total's)\n")
+	fmt.Printf("%-70s", "")
+	for _, k := range kinds {
+		fmt.Printf(" %*s", max(len(k), 10), k)
+	}
+	fmt.Println()
+	for _, r := range rows {
+		fmt.Printf("%-5s %-64s", r.side, r.phase)
+		for _, k := range kinds {
+			cell := "–"
+			ds := durations(res[k][r.side], func(s dsample) (time.Duration, bool) { d, ok := s.Phases[r.phase]; return d, ok })
+			if len(ds) > 0 {
+				m, _, _ := medianOf(ds)
+				cell = fmt.Sprintf("%.3f", m.Seconds())
+			}
+			fmt.Printf(" %*s", max(len(k), 10), cell)
+		}
+		fmt.Println()
 	}
 }
 

@@ -1,6 +1,7 @@
 // Command pushbench measures first pushes to gitd against OpenSSH sshd +
 // git-receive-pack on the same machine, in the same run, and deploy latency
-// (push to a running bot) against the raw docker build/stop/run sequence.
+// (push to a running bot) against the raw docker build/stop/run sequence,
+// and image deploys against docker pull/stop/run.
 // bench/run.sh sets the stage (installs sshd, builds gitd, starts the
 // servers, makes the Docker network) and calls it:
 //
@@ -8,6 +9,7 @@
 //	pushbench run -src DIR ...      # push them, print the table
 //	pushbench deploy -work DIR ...  # deploy a bot both ways, print the table
 //	pushbench ops -work DIR ...     # logs -f and status latency, RSS with 50 bots
+//	pushbench image -work DIR ...   # deploy:image both ways (registry on 127.0.0.1), print the table
 //
 // Nothing here fails on a timing: the tables report gitd/OpenSSH and
 // gitd/raw-docker ratios measured side by side, and the goals for context.
@@ -32,6 +34,8 @@ func main() {
 		err = deployMain(os.Args[2:])
 	case "ops":
 		err = opsMain(os.Args[2:])
+	case "image":
+		err = imageMain(os.Args[2:])
 	default:
 		usage()
 	}
@@ -42,6 +46,6 @@ func main() {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: pushbench gen -out DIR | pushbench run -src DIR ... | pushbench deploy -work DIR ... | pushbench ops -work DIR ... (see bench/run.sh)")
+	fmt.Fprintln(os.Stderr, "usage: pushbench gen -out DIR | pushbench run -src DIR ... | pushbench deploy -work DIR ... | pushbench ops -work DIR ... | pushbench image -work DIR ... (see bench/run.sh)")
 	os.Exit(2)
 }
