@@ -90,6 +90,28 @@ func (w *sizeWatch) OnInflatedObjectContent(_ plumbing.Hash, _ int64, _ uint32, 
 
 func (w *sizeWatch) OnFooter(plumbing.Hash) error { return nil }
 
+// reachable dials a git:// server once within ctx before go-git does:
+// go-git's git transport dials without a timeout or a context, so an
+// allowed host that does not answer would hold the command for the OS's
+// connect timeout.
+func reachable(ctx context.Context, ep *transport.Endpoint) error {
+	if ep.Protocol != "git" {
+		return nil
+	}
+	port := ep.Port
+	if port <= 0 {
+		port = 9418
+	}
+	addr := net.JoinHostPort(ep.Host, fmt.Sprint(port))
+	dctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	c, err := (&net.Dialer{}).DialContext(dctx, "tcp", addr)
+	if err != nil {
+		return ErrFetch.With(fmt.Sprintf("fetch from %s: cannot connect: %v", addr, err), err)
+	}
+	return c.Close()
+}
+
 // transportFor returns a transport for one fetch. HTTP goes through a
 // client of its own (not go-git's global one) whose every request, the
 // redirected ones too, must go to an allowed host.

@@ -51,6 +51,9 @@ func FromGit(ctx context.Context, rawURL, ref string, o GitOptions) (*Fetched, e
 	if err != nil {
 		return nil, ErrBadURL.With(fmt.Sprintf("%s: %v", quote(rawURL), err), err)
 	}
+	if err := reachable(ctx, ep); err != nil {
+		return nil, err
+	}
 	f := &fetch{ep: ep, tr: transportFor(u.Scheme, o.Allow), lim: o.Limits}
 	got, err := f.run(ctx, ref)
 	if err != nil {

@@ -3,6 +3,7 @@ package intake
 import (
 	"context"
 	"io"
+	"net"
 	"net/http"
 	"net/http/cgi"
 	"net/http/httptest"
@@ -133,4 +134,16 @@ func TestFromGit(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A git:// server that does not answer is a clear error at once, not a
+// wait for the OS's connect timeout inside go-git.
+func TestFromGitUnreachable(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := l.Addr().String()
+	require.NoError(t, l.Close()) // nothing listens there now
+	_, err = FromGit(context.Background(), "git://"+addr+"/repo.git", "", GitOptions{Allow: []string{addr}, Limits: testLimits})
+	require.ErrorIs(t, err, ErrFetch)
+	assert.Contains(t, err.Error(), "fetch from "+addr+": cannot connect")
 }
