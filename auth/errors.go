@@ -15,6 +15,6 @@ var (
 
 // The FORBIDDEN errors this package returns.
 var (
-	errDeployOnlyPush = &hint.Error{Code: ErrForbidden.Code, Msg: "deploy keys may only deploy", Tip: "use a user key for anything but `git push`, deploy:archive and deploy:git"}
+	errDeployOnlyPush = &hint.Error{Code: ErrForbidden.Code, Msg: "deploy keys may only deploy", Tip: "use a user key for anything but `git push` and deploy:image, deploy:archive, deploy:git"}
 	errOwnerOnly      = &hint.Error{Code: ErrForbidden.Code, Msg: "only the owner can do that", Tip: "ask the app's owner or an admin"}
 )

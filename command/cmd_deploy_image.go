@@ -24,6 +24,7 @@ var deployImageCmd = &command{
 	},
 	summary: "deploy a prebuilt image from a registry (pulled, then released and swapped like a push)",
 	stdin:   "with --password-stdin: the registry password or token, on one line",
+	anyKey:  true, // CI deploys its images with the app's deploy key, as it pushes code with it
 	run:     runDeployImage,
 }
 

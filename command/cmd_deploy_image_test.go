@@ -65,13 +65,15 @@ func TestDeployImageCredentials(t *testing.T) {
 	assert.Contains(t, out, "pulling "+imgRef)
 	w.ok("bob", "", "deploy:image", "alice-bot", imgRef)
 	w.ok("root", "", "deploy:image", "alice-bot", imgRef)
+	w.ok("deploy", "", "deploy:image", "alice-bot", imgRef) // CI, with the app's deploy key
 
 	calls := fb.seen()
-	require.Len(t, calls, 3)
+	require.Len(t, calls, 4)
 	assert.Equal(t, imageCall{"alice-bot", imgRef, "alice", &build.Credentials{Username: "robot", Password: "s3cret-token"}}, calls[0])
 	assert.Nil(t, calls[1].creds, "no flags: no login given")
 	assert.Equal(t, "bob", calls[1].by)
 	assert.Equal(t, "root", calls[2].by)
+	assert.Contains(t, calls[3].by, "deploy key")
 	assert.NotContains(t, w.log.String(), "s3cret-token", "the password is never logged")
 }
 
@@ -85,7 +87,7 @@ func TestDeployImageRefusals(t *testing.T) {
 	}{
 		{"someone else's app", "carol", "pw\n", []string{"alice-bot", imgRef}, 1, "not found"},
 		{"missing app", "carol", "pw\n", []string{"nobody-bot", imgRef}, 1, "not found"},
-		{"deploy key", "deploy", "", []string{"alice-bot", imgRef}, 1, "deploy key"},
+		{"another app's deploy key", "deploy", "", []string{"carol-bot", imgRef}, 1, "not found"},
 		{"no ref", "alice", "", []string{"alice-bot"}, 2, "ref"},
 		{"username alone", "alice", "pw\n", []string{"alice-bot", imgRef, "--username", "robot"}, 2,
 			"--username needs --password-stdin"},

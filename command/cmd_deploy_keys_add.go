@@ -10,7 +10,7 @@ import (
 var deployKeysAddCmd = &command{
 	name:    "deploy-keys:add",
 	args:    []string{appArg},
-	summary: "add a key that may deploy this one app (git push, deploy:archive, deploy:git) and do nothing else (CI)",
+	summary: "add a key that may deploy this one app (git push, deploy:image, deploy:archive, deploy:git) and do nothing else (CI)",
 	stdin:   "one public key as an authorized_keys line",
 	run:     runDeployKeysAdd,
 }

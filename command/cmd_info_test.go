@@ -18,7 +18,7 @@ func TestHelpListsWhatYouCanRun(t *testing.T) {
 		return out
 	}
 	// A deploy key may push, so it may also deploy an archive or a Git URL.
-	assert.Equal(t, []string{"help", "version", "whoami", "deploy:archive", "deploy:git"}, names("deploy"))
+	assert.Equal(t, []string{"help", "version", "whoami", "deploy:image", "deploy:archive", "deploy:git"}, names("deploy"))
 	assert.NotContains(t, names("alice"), "users:add")
 	assert.Contains(t, names("alice"), "apps:destroy")
 	assert.Contains(t, names("root"), "users:add")

@@ -210,7 +210,7 @@ func errDeployKey(id auth.Identity) error {
 	return &hint.Error{
 		Code: auth.ErrForbidden.Code,
 		Msg:  "deploy keys may only deploy",
-		Tip:  fmt.Sprintf("a deploy key can only `git push`, deploy:archive and deploy:git to %s; run other commands with your own key", id.DeployApp),
+		Tip:  fmt.Sprintf("a deploy key can only `git push` and deploy:image, deploy:archive, deploy:git to %s; run other commands with your own key", id.DeployApp),
 		Err:  auth.ErrForbidden,
 	}
 }

@@ -31,11 +31,11 @@ func TestRouterErrors(t *testing.T) {
 		{"admin only", "alice", []string{"users"}, 1,
 			"error: only admins can do that\nhint: ask an admin\n"},
 		{"deploy key may not list apps", "deploy", []string{"apps"}, 1,
-			"error: deploy keys may only deploy\nhint: a deploy key can only `git push`, deploy:archive and deploy:git to alice-bot; run other commands with your own key\n"},
+			"error: deploy keys may only deploy\nhint: a deploy key can only `git push` and deploy:image, deploy:archive, deploy:git to alice-bot; run other commands with your own key\n"},
 		{"deploy key may not read its own app", "deploy", []string{"apps:info", "alice-bot"}, 1,
-			"error: deploy keys may only deploy\nhint: a deploy key can only `git push`, deploy:archive and deploy:git to alice-bot; run other commands with your own key\n"},
+			"error: deploy keys may only deploy\nhint: a deploy key can only `git push` and deploy:image, deploy:archive, deploy:git to alice-bot; run other commands with your own key\n"},
 		{"deploy key checked before arguments", "deploy", []string{"users:add"}, 1,
-			"error: deploy keys may only deploy\nhint: a deploy key can only `git push`, deploy:archive and deploy:git to alice-bot; run other commands with your own key\n"},
+			"error: deploy keys may only deploy\nhint: a deploy key can only `git push` and deploy:image, deploy:archive, deploy:git to alice-bot; run other commands with your own key\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -65,7 +65,7 @@ func TestErrorsAsJSON(t *testing.T) {
 			map[string]any{"error": "app not found", "code": "APP_NOT_FOUND", "hint": "run `apps` to list the apps you can use"}},
 		{"deploy key", "deploy", []string{"keys", "--json"}, 1,
 			map[string]any{"error": "deploy keys may only deploy", "code": "FORBIDDEN",
-				"hint": "a deploy key can only `git push`, deploy:archive and deploy:git to alice-bot; run other commands with your own key"}},
+				"hint": "a deploy key can only `git push` and deploy:image, deploy:archive, deploy:git to alice-bot; run other commands with your own key"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
