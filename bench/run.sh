@@ -322,6 +322,28 @@ base_image() {
 	echo "$base"
 }
 
+# docker_gitd KIND PORT NET BOT_ENV BASE starts a gitd with the Docker
+# runtime for one benchmark (data and log in $TMP/gitd-KIND*), its bots on
+# NET; its pid is left in LAST_GITD_PID for the caller's cleanup variable.
+docker_gitd() {
+	local kind=$1 port=$2 net=$3 bot_env=$4 base=$5
+	log "starting gitd (GITD_RUNTIME=docker) on 127.0.0.1:$port, bots on network $net"
+	GITD_RUNTIME=docker GITD_BASE_IMAGE="$base" GITD_DOCKER_NETWORK="$net" \
+		GITD_START_CHECK="$START_CHECK" GITD_STOP_GRACE="$STOP_GRACE" GITD_BOT_ENV="$bot_env" \
+		"$GITD" --data "$TMP/gitd-$kind-data" --listen "127.0.0.1:$port" \
+		--admin-key "$TMP/client_key.pub" --log-level info 2>"$TMP/gitd-$kind.log" &
+	LAST_GITD_PID=$!
+}
+
+# bench_header TITLE says what a benchmark's numbers were measured on.
+bench_header() {
+	echo
+	echo "$1"
+	echo "engine: Docker $(docker version --format '{{.Server.Version}} (API {{.Server.APIVersion}})'), storage driver $(docker info --format '{{.Driver}}'); $(nproc) cores; $(uname -sr)"
+	echo "gitd: $("$GITD" --version 2>&1 || true) ($(go version | cut -d' ' -f3))"
+	echo
+}
+
 deploy_bench() {
 	if port_busy "$DEPLOY_PORT"; then
 		echo "bench/run.sh: 127.0.0.1:$DEPLOY_PORT is in use; set BENCH_DEPLOY_PORT" >&2
@@ -340,19 +362,11 @@ deploy_bench() {
 	# network namespace) it retries getUpdates every 2 s, forever.
 	local bot_env="BOT_TOKEN=123456789:pushbench-$RUN_ID,TELEGRAM_API=http://127.0.0.1:9"
 
-	log "starting gitd (GITD_RUNTIME=docker) on 127.0.0.1:$DEPLOY_PORT, bots on network $NET"
-	GITD_RUNTIME=docker GITD_BASE_IMAGE="$base" GITD_DOCKER_NETWORK="$NET" \
-		GITD_START_CHECK="$START_CHECK" GITD_STOP_GRACE="$STOP_GRACE" GITD_BOT_ENV="$bot_env" \
-		"$GITD" --data "$TMP/gitd-deploy-data" --listen "127.0.0.1:$DEPLOY_PORT" \
-		--admin-key "$TMP/client_key.pub" --log-level info 2>"$TMP/gitd-deploy.log" &
-	DGITD_PID=$!
+	docker_gitd deploy "$DEPLOY_PORT" "$NET" "$bot_env" "$base"
+	DGITD_PID=$LAST_GITD_PID
 	wait_port "$DEPLOY_PORT" "$DGITD_PID" "gitd (deploy)"
 
-	echo
-	echo "deploy benchmark: gitd vs the raw docker sequence"
-	echo "engine: Docker $(docker version --format '{{.Server.Version}} (API {{.Server.APIVersion}})'), storage driver $(docker info --format '{{.Driver}}'); $(nproc) cores; $(uname -sr)"
-	echo "gitd: $("$GITD" --version 2>&1 || true) ($(go version | cut -d' ' -f3))"
-	echo
+	bench_header "deploy benchmark: gitd vs the raw docker sequence"
 	"$TMP/pushbench" deploy -src examples/bots/multi_file_bot -work "$TMP/deploy" -key "$TMP/client_key" \
 		-gitd-addr "127.0.0.1:$DEPLOY_PORT" -base-image "$base" -network "$NET" -prefix "bench-$RUN_ID" \
 		-bot-env "$bot_env" -start-check "$START_CHECK" -stop-grace "$STOP_GRACE" \
@@ -455,19 +469,11 @@ image_bench() {
 	docker network create --internal --label "botrunner.bench=img-$IMG_ID" "$IMG_NET" >/dev/null
 	local bot_env="BOT_TOKEN=123456789:pushbench-$IMG_ID,TELEGRAM_API=http://127.0.0.1:9"
 
-	log "starting gitd (GITD_RUNTIME=docker) on 127.0.0.1:$IMAGE_PORT, bots on network $IMG_NET"
-	GITD_RUNTIME=docker GITD_BASE_IMAGE="$base" GITD_DOCKER_NETWORK="$IMG_NET" \
-		GITD_START_CHECK="$START_CHECK" GITD_STOP_GRACE="$STOP_GRACE" GITD_BOT_ENV="$bot_env" \
-		"$GITD" --data "$TMP/gitd-image-data" --listen "127.0.0.1:$IMAGE_PORT" \
-		--admin-key "$TMP/client_key.pub" --log-level info 2>"$TMP/gitd-image.log" &
-	IGITD_PID=$!
+	docker_gitd image "$IMAGE_PORT" "$IMG_NET" "$bot_env" "$base"
+	IGITD_PID=$LAST_GITD_PID
 	wait_port "$IMAGE_PORT" "$IGITD_PID" "gitd (image)"
 
-	echo
-	echo "image benchmark: gitd deploy:image vs docker pull + stop + run"
-	echo "engine: Docker $(docker version --format '{{.Server.Version}} (API {{.Server.APIVersion}})'), storage driver $(docker info --format '{{.Driver}}'); $(nproc) cores; $(uname -sr)"
-	echo "gitd: $("$GITD" --version 2>&1 || true) ($(go version | cut -d' ' -f3))"
-	echo
+	bench_header "image benchmark: gitd deploy:image vs docker pull + stop + run"
 	"$TMP/pushbench" image -src examples/bots/multi_file_bot -work "$TMP/image" -key "$TMP/client_key" \
 		-gitd-addr "127.0.0.1:$IMAGE_PORT" -base-image "$base" -network "$IMG_NET" -prefix "bench-img-$IMG_ID" \
 		-bot-env "$bot_env" -start-check "$START_CHECK" -stop-grace "$STOP_GRACE" \
