@@ -3,12 +3,14 @@ package receive
 import (
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/plumbing/storer"
+
+	"github.com/botrunner/botrunner/gitfsck"
+	"github.com/botrunner/botrunner/gitpack"
 )
 
 // walker checks that what a push points refs at is complete: every object
@@ -24,17 +26,19 @@ import (
 type walker struct {
 	repo storer.EncodedObjectStorer // the repo alone
 	objs storer.EncodedObjectStorer // repo + quarantine
-	quar storer.EncodedObjectStorer // the quarantine alone, or nil
+	q    *quarantine                // the pushed objects, or nil
 	seen map[plumbing.Hash]bool
-	inQ  uint32 // quarantined objects walked
+	inQ  int64 // pushed objects walked
 }
 
 func newWalker(repo, objs storer.EncodedObjectStorer, q *quarantine) *walker {
-	w := &walker{repo: repo, objs: objs, seen: map[plumbing.Hash]bool{}}
-	if q != nil {
-		w.quar = q.st
-	}
-	return w
+	return &walker{repo: repo, objs: objs, q: q, seen: map[plumbing.Hash]bool{}}
+}
+
+// pushed reports whether the client sent h (a thin pack's bases were
+// appended from the repo and count as the repo's).
+func (w *walker) pushed(h plumbing.Hash) bool {
+	return w.q != nil && !w.q.appended[h] && w.q.st.HasEncodedObject(h) == nil
 }
 
 // coversPack refuses a pack with objects that no walked tip reaches: they
@@ -43,12 +47,8 @@ func (w *walker) coversPack(q *quarantine) error {
 	if q == nil {
 		return nil
 	}
-	n, err := q.objectCount()
-	if err != nil {
-		return fmt.Errorf("count pack objects: %v: %w", err, ErrBadPack)
-	}
-	if n != w.inQ {
-		return fmt.Errorf("pack has %d objects, the pushed refs reach %d of them: %w", n, w.inQ, ErrBadPack)
+	if q.objects != w.inQ {
+		return fmt.Errorf("pack has %d objects, the pushed refs reach %d of them: %w", q.objects, w.inQ, gitpack.ErrBadPack)
 	}
 	return nil
 }
@@ -58,7 +58,7 @@ func (w *walker) coversPack(q *quarantine) error {
 func (w *walker) checkTip(c Command) error {
 	obj, err := object.GetObject(w.objs, c.New)
 	if err != nil {
-		return fmt.Errorf("%s: %w", c.New, ErrMissingObjects)
+		return fmt.Errorf("%s: %w", c.New, gitpack.ErrMissingObjects)
 	}
 	if c.Name.IsBranch() && obj.Type() != plumbing.CommitObject {
 		return fmt.Errorf("%s is a %s; branches must point at commits: %w", c.Name, obj.Type(), ErrBadRequest)
@@ -75,7 +75,7 @@ func (w *walker) walk(start plumbing.Hash) error {
 			continue
 		}
 		w.seen[h] = true
-		if w.quar != nil && w.quar.HasEncodedObject(h) == nil {
+		if w.pushed(h) {
 			w.inQ++
 		} else if w.repo.HasEncodedObject(h) == nil {
 			continue
@@ -93,10 +93,10 @@ func (w *walker) walk(start plumbing.Hash) error {
 func (w *walker) links(h plumbing.Hash) ([]plumbing.Hash, error) {
 	obj, err := object.GetObject(w.objs, h)
 	if errors.Is(err, plumbing.ErrObjectNotFound) {
-		return nil, fmt.Errorf("object %s: %w", h, ErrMissingObjects)
+		return nil, fmt.Errorf("object %s: %w", h, gitpack.ErrMissingObjects)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("object %s: %v: %w", h, err, ErrBadPack)
+		return nil, fmt.Errorf("object %s: %v: %w", h, err, gitpack.ErrBadPack)
 	}
 	switch o := obj.(type) {
 	case *object.Commit:
@@ -123,12 +123,6 @@ func treeLinks(t *object.Tree) ([]plumbing.Hash, error) {
 	return out, nil
 }
 
-// CheckEntryName refuses tree entry names that a checkout must never write.
-func CheckEntryName(name string) error {
-	switch {
-	case name == "", name == ".", name == "..", strings.EqualFold(name, ".git"),
-		strings.ContainsAny(name, "/\x00"):
-		return fmt.Errorf("tree entry %q: %w", clip(name), ErrBadTree)
-	}
-	return nil
-}
+// CheckEntryName refuses tree entry names that a checkout must never write
+// (git's fsck rules for names, whatever the entry's mode).
+func CheckEntryName(name string) error { return gitfsck.CheckName(name) }

@@ -1,7 +1,7 @@
 package receive
 
 import (
-	"encoding/binary"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -14,84 +14,86 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/storer"
 	"github.com/go-git/go-git/v5/storage/filesystem"
 
-	"github.com/botrunner/botrunner/bytesize"
+	"github.com/botrunner/botrunner/gitfsck"
+	"github.com/botrunner/botrunner/gitpack"
 )
 
 // quarantine holds a pushed pack beside the repo until the push is accepted.
 // Nothing in it is visible to the repo: a rejected push just drops the dir.
 type quarantine struct {
-	dir string
-	st  *filesystem.Storage
+	dir      string
+	st       *filesystem.Storage
+	objects  int64                  // objects the client sent
+	appended map[plumbing.Hash]bool // a thin pack's bases, taken from the repo
 }
 
-// receivePack streams the pack from in into a new quarantine dir inside
-// repoDir (same filesystem, so moving in is a rename), indexing it as it
-// arrives and refusing to read past max bytes.
-func receivePack(repoDir string, in io.Reader, max int64) (*quarantine, error) {
+// receivePack reads one pack from in into a new quarantine dir inside
+// repoDir (same filesystem, so moving in is a rename): bounded, indexed and
+// checked as it arrives, completed from the repo if it is thin, and read no
+// further than its trailer.
+func receivePack(ctx context.Context, repoDir string, repo storer.EncodedObjectStorer, in io.Reader, lim gitpack.Limits) (*quarantine, error) {
 	dir, err := os.MkdirTemp(repoDir, quarantinePrefix)
 	if err != nil {
 		return nil, fmt.Errorf("quarantine: %w", err)
 	}
 	q := &quarantine{dir: dir}
-	if err := os.MkdirAll(filepath.Join(dir, "objects", "pack"), 0o700); err != nil {
+	packDir := filepath.Join(dir, "objects", "pack")
+	if err := os.MkdirAll(packDir, 0o700); err != nil {
 		q.drop()
 		return nil, fmt.Errorf("quarantine: %w", err)
 	}
-	q.st = filesystem.NewStorage(osfs.New(dir), cache.NewObjectLRUDefault())
-	w, err := q.st.PackfileWriter()
+	res, err := gitpack.Index(ctx, in, packDir, gitpack.Options{Limits: lim, Check: fsckObject, Base: baseFrom(repo)})
 	if err != nil {
 		q.drop()
-		return nil, fmt.Errorf("quarantine: %w", err)
+		return nil, err
 	}
-	lr := &bytesize.Reader{R: in, N: max}
-	_, copyErr := io.Copy(w, lr)
-	closeErr := w.Close()
-	switch {
-	case lr.Over:
-		q.drop()
-		return nil, fmt.Errorf("pack over %s: %w", bytesize.Format(max), ErrPushTooLarge)
-	case copyErr != nil:
-		q.drop()
-		return nil, fmt.Errorf("read pack: %v: %w", copyErr, ErrBadPack)
-	case closeErr != nil:
-		q.drop()
-		return nil, fmt.Errorf("index pack: %v: %w", closeErr, ErrBadPack)
-	case q.hasPack(plumbing.ZeroHash):
-		// go-git takes a pack that ends where its trailer should start and
-		// names it pack-000…: a second such push would not move in.
-		q.drop()
-		return nil, fmt.Errorf("pack has no checksum: %w", ErrBadPack)
+	q.objects, q.appended = res.Objects, map[plumbing.Hash]bool{}
+	for _, h := range res.Appended {
+		q.appended[h] = true
 	}
-	q.st = filesystem.NewStorage(osfs.New(dir), cache.NewObjectLRUDefault())
+	q.st = openStorage(dir)
 	return q, nil
 }
 
-func (q *quarantine) hasPack(h plumbing.Hash) bool {
-	_, err := os.Stat(filepath.Join(q.dir, "objects", "pack", "pack-"+h.String()+".pack"))
-	return err == nil
+// fsckObject checks a pushed commit, tree or tag as git's fsck does.
+func fsckObject(t plumbing.ObjectType, data []byte) error {
+	switch t {
+	case plumbing.TreeObject:
+		return gitfsck.CheckTree(data)
+	case plumbing.CommitObject:
+		return gitfsck.CheckCommit(data)
+	case plumbing.TagObject:
+		return gitfsck.CheckTag(data)
+	}
+	return nil
 }
 
-// objectCount sums the object counts in the quarantined packs' headers.
-func (q *quarantine) objectCount() (uint32, error) {
-	packs, err := filepath.Glob(filepath.Join(q.dir, "objects", "pack", "pack-*.pack"))
-	if err != nil {
-		return 0, err
-	}
-	var n uint32
-	for _, p := range packs {
-		f, err := os.Open(p)
+// baseFrom reads a thin pack's delta bases from the repo, refusing ones
+// over max bytes before reading them.
+func baseFrom(repo storer.EncodedObjectStorer) func(plumbing.Hash, int64) (plumbing.ObjectType, []byte, error) {
+	return func(h plumbing.Hash, max int64) (plumbing.ObjectType, []byte, error) {
+		o, err := repo.EncodedObject(plumbing.AnyObject, h)
 		if err != nil {
-			return 0, err
+			return plumbing.InvalidObject, nil, err
 		}
-		var hdr [12]byte // "PACK", version, count
-		_, err = io.ReadFull(f, hdr[:])
-		_ = f.Close()
+		if o.Size() > max {
+			return plumbing.InvalidObject, nil, fmt.Errorf("delta base of %d bytes is over the limit: %w", o.Size(), gitpack.ErrTooLarge)
+		}
+		r, err := o.Reader()
 		if err != nil {
-			return 0, err
+			return plumbing.InvalidObject, nil, err
 		}
-		n += binary.BigEndian.Uint32(hdr[8:])
+		defer r.Close()
+		data, err := io.ReadAll(io.LimitReader(r, max+1))
+		return o.Type(), data, err
 	}
-	return n, nil
+}
+
+// openStorage opens a repository or quarantine dir; objects over 1 MiB are
+// streamed from their pack rather than read whole into memory.
+func openStorage(dir string) *filesystem.Storage {
+	return filesystem.NewStorageWithOptions(osfs.New(dir), cache.NewObjectLRUDefault(),
+		filesystem.Options{LargeObjectThreshold: 1 << 20})
 }
 
 // drop removes the quarantine and everything in it.

@@ -2,11 +2,13 @@ package receive
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/botrunner/botrunner/gitpack"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -38,18 +40,18 @@ func TestReceivePackQuarantine(t *testing.T) {
 	}{
 		{"valid pack", pack, 1 << 20, nil},
 		{"pack exactly at the limit", pack, int64(len(pack)), nil},
-		{"pack one byte over the limit", pack, int64(len(pack)) - 1, ErrPushTooLarge},
-		{"garbage", []byte(strings.Repeat("garbage!", 100)), 1 << 20, ErrBadPack},
-		{"bad signature, right length", append([]byte("JUNK"), pack[4:]...), 1 << 20, ErrBadPack},
-		{"truncated header", pack[:10], 1 << 20, ErrBadPack},
-		{"truncated in the objects", pack[:len(pack)/2], 1 << 20, ErrBadPack},
-		{"missing checksum", pack[:len(pack)-20], 1 << 20, ErrBadPack},
-		{"corrupt checksum", append(append([]byte{}, pack[:len(pack)-1]...), pack[len(pack)-1]^0xff), 1 << 20, ErrBadPack},
+		{"pack one byte over the limit", pack, int64(len(pack)) - 1, gitpack.ErrTooLarge},
+		{"garbage", []byte(strings.Repeat("garbage!", 100)), 1 << 20, gitpack.ErrBadPack},
+		{"bad signature, right length", append([]byte("JUNK"), pack[4:]...), 1 << 20, gitpack.ErrBadPack},
+		{"truncated header", pack[:10], 1 << 20, gitpack.ErrBadPack},
+		{"truncated in the objects", pack[:len(pack)/2], 1 << 20, gitpack.ErrBadPack},
+		{"missing checksum", pack[:len(pack)-20], 1 << 20, gitpack.ErrBadPack},
+		{"corrupt checksum", append(append([]byte{}, pack[:len(pack)-1]...), pack[len(pack)-1]^0xff), 1 << 20, gitpack.ErrBadPack},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			repoDir := t.TempDir()
-			q, err := receivePack(repoDir, bytes.NewReader(tt.in), tt.max)
+			q, err := receivePack(context.Background(), repoDir, nil, bytes.NewReader(tt.in), gitpack.Limits{MaxBytes: tt.max})
 			if tt.wantErr != nil {
 				require.ErrorIs(t, err, tt.wantErr)
 				assert.Nil(t, q)
@@ -70,15 +72,15 @@ func TestReceivePackQuarantine(t *testing.T) {
 	}
 }
 
-// TestReceivePackEmptyStream: a client that sends no pack at all leaves an
-// empty quarantine; the connectivity check is what refuses the push.
+// TestReceivePackEmptyStream: a client that sends commands that need a
+// pack but no pack is refused, as git's receive-pack does, and leaves
+// nothing behind.
 func TestReceivePackEmptyStream(t *testing.T) {
 	repoDir := t.TempDir()
-	q, err := receivePack(repoDir, strings.NewReader(""), 1<<20)
-	require.NoError(t, err)
-	defer q.drop()
-	packs, _ := filepath.Glob(filepath.Join(q.dir, "objects", "pack", "pack-*"))
-	assert.Empty(t, packs)
+	q, err := receivePack(context.Background(), repoDir, nil, strings.NewReader(""), gitpack.Limits{})
+	require.ErrorIs(t, err, gitpack.ErrBadPack)
+	assert.Nil(t, q)
+	assert.Empty(t, quarantines(t, repoDir))
 }
 
 func TestNewReposDropsStaleQuarantines(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/botrunner/botrunner/gitpack"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -199,7 +200,7 @@ func TestRealGitPushTooLarge(t *testing.T) {
 	stderr := g.gitFails(w, "push", "origin", "main")
 	g.maxPush = 0
 	assert.Contains(t, stderr, "remote: error: pack over 64 KiB: push is larger than the server allows")
-	assert.Contains(t, stderr, "remote: hint: "+ErrPushTooLarge.Tip)
+	assert.Contains(t, stderr, "remote: hint: "+gitpack.ErrTooLarge.Tip)
 	g.requireUnchanged(w, before)
 }
 

@@ -71,8 +71,13 @@ func (r *Repos) receive(ctx context.Context, s Session, req *request, in io.Read
 	dir, _ := r.path(s.App)
 	var q *quarantine
 	if req.needsPack() {
-		var err error
-		if q, err = receivePack(dir, in, r.opts.MaxPushSize); err != nil {
+		repo, err := r.open(s.App)
+		if err == nil {
+			lim := r.opts.Pack
+			lim.MaxBytes = r.opts.MaxPushSize
+			q, err = receivePack(ctx, dir, repo, in, lim)
+		}
+		if err != nil {
 			rp.explain(err)
 			failAll(sts, "unpacker error")
 			return oneLine(err.Error()), sts

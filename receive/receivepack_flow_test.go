@@ -188,7 +188,7 @@ func TestReceivePackUnknownApp(t *testing.T) {
 func TestNewReposPartialLimits(t *testing.T) {
 	r, err := NewRepos(t.TempDir(), Options{Limits: Limits{MaxRequestBytes: 4096}})
 	require.NoError(t, err)
-	assert.Equal(t, Limits{MaxCommands: defaultLimits.MaxCommands, MaxRequestBytes: 4096}, r.opts.Limits)
+	assert.Equal(t, Limits{MaxRequestBytes: 4096}, r.opts.Limits)
 }
 
 func TestFixHeadFollowsMaster(t *testing.T) {

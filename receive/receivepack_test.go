@@ -100,17 +100,20 @@ func TestReceivePackChecks(t *testing.T) {
 	goodPack := o.pack(o.all()...)
 	blob := o.blob([]byte("x"))
 
-	unsafe := map[string]plumbing.Hash{}
-	for _, name := range []string{".git", ".GIT", "..", "."} {
+	type unsafePush struct {
+		commit, tree plumbing.Hash
+		pack         []byte
+	}
+	unsafe := map[string]unsafePush{}
+	for _, name := range []string{".git", ".GIT", "..", ".", "git~1", ".git.", ".git ", ".git\u200c", "\ufeff.git", ".git::$INDEX_ALLOCATION"} {
 		o2 := newObjs(t)
-		c := o2.commit(o2.tree(file(name, o2.blob([]byte("[core]")))))
-		unsafe[name] = c
-		for h, obj := range o2.st.Objects {
-			o.st.Objects[h] = obj
-		}
+		tree := o2.tree(file(name, o2.blob([]byte("[core]"))))
+		c := o2.commit(tree)
+		unsafe[name] = unsafePush{c, tree, o2.pack(o2.all()...)}
 	}
 	nested := newObjs(t)
-	nestedC := nested.commit(nested.tree(dir("sub", nested.tree(file(".git", nested.blob([]byte("x")))))))
+	nestedInner := nested.tree(file(".git", nested.blob([]byte("x"))))
+	nestedC := nested.commit(nested.tree(dir("sub", nestedInner)))
 	missing := newObjs(t)
 	missingBlob := missing.blob([]byte("gone"))
 	missingTree := missing.tree(file("a", missingBlob))
@@ -130,24 +133,29 @@ func TestReceivePackChecks(t *testing.T) {
 		{"tag at a blob", []update{{"refs/tags/b", plumbing.ZeroHash, blob}}, o.pack(blob),
 			[]string{"unpack ok", "ok refs/tags/b"}, ""},
 		{"nested .git", []update{{"refs/heads/main", plumbing.ZeroHash, nestedC}}, nested.pack(nested.all()...),
-			[]string{"unpack ok", `ng refs/heads/main tree entry ".git": the pushed tree has an unsafe path`}, ""},
+			[]string{fmt.Sprintf(`unpack tree %s: tree entry ".git" is .git on some filesystems: the pushed tree has an entry git refuses`, nestedInner), "ng refs/heads/main unpacker error"}, ""},
 		{"missing blob", []update{{"refs/heads/main", plumbing.ZeroHash, missingC}}, missing.pack(missingC, missingTree),
 			[]string{"unpack ok", "ng refs/heads/main object " + missingBlob.String() + ": the push is missing objects"}, ""},
 		{"missing tip", []update{{"refs/heads/main", plumbing.ZeroHash, missingC}}, goodPack,
 			[]string{"unpack ok", "ng refs/heads/main " + missingC.String() + ": the push is missing objects"}, ""},
 		{"garbage pack", []update{{"refs/heads/main", plumbing.ZeroHash, good}}, []byte("garbage"),
-			[]string{"unpack index pack: malformed pack file signature: the pushed pack could not be read",
-				"ng refs/heads/main unpacker error"}, "error: index pack: malformed pack file signature: the pushed pack could not be read\nhint: push again"},
+			[]string{"unpack pack ends early, in object 0: the pushed pack could not be read",
+				"ng refs/heads/main unpacker error"}, "error: pack ends early, in object 0: the pushed pack could not be read\nhint: push again"},
 	}
 	for name, c := range unsafe {
+		what := "is .git on some filesystems"
+		if name == "." || name == ".." {
+			what = "is not a file name"
+		}
+		unpackFsck := fmt.Sprintf("tree %s: tree entry %q %s: the pushed tree has an entry git refuses", c.tree, name, what)
 		tests = append(tests, struct {
 			name   string
 			ups    []update
 			pack   []byte
 			want   []string
 			stderr string
-		}{"entry " + name, []update{{"refs/heads/main", plumbing.ZeroHash, c}}, o.pack(o.all()...),
-			[]string{"unpack ok", fmt.Sprintf("ng refs/heads/main tree entry %q: the pushed tree has an unsafe path", name)}, ""})
+		}{"entry " + name, []update{{"refs/heads/main", plumbing.ZeroHash, c.commit}}, c.pack,
+			[]string{"unpack " + unpackFsck, "ng refs/heads/main unpacker error"}, "the pushed tree has an entry git refuses"})
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -10,23 +10,23 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-git/go-billy/v5/osfs"
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/storage/filesystem"
 
+	"github.com/botrunner/botrunner/gitpack"
 	"github.com/botrunner/botrunner/store"
 )
 
 // Options configure the git service.
 type Options struct {
-	MaxPushSize int64         // bytes of pack per push; <= 0 means the default, 200 MiB
-	Limits      Limits        // bounds on the command section; zero fields mean defaults
-	Agent       string        // advertised as agent=...
-	Keepalive   time.Duration // side-band keepalive while the pipeline is quiet; default 5 s
-	Pipeline    Pipeline      // runs before refs move; nil accepts every push
+	MaxPushSize int64          // bytes of pack per push; <= 0 means the default, 200 MiB
+	Pack        gitpack.Limits // the pack's other bounds (objects, inflated sizes); MaxBytes is MaxPushSize
+	Limits      Limits         // bounds on the command section; zero fields mean defaults
+	Agent       string         // advertised as agent=...
+	Keepalive   time.Duration  // side-band keepalive while the pipeline is quiet; default 5 s
+	Pipeline    Pipeline       // runs before refs move; nil accepts every push
 	Log         *slog.Logger
 }
 
@@ -48,10 +48,6 @@ type Repos struct {
 func NewRepos(root string, opts Options) (*Repos, error) {
 	if opts.MaxPushSize <= 0 {
 		opts.MaxPushSize = DefaultMaxPushSize
-	}
-	// Each limit on its own: a zero MaxCommands would refuse every push.
-	if opts.Limits.MaxCommands <= 0 {
-		opts.Limits.MaxCommands = defaultLimits.MaxCommands
 	}
 	if opts.Limits.MaxRequestBytes <= 0 {
 		opts.Limits.MaxRequestBytes = defaultLimits.MaxRequestBytes
@@ -165,7 +161,7 @@ func (r *Repos) open(app string) (*filesystem.Storage, error) {
 	if !r.Exists(app) {
 		return nil, ErrNoRepo
 	}
-	return filesystem.NewStorage(osfs.New(p), cache.NewObjectLRUDefault()), nil
+	return openStorage(p), nil
 }
 
 // Head returns the commit the app's ref points at (e.g. "refs/heads/main").

@@ -44,13 +44,14 @@ func (r *request) needsPack() bool {
 	return false
 }
 
-// Limits bound what a client may send before the pack.
+// Limits bound what a client may send before the pack. Ref updates are
+// bounded by their bytes, not their number: a mirror of 10,000s of refs is
+// a real push (some 100 bytes a ref).
 type Limits struct {
-	MaxCommands     int // ref updates in one push
 	MaxRequestBytes int // the whole command and option section
 }
 
-var defaultLimits = Limits{MaxCommands: 1000, MaxRequestBytes: 1 << 20}
+var defaultLimits = Limits{MaxRequestBytes: 16 << 20}
 
 // readRequest decodes the command list, capabilities and push options. An
 // empty list (a lone flush) is valid: the client had nothing to send.
@@ -67,9 +68,6 @@ func readRequest(r io.Reader, lim Limits) (*request, error) {
 		}
 		if i == 0 {
 			line = req.splitCaps(line)
-		}
-		if len(req.Commands) >= lim.MaxCommands {
-			return nil, fmt.Errorf("more than %d ref updates in one push: %w", lim.MaxCommands, ErrBadRequest)
 		}
 		c, err := parseCommand(line)
 		if err != nil {

@@ -80,22 +80,16 @@ func TestReadRequest(t *testing.T) {
 			wantErr: io.ErrUnexpectedEOF,
 		},
 		{
-			name:    "more than MaxCommands",
-			in:      pkts(cmdLine(zero, hashA, "refs/heads/a"), cmdLine(zero, hashA, "refs/heads/b"), cmdLine(zero, hashA, "refs/heads/c"), ""),
-			lim:     Limits{MaxCommands: 2, MaxRequestBytes: 1 << 20},
-			wantErr: ErrBadRequest,
-		},
-		{
-			name:      "exactly MaxCommands",
+			name:      "two commands",
 			in:        pkts(cmdLine(zero, hashA, "refs/heads/a"), cmdLine(zero, hashA, "refs/heads/b"), ""),
-			lim:       Limits{MaxCommands: 2, MaxRequestBytes: 1 << 20},
+			lim:       Limits{MaxRequestBytes: 1 << 20},
 			cmds:      []Command{{Name: "refs/heads/a", New: plumbing.NewHash(hashA)}, {Name: "refs/heads/b", New: plumbing.NewHash(hashA)}},
 			needsPack: true,
 		},
 		{
 			name:    "over MaxRequestBytes",
 			in:      pkts(cmdLine(zero, hashA, "refs/heads/a"), ""),
-			lim:     Limits{MaxCommands: 10, MaxRequestBytes: 50},
+			lim:     Limits{MaxRequestBytes: 50},
 			wantErr: ErrBadRequest,
 		},
 	}
@@ -147,11 +141,10 @@ func TestReadRequestHuge(t *testing.T) {
 		lim  Limits
 	}{
 		{"commands under the byte budget", io.MultiReader(strings.NewReader(pkt(cmdLine(zero, hashA, "refs/heads/main", "push-options"))),
-			newRepeatReader(line, tenMB)), Limits{MaxCommands: 1 << 30, MaxRequestBytes: 1 << 20}},
-		{"commands under the command limit", newRepeatReader(line, tenMB), defaultLimits},
+			newRepeatReader(line, tenMB)), Limits{MaxRequestBytes: 1 << 20}},
 		{"push options", io.MultiReader(strings.NewReader(pkts(cmdLine(zero, hashA, "refs/heads/main", "push-options"), "")),
-			newRepeatReader(option, tenMB)), defaultLimits},
-		{"one long line", strings.NewReader("fff0" + strings.Repeat("x", tenMB)), Limits{MaxCommands: 10, MaxRequestBytes: 4096}},
+			newRepeatReader(option, tenMB)), Limits{MaxRequestBytes: 1 << 20}},
+		{"one long line", strings.NewReader("fff0" + strings.Repeat("x", tenMB)), Limits{MaxRequestBytes: 4096}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -168,7 +161,7 @@ func TestReadRequestHuge(t *testing.T) {
 func TestReadRequestFlushCounts(t *testing.T) {
 	first := pkt(cmdLine(zero, hashA, "refs/heads/main", "push-options"))
 	r := readerOf(first + "0000" + pkt("an option") + "0000")
-	lim := Limits{MaxCommands: 10, MaxRequestBytes: len(first)}
+	lim := Limits{MaxRequestBytes: len(first)}
 	_, err := readRequest(r, lim)
 	require.ErrorIs(t, err, ErrBadRequest)
 	assert.LessOrEqual(t, r.n, int64(lim.MaxRequestBytes+4))
@@ -195,7 +188,7 @@ func FuzzReadRequest(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	// Small limits, so that the fuzzer reaches them.
-	lim := Limits{MaxCommands: 2, MaxRequestBytes: 256}
+	lim := Limits{MaxRequestBytes: 256}
 	f.Fuzz(func(t *testing.T, in []byte) {
 		cr := &countingReader{r: strings.NewReader(string(in))}
 		req, err := readRequest(cr, lim)
@@ -205,7 +198,6 @@ func FuzzReadRequest(f *testing.F) {
 				errors.Is(err, io.ErrUnexpectedEOF), "unexpected error kind: %v", err)
 			return
 		}
-		assert.LessOrEqual(t, len(req.Commands), lim.MaxCommands)
 		for _, c := range req.Commands {
 			assert.NoError(t, CheckRefName(c.Name.String()))
 			assert.False(t, c.Old.IsZero() && c.New.IsZero())

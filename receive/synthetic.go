@@ -12,6 +12,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/plumbing/storer"
 
+	"github.com/botrunner/botrunner/gitpack"
 	"github.com/botrunner/botrunner/hint"
 )
 
@@ -109,7 +110,7 @@ func newObjects(objs storer.EncodedObjectStorer, commit plumbing.Hash) ([]plumbi
 		}
 	}
 	if len(out) == 0 {
-		return nil, fmt.Errorf("commit %s: %w", short(commit), ErrMissingObjects)
+		return nil, fmt.Errorf("commit %s: %w", short(commit), gitpack.ErrMissingObjects)
 	}
 	return out, nil
 }

@@ -13,6 +13,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/botrunner/botrunner/gitfsck"
+	"github.com/botrunner/botrunner/gitpack"
 	"github.com/botrunner/botrunner/hint"
 	"github.com/botrunner/botrunner/testenv"
 )
@@ -61,14 +63,14 @@ func TestPushServerCommit(t *testing.T) {
 			func(t *testing.T, s *seeded) ServerCommit {
 				return serverCommit(t, "refs/heads/main", s.c1, botFile(strings.Repeat("x\n", 1<<16)+testenv.Incompressible(4096)))
 			},
-			ErrPushTooLarge, func(s *seeded, _ ServerCommit) plumbing.Hash { return s.c1 }},
+			gitpack.ErrTooLarge, func(s *seeded, _ ServerCommit) plumbing.Hash { return s.c1 }},
 		{"unsafe tree", Options{},
 			func(t *testing.T, s *seeded) ServerCommit {
 				return serverCommit(t, "refs/heads/main", s.c1, func(o *objs) []object.TreeEntry {
 					return []object.TreeEntry{file(".git", o.blob([]byte("x")))}
 				})
 			},
-			ErrBadTree, func(s *seeded, _ ServerCommit) plumbing.Hash { return s.c1 }},
+			gitfsck.ErrBadTree, func(s *seeded, _ ServerCommit) plumbing.Hash { return s.c1 }},
 		{"not a branch", Options{},
 			func(t *testing.T, s *seeded) ServerCommit {
 				return serverCommit(t, "refs/tags/v1", s.c1, botFile("v2"))
@@ -149,7 +151,7 @@ func TestPushServerCommitLosesToPushMeanwhile(t *testing.T) {
 func pushLocked(t *testing.T, s *seeded) error {
 	st, err := s.r.open(app)
 	require.NoError(t, err)
-	q, err := receivePack(s.dir, bytes.NewReader(s.pack2), 1<<20)
+	q, err := receivePack(context.Background(), s.dir, st, bytes.NewReader(s.pack2), gitpack.Limits{})
 	require.NoError(t, err)
 	defer q.drop()
 	require.NoError(t, q.moveInto(s.dir))
