@@ -57,6 +57,8 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz=FuzzSplit -fuzztime=$(FUZZTIME) ./command
 	$(GO) test -run='^$$' -fuzz=FuzzCheckRefName -fuzztime=$(FUZZTIME) ./receive
 	$(GO) test -run='^$$' -fuzz=FuzzReadRequest -fuzztime=$(FUZZTIME) ./receive
+	$(GO) test -run='^$$' -fuzz=FuzzIndex -fuzztime=$(FUZZTIME) ./gitpack
+	$(GO) test -run='^$$' -fuzz=FuzzCheckTree -fuzztime=$(FUZZTIME) ./gitfsck
 
 lint:
 	@test -z "$$(gofmt -l .)" || { echo "gofmt needed:"; gofmt -l .; exit 1; }

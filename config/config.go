@@ -22,6 +22,9 @@ type Config struct {
 	AdminKey        []string         `env:"GITD_ADMIN_KEYS" sep:"," help:"Admin public key: a .pub file or an authorized_keys line. Default on first start: the first ~/.ssh/id_*.pub."`
 	MaxBotsPerUser  int              `default:"3" env:"GITD_MAX_BOTS_PER_USER,MAX_BOTS_PER_USER" help:"Apps a user may own (admins: no limit)."`
 	MaxPushSize     Size             `default:"200MiB" env:"GITD_MAX_PUSH_SIZE" help:"Largest pack one push may send."`
+	MaxObjectSize   Size             `default:"128MiB" env:"GITD_MAX_OBJECT_SIZE" help:"Largest object (file) a push may hold, inflated."`
+	MaxPushInflated Size             `default:"2GiB" env:"GITD_MAX_PUSH_INFLATED" help:"Largest size all of a push's objects may inflate to together."`
+	MaxPushObjects  int64            `default:"1000000" env:"GITD_MAX_PUSH_OBJECTS" help:"Most objects one push may hold."`
 	IdleTimeout     time.Duration    `default:"5m" env:"GITD_IDLE_TIMEOUT" help:"Close connections silent for this long (keepalives count)."`
 	ShutdownTimeout time.Duration    `default:"60s" env:"GITD_SHUTDOWN_TIMEOUT" help:"On SIGTERM, how long running pushes may take to finish."`
 	MaxConnsPerIP   int              `default:"32" env:"GITD_MAX_CONNS_PER_IP" help:"Concurrent connections from one address."`

@@ -25,6 +25,8 @@ var commands = map[string]func(ts *testscript.TestScript, neg bool, args []strin
 	"killwhen":    cmdKillwhen,
 	"gitd":        cmdGitd,
 	"followuntil": cmdFollowUntil,
+	// hand-made packs and gitd's health from /proc (cmds_rawpack_test.go)
+	"rawpush": cmdRawpush, "gitdcheck": cmdGitdcheck,
 	// deploy stories (docker_test.go)
 	"tgsay":  cmdTgsay,
 	"tgsent": cmdTgsent,

@@ -15,16 +15,15 @@ const (
 	capDeleteRefs   = "delete-refs"
 	capSideBand64k  = "side-band-64k"
 	capOfsDelta     = "ofs-delta"
-	capNoThin       = "no-thin"
 	capAtomic       = "atomic"
 	capPushOptions  = "push-options"
 )
 
-// receiveCaps are what our receive-pack offers. no-thin because go-git cannot
-// resolve a thin pack's deltas against the repo.
+// receiveCaps are what our receive-pack offers. Thin packs are welcome (no
+// "no-thin"): their bases are completed from the repo inside the quarantine.
 func (r *Repos) receiveCaps() string {
 	return strings.Join([]string{capReportStatus, capDeleteRefs, capSideBand64k, capOfsDelta,
-		capNoThin, capAtomic, capPushOptions, "agent=" + r.opts.Agent}, " ")
+		capAtomic, capPushOptions, "agent=" + r.opts.Agent}, " ")
 }
 
 // visibleRefs returns the branches and tags, sorted by name, as git does.

@@ -12,6 +12,12 @@ var (
 	// ErrStale is a ref that moved since the client read it.
 	ErrStale = hint.New("STALE_REF", "the ref moved while you pushed",
 		"fetch, merge or rebase, and push again")
+	// ErrHungUp is a client that closed its side before its request was
+	// whole: git does so when it gives up on its own (a --signed or an
+	// --atomic push it knows will fail, a shallow clone the server refuses).
+	// It is no server error.
+	ErrHungUp = hint.New("CLIENT_HUNG_UP", "the client hung up before its request was complete",
+		"if your git client did not say why, run it again with GIT_TRACE_PACKET=1")
 	// ErrNoRepo is an app whose repository does not exist on disk.
 	ErrNoRepo = hint.New("NO_REPO", "repository not found", "push to create the app")
 )

@@ -1,6 +1,8 @@
 package receive
 
 import (
+	"crypto/sha1"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -220,4 +222,47 @@ func TestRealGitPushOptions(t *testing.T) {
 	rec = g.record()
 	assert.Empty(t, rec.Options, "no options this time")
 	assert.Equal(t, []Command{{Name: "refs/heads/main", Old: plumbing.NewHash(c1), New: plumbing.NewHash(c2)}}, rec.Updates)
+}
+
+// TestRealGitThinPush: git sends a thin pack for a one-line change of a big
+// file the server has (the changed blob as a delta against the server's
+// copy); the push is taken, its base is completed from the repo, and the
+// repo stays fsck-clean.
+func TestRealGitThinPush(t *testing.T) {
+	t.Parallel()
+	g := newGitServer(t)
+	w := g.work()
+	text := testText(200 << 10)
+	g.commit(w, "big.txt", text)
+	g.git(w, "push", "-q", "origin", "main")
+	before, err := filepath.Glob(filepath.Join(g.repoDir(), "objects", "pack", "*.pack"))
+	require.NoError(t, err)
+
+	c2 := g.commit(w, "big.txt", "one new line\n"+text)
+	g.extraEnv = []string{"GIT_TRACE=1"}
+	_, stderr, err := g.gitCmd(w, "push", "origin", "main")
+	g.extraEnv = nil
+	require.NoError(t, err, stderr)
+	require.Contains(t, stderr, "--thin", "git did not offer a thin pack: the server still says no-thin")
+	require.Equal(t, c2, g.ref("refs/heads/main"))
+
+	after, err := filepath.Glob(filepath.Join(g.repoDir(), "objects", "pack", "*.pack"))
+	require.NoError(t, err)
+	require.Len(t, after, len(before)+1)
+	g.git(g.repoDir(), "fsck", "--strict", "--full")
+	clone := filepath.Join(t.TempDir(), "clone")
+	g.git(t.TempDir(), "clone", "-q", g.url, clone)
+	b, err := os.ReadFile(filepath.Join(clone, "big.txt"))
+	require.NoError(t, err)
+	require.Equal(t, "one new line\n"+text, string(b))
+}
+
+// testText is n bytes of varied, line-structured text that git deltifies
+// well and zlib cannot squeeze much.
+func testText(n int) string {
+	var b strings.Builder
+	for i := 0; b.Len() < n; i++ {
+		fmt.Fprintf(&b, "line %d %x\n", i, sha1.Sum([]byte{byte(i), byte(i >> 8), byte(i >> 16)}))
+	}
+	return b.String()
 }

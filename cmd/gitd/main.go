@@ -16,6 +16,7 @@ import (
 	"github.com/botrunner/botrunner/auth"
 	"github.com/botrunner/botrunner/command"
 	"github.com/botrunner/botrunner/config"
+	"github.com/botrunner/botrunner/gitpack"
 	"github.com/botrunner/botrunner/hint"
 	"github.com/botrunner/botrunner/receive"
 	"github.com/botrunner/botrunner/secrets"
@@ -90,6 +91,8 @@ func assemble(cfg *config.Config, st *store.Store, authz *auth.Authorizer, log *
 	var pipeline receive.Pipeline
 	repos, err := receive.NewRepos(filepath.Join(cfg.Data, "repos"), receive.Options{
 		MaxPushSize: int64(cfg.MaxPushSize), Agent: "botrunner/" + version, Log: log,
+		Pack: gitpack.Limits{MaxObjects: cfg.MaxPushObjects, MaxObjectSize: int64(cfg.MaxObjectSize),
+			MaxInflated: int64(cfg.MaxPushInflated)},
 		Pipeline: receive.PipelineFunc(func(ctx context.Context, p *receive.Push) error { return pipeline.Run(ctx, p) }),
 	})
 	if err != nil {
