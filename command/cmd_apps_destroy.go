@@ -1,6 +1,7 @@
 package command
 
 import (
+	"context"
 	"fmt"
 	"io"
 
@@ -27,18 +28,7 @@ func runAppsDestroy(c *call) error {
 	if err := checkConfirm(c, name); err != nil {
 		return err
 	}
-	// The bot stops first, under the app's push lock so that no deploy can
-	// start another meanwhile. Then the repo: a record without a repo can be
-	// destroyed again, while a repo left behind a deleted record would hand
-	// the old code to whoever creates the name next.
-	var stopBot func() error
-	if c.d.Bots != nil {
-		stopBot = func() error { return c.d.Bots.Destroy(c.env.Ctx, name) }
-	}
-	if err := c.d.Repos.DeleteAfter(c.env.Ctx, name, stopBot); err != nil {
-		return fmt.Errorf("destroy %s: %w", name, err)
-	}
-	if err := c.d.Store.DeleteApp(name); err != nil {
+	if err := c.DestroyApp(c.env.Ctx, name); err != nil {
 		return err
 	}
 	c.log.Info("app destroyed", "app", name, "by", c.id().String())
@@ -46,6 +36,26 @@ func runAppsDestroy(c *call) error {
 		Name      string `json:"name"`
 		Destroyed bool   `json:"destroyed"`
 	}{name, true}, func(w io.Writer) { fmt.Fprintf(w, "destroyed %s\n", name) })
+}
+
+// DestroyApp removes everything of an app — its bot, containers, images,
+// build cache and logs, its repository, then its record — whatever removes
+// it: apps:destroy, or a refused first push taking the app's creation back.
+// Nothing of it may reach whoever creates the name next.
+//
+// The bot stops first, under the app's push lock so that no deploy can
+// start another meanwhile. Then the repo: a record without a repo can be
+// destroyed again, while a repo left behind a deleted record would hand the
+// old code to whoever creates the name next.
+func (r *Router) DestroyApp(ctx context.Context, name string) error {
+	var stopBot func() error
+	if r.d.Bots != nil {
+		stopBot = func() error { return r.d.Bots.Destroy(ctx, name) }
+	}
+	if err := r.d.Repos.DeleteAfter(ctx, name, stopBot); err != nil {
+		return fmt.Errorf("destroy %s: %w", name, err)
+	}
+	return r.d.Store.DeleteApp(name)
 }
 
 func checkConfirm(c *call, name string) error {

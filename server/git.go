@@ -1,6 +1,9 @@
 package server
 
 import (
+	"context"
+	"time"
+
 	"github.com/gliderlabs/ssh"
 
 	"github.com/botrunner/botrunner/auth"
@@ -60,7 +63,7 @@ func (s *Server) receivePack(sess ssh.Session, id auth.Identity, app string) int
 	defer done()
 	if created {
 		if err := s.deps.Repos.Create(a.Name); err != nil {
-			s.undoCreate(a.Name)
+			s.undoCreate(sess.Context(), a.Name)
 			s.writeError(sess.Stderr(), err)
 			return 1
 		}
@@ -68,7 +71,7 @@ func (s *Server) receivePack(sess ssh.Session, id auth.Identity, app string) int
 	res, err := s.deps.Repos.ReceivePack(sess.Context(),
 		receive.Session{App: a.Name, Pusher: id.String(), Stderr: sess.Stderr()}, sess, sess)
 	if created && len(res.Updated) == 0 {
-		s.undoCreate(a.Name)
+		s.undoCreate(sess.Context(), a.Name)
 	}
 	if err != nil {
 		s.writeError(sess.Stderr(), err)
@@ -80,11 +83,14 @@ func (s *Server) receivePack(sess ssh.Session, id auth.Identity, app string) int
 	return 0
 }
 
-func (s *Server) undoCreate(app string) {
-	if err := s.deps.Repos.Delete(app); err != nil {
-		s.log.Error("undo app creation: repo", "app", app, "err", err)
-	}
-	if err := s.deps.Store.DeleteApp(app); err != nil {
-		s.log.Error("undo app creation: store", "app", app, "err", err)
+// undoCreate takes back an app a refused first push created: all of it goes,
+// as with apps:destroy — also its bot's logs and its build log, which the
+// next owner of the name must never read. It runs even when the pusher has
+// hung up.
+func (s *Server) undoCreate(ctx context.Context, app string) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+	defer cancel()
+	if err := s.deps.Router.DestroyApp(ctx, app); err != nil {
+		s.log.Error("undo app creation", "app", app, "err", err)
 	}
 }
