@@ -48,6 +48,10 @@ func newDeployer(cfg *config.Config, st *store.Store, repos *receive.Repos, log 
 	if _, err := cli.Ping(ctx, client.PingOptions{}); err != nil {
 		return deployer{}, engineError(err)
 	}
+	drv := docker.New(cli, log)
+	if err := checkEngine(ctx, drv, d.AllowVulnerableRunc, log); err != nil {
+		return deployer{}, err
+	}
 	builder := build.New(build.NewDockerEngine(cli), build.Options{
 		BaseImage: d.BaseImage, Timeout: d.BuildTimeout, Memory: int64(d.BuildMemory),
 		Network: d.BuildNetwork, BuildArgs: buildArgs(d), Log: log,
@@ -70,7 +74,6 @@ func newDeployer(cfg *config.Config, st *store.Store, repos *receive.Repos, log 
 	if err != nil {
 		return deployer{}, err
 	}
-	drv := docker.New(cli, log)
 	bots := hooks.NewDeploy(hooks.Config{
 		Limits:  runtime.Limits{Memory: int64(d.Memory), NanoCPUs: int64(d.CPUs * 1e9), Pids: d.Pids},
 		Network: d.Network, StartCheck: d.StartCheck, StopGrace: d.StopGrace, Env: env, TmpDir: tmp,
