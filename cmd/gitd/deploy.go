@@ -66,7 +66,8 @@ func newDeployer(cfg *config.Config, st *store.Store, repos *receive.Repos, log 
 	if err != nil {
 		return deployer{}, err
 	}
-	logs, err := logstore.Open(filepath.Join(cfg.Data, "logs"), logstore.Options{})
+	// Logs are redacted with every value the apps' config vars have had.
+	logs, err := logstore.Open(filepath.Join(cfg.Data, "logs"), logstore.Options{Secrets: st})
 	if err != nil {
 		return deployer{}, err
 	}
