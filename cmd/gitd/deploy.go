@@ -90,9 +90,10 @@ func newDeployer(cfg *config.Config, st *store.Store, repos *receive.Repos, log 
 	return deployer{pipeline: bots, bots: bots, logs: logs, sup: sup}, nil
 }
 
-// start holds the bots that were stopped on purpose, follows the running
-// bots' output and supervises them until ctx ends. A restarted gitd adopts
-// what runs: nothing is restarted that need not be.
+// start holds the bots that were stopped on purpose and supervises them
+// until ctx ends; the supervisor's first list has the deploy follow the
+// running bots' output. A restarted gitd adopts what runs: nothing is
+// restarted that need not be.
 func (d deployer) start(ctx context.Context, st *store.Store, log *slog.Logger) error {
 	if d.sup == nil {
 		return nil
@@ -102,9 +103,6 @@ func (d deployer) start(ctx context.Context, st *store.Store, log *slog.Logger) 
 		return err
 	}
 	d.bots.HoldStopped(apps)
-	if err := d.bots.FollowRunning(ctx); err != nil {
-		log.Warn("follow running bots' logs", "err", err)
-	}
 	go func() {
 		if err := d.sup.Run(ctx); err != nil {
 			log.Error("supervisor", "err", err)
