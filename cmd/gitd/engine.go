@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"log/slog"
+	"strings"
 
 	"github.com/botrunner/botrunner/runtime/docker"
 )
@@ -20,7 +21,7 @@ func checkEngine(ctx context.Context, drv engineInfo, allow bool, log *slog.Logg
 	if err != nil {
 		return engineError(err)
 	}
-	log.Info("docker engine", "version", e.Version, "api", e.APIVersion, "runtime", e.Runtime,
+	log.Info("docker engine", "version", e.Version, "api", e.APIVersion, "runtime", e.Runtime, "runtimes", strings.Join(e.Runtimes, ","),
 		"runc", e.Runc, "runc_build", e.RuncBuild, "storage_driver", e.StorageDriver, "live_restore", e.LiveRestore)
 	err = e.CheckRunc()
 	if err == nil || !allow {

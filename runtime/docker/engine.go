@@ -1,8 +1,10 @@
 package docker
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strconv"
@@ -14,13 +16,14 @@ import (
 // Engine is what gitd logs about the Docker Engine at start, and what it
 // checks before it runs anyone's code there.
 type Engine struct {
-	Version       string // the engine's, e.g. "20.10.24+dfsg1"
-	APIVersion    string // the highest the engine speaks
-	Runtime       string // the default OCI runtime bots run with, e.g. "runc"
-	Runc          string // runc's version, e.g. "1.1.12"; "" if the engine did not say
-	RuncBuild     string // runc's build as packaged, e.g. "1.1.5+ds1-1+deb12u1" or "v1.1.12-0-g51d5e94"
-	StorageDriver string // e.g. "overlay2", "fuse-overlayfs"
-	LiveRestore   bool   // containers outlive a daemon restart (log streams do not)
+	Version       string   // the engine's, e.g. "20.10.24+dfsg1"
+	APIVersion    string   // the highest the engine speaks
+	Runtime       string   // the default OCI runtime bots run with, e.g. "runc"
+	Runtimes      []string // every runtime the engine offers, sorted
+	Runc          string   // runc's version, e.g. "1.1.12"; "" if the engine did not say
+	RuncBuild     string   // runc's build as packaged, e.g. "1.1.5+ds1-1+deb12u1" or "v1.1.12-0-g51d5e94"
+	StorageDriver string   // e.g. "overlay2", "fuse-overlayfs"
+	LiveRestore   bool     // containers outlive a daemon restart (log streams do not)
 }
 
 // Engine reads the engine's /info and /version.
@@ -35,14 +38,15 @@ func (d *Driver) Engine(ctx context.Context) (Engine, error) {
 	}
 	i := info.Info
 	e := Engine{
-		Version: cmpOr(ver.Version, i.ServerVersion), APIVersion: ver.APIVersion,
+		Version: cmp.Or(ver.Version, i.ServerVersion), APIVersion: ver.APIVersion,
 		Runtime: i.DefaultRuntime, RuncBuild: i.RuncCommit.ID,
 		StorageDriver: i.Driver, LiveRestore: i.LiveRestoreEnabled,
+		Runtimes: slices.Sorted(maps.Keys(i.Runtimes)),
 	}
 	for _, c := range ver.Components {
 		if strings.EqualFold(c.Name, "runc") {
 			e.Runc = c.Version
-			e.RuncBuild = cmpOr(c.Details["GitCommit"], e.RuncBuild)
+			e.RuncBuild = cmp.Or(c.Details["GitCommit"], e.RuncBuild)
 		}
 	}
 	if e.Runc == "" { // engines before the Components list: the commit is often a version
@@ -51,13 +55,6 @@ func (d *Driver) Engine(ctx context.Context) (Engine, error) {
 		}
 	}
 	return e, nil
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // MinRunc is the first runc release without the leaked-fd container escape

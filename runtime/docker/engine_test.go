@@ -3,6 +3,7 @@ package docker
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 
 	"github.com/moby/moby/api/types/system"
@@ -14,7 +15,8 @@ import (
 func engineWith(rt, ver, build string) *fakeClient {
 	f := &fakeClient{}
 	f.info = system.Info{ServerVersion: "20.10.24", DefaultRuntime: rt, Driver: "overlay2",
-		RuncCommit: system.Commit{ID: build}, LiveRestoreEnabled: true}
+		RuncCommit: system.Commit{ID: build}, LiveRestoreEnabled: true,
+		Runtimes: map[string]system.RuntimeWithStatus{rt: {}, "runc": {}}}
 	f.version = client.ServerVersionResult{Version: "20.10.24", APIVersion: "1.41"}
 	if ver != "" {
 		f.version.Components = []system.ComponentVersion{
@@ -55,7 +57,8 @@ func TestEngineRunc(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Engine: %v", err)
 			}
-			if e.RuncBuild != tt.build || e.Runtime != tt.runtime || e.StorageDriver != "overlay2" || !e.LiveRestore {
+			if e.RuncBuild != tt.build || e.Runtime != tt.runtime || e.StorageDriver != "overlay2" || !e.LiveRestore ||
+				!slices.Contains(e.Runtimes, tt.runtime) {
 				t.Errorf("Engine = %+v", e)
 			}
 			err = e.CheckRunc()
