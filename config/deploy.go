@@ -22,6 +22,9 @@ type Deploy struct {
 	RestartMax   time.Duration `default:"5m" env:"GITD_RESTART_MAX_DELAY" help:"Longest delay between crash restarts."`
 	RestartReset time.Duration `default:"10m" env:"GITD_RESTART_RESET" help:"A bot up this long has its crash count reset."`
 	BotEnv       []string      `env:"GITD_BOT_ENV" sep:"," help:"KEY=VALUE every bot gets, e.g. TELEGRAM_API of a local Bot API server."`
+	// AllowVulnerableRunc runs bots on an engine whose runc has known
+	// container escapes (or cannot be checked): gitd refuses it otherwise.
+	AllowVulnerableRunc bool `env:"GITD_ALLOW_VULNERABLE_RUNC" help:"Run bots even on a runc older than 1.1.12 (CVE-2024-21626) or one gitd cannot check. Unsafe."`
 
 	BuildpackBuilder   string   `default:"heroku/builder:24" env:"GITD_BUILDPACK_BUILDER" help:"CNB builder image for apps with a Procfile or project.toml."`
 	BuildpackLifecycle string   `env:"GITD_BUILDPACK_LIFECYCLE_IMAGE" placeholder:"IMAGE" help:"Lifecycle image for the build phases that talk to the engine (default: pack's, buildpacksio/lifecycle of the builder's version)."`

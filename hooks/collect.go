@@ -3,6 +3,7 @@ package hooks
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -23,7 +24,11 @@ type LogSink interface {
 // collector copies the output of running bot containers into the app's
 // log, one follower per container. A container's stream ends when it
 // stops; whoever starts it again attaches again (swap, the supervisor's
-// crash restarts, adoption at gitd start).
+// crash restarts). A stream that ends while its container still runs (an
+// engine restart with live-restore, a dropped connection) is followed
+// again from its last line; and after each engine event stream reconnect
+// the supervisor names the running containers, which are attached again
+// if nothing follows them (adoption at gitd start is the first of these).
 type collector struct {
 	rt   runtime.Driver
 	sink LogSink
@@ -47,23 +52,92 @@ func (c *collector) attach(app string, release int, id string, since time.Time) 
 	go c.follow(app, release, id, since)
 }
 
+// following reports whether container id's output is being copied.
+func (c *collector) following(id string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.on[id]
+}
+
+// How long follow waits before it follows a stream again that ended while
+// its container ran: doubling from refollowMin while no line comes.
+const (
+	refollowMin = 500 * time.Millisecond
+	refollowMax = 30 * time.Second
+)
+
+// follow copies the container's lines from since until it stops running
+// or is gone; a stream that ends before is followed again after its last
+// line.
 func (c *collector) follow(app string, release int, id string, since time.Time) {
 	defer func() {
 		c.mu.Lock()
 		delete(c.on, id)
 		c.mu.Unlock()
 	}()
+	for wait := refollowMin; ; wait = min(2*wait, refollowMax) {
+		last, got := c.copy(app, release, id, since)
+		if got {
+			since, wait = last.Add(time.Nanosecond), refollowMin
+		}
+		if c.over(id) {
+			return
+		}
+		time.Sleep(wait)
+	}
+}
+
+// maxLogLine bounds one line read from a bot; the rest of a longer line
+// is dropped (the log store cuts lines much shorter still).
+const maxLogLine = 1 << 20
+
+// copy appends the container's lines from since to the app's log until
+// the stream ends; it returns the last line's time, if a line came.
+func (c *collector) copy(app string, release int, id string, since time.Time) (time.Time, bool) {
 	rc, err := c.rt.Logs(context.Background(), id, runtime.LogOptions{Follow: true, Since: since, Timestamps: true})
 	if err != nil {
-		return
+		return since, false
 	}
 	defer rc.Close()
-	sc := bufio.NewScanner(rc)
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	for sc.Scan() {
-		t, text := splitStamp(sc.Text())
-		_ = c.sink.Append(app, logstore.Line{Time: t, Release: release, Stream: logstore.StreamStdout, Text: text})
+	r := bufio.NewReaderSize(rc, 64<<10)
+	last, got := since, false
+	for {
+		line, err := readLine(r, maxLogLine)
+		if line != "" || err == nil {
+			t, text := splitStamp(line)
+			_ = c.sink.Append(app, logstore.Line{Time: t, Release: release, Stream: logstore.StreamStdout, Text: text})
+			last, got = t, true
+		}
+		if err != nil {
+			return last, got
+		}
 	}
+}
+
+// readLine reads up to and without the next newline, keeping at most max
+// bytes of it.
+func readLine(r *bufio.Reader, max int) (string, error) {
+	var b []byte
+	for {
+		frag, err := r.ReadSlice('\n')
+		b = append(b, frag[:min(len(frag), max-len(b))]...)
+		if err != bufio.ErrBufferFull {
+			return strings.TrimRight(string(b), "\r\n"), err
+		}
+	}
+}
+
+// over reports whether the container's output has ended for good: it is
+// not running, or gone. An engine that does not answer (it may be
+// restarting) does not say so.
+func (c *collector) over(id string) bool {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	st, err := c.rt.Inspect(ctx, id)
+	if err != nil {
+		return errors.Is(err, runtime.ErrNotFound)
+	}
+	return !st.Running
 }
 
 // splitStamp takes the engine's RFC 3339 timestamp off a line.

@@ -1,7 +1,6 @@
 package hooks
 
 import (
-	"context"
 	"strconv"
 	"time"
 
@@ -54,20 +53,15 @@ func (d *Deploy) Restarted(app string, release int) {
 	}
 }
 
-// FollowRunning attaches the log collector to every running bot container:
-// at gitd start, the containers it adopts.
-func (d *Deploy) FollowRunning(ctx context.Context) error {
-	cs, err := d.rt.List(ctx, d.scope(""))
-	if err != nil {
-		return err
+// Running follows a running bot container's output again unless that is
+// under way: the supervisor names each running container after every
+// (re)subscription to engine events, so at gitd start (adoption) and after
+// an engine restart, which ends log streams but, with live-restore, not
+// the containers.
+func (d *Deploy) Running(app string, release int, id string) {
+	if !d.logs.following(id) {
+		d.logs.attach(app, release, id, d.lastLogTime(app, release))
 	}
-	for _, c := range cs {
-		if c.Running {
-			app, rel := c.Labels[runtime.LabelApp], releaseOf(c)
-			d.logs.attach(app, rel, c.ID, d.lastLogTime(app, rel))
-		}
-	}
-	return nil
 }
 
 // TimedOut records that the run-time limit stopped the bot, in the store

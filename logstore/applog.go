@@ -38,8 +38,9 @@ type appLog struct {
 	f         *os.File // the active segment, opened on the first Append
 	followers map[*follower]struct{}
 
-	gone atomic.Bool // set by Delete or Close: callers holding this appLog fetch a new one
-	bmu  sync.Mutex  // serialises build-log writes of the app
+	gone   atomic.Bool // set by Delete or Close: callers holding this appLog fetch a new one
+	bmu    sync.Mutex  // serialises build-log writes of the app
+	redact redactSet   // the secret values kept out of the files
 }
 
 // loadApp lists the app's segments and cuts a torn last line off the newest.

@@ -20,6 +20,24 @@ func BenchmarkAppend(b *testing.B) {
 	}
 }
 
+// BenchmarkAppendRedacted is BenchmarkAppend with five secret values
+// (as many releases) redacted at write time.
+func BenchmarkAppendRedacted(b *testing.B) {
+	h := &configHistory{}
+	for i := range 5 {
+		h.release(i+1, map[string]string{"BOT_TOKEN": fmt.Sprintf("%09d:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw", i), "DEBUG": "1"})
+	}
+	s, _ := openStore(b, Options{Secrets: h})
+	l := Line{Time: t0, Release: 3, Stream: StreamStdout, Text: benchText}
+	b.ReportAllocs()
+	b.SetBytes(int64(len(benchText)))
+	for b.Loop() {
+		if err := s.Append("my-bot", l); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 func BenchmarkTail(b *testing.B) {
 	for _, n := range []int{100, 10000} {
 		b.Run(fmt.Sprintf("N=%d", n), func(b *testing.B) {

@@ -19,20 +19,24 @@ func buildPath(dir string, release int) string {
 }
 
 // SaveBuild keeps the build log of a release (failed or not), replacing any
-// earlier one of the same release. Past MaxBuildLog bytes only the tail is
-// kept, after a line that says how much was cut. Only the MaxBuildLogs
-// highest releases are kept.
+// earlier one of the same release, with the app's secret values redacted.
+// Past MaxBuildLog bytes only the tail is kept, after a line that says how
+// much was cut. Only the MaxBuildLogs highest releases are kept.
 func (s *Store) SaveBuild(app string, release int, log []byte) error {
 	if release < 1 {
 		return fmt.Errorf("%w: %d", ErrBadRelease, release)
 	}
-	log = boundBuild(log, s.opts.MaxBuildLog)
 	for {
 		a, err := s.app(app)
 		if err != nil {
 			return err
 		}
-		ok, err := a.saveBuild(release, log, s.opts.MaxBuildLogs)
+		secrets, err := s.forWrite(a, app, release)
+		if err != nil {
+			return err
+		}
+		kept := boundBuild(redactBytes(log, secrets), s.opts.MaxBuildLog)
+		ok, err := a.saveBuild(release, kept, s.opts.MaxBuildLogs)
 		if err != nil {
 			return fmt.Errorf("save build log of %s v%d: %w", app, release, err)
 		}
@@ -122,13 +126,29 @@ func listBuilds(dir string) ([]int, error) {
 	return rels, nil
 }
 
-// Build returns the kept build log of a release, or ErrNotFound.
+// Build returns the kept build log of a release, or ErrNotFound, with
+// every secret value known now redacted.
 func (s *Store) Build(app string, release int) ([]byte, error) {
 	a, err := s.app(app)
 	if err != nil {
 		return nil, err
 	}
-	return readBuild(a.dir, app, release)
+	secrets, err := s.forRead(a, app)
+	if err != nil {
+		return nil, err
+	}
+	b, err := readBuild(a.dir, app, release)
+	if err != nil {
+		return nil, err
+	}
+	return redactBytes(b, secrets), nil
+}
+
+func redactBytes(b []byte, secrets []string) []byte {
+	if len(secrets) == 0 {
+		return b
+	}
+	return []byte(redactWith(string(b), secrets))
 }
 
 func readBuild(dir, app string, release int) ([]byte, error) {
@@ -146,9 +166,13 @@ func readBuild(dir, app string, release int) ([]byte, error) {
 }
 
 // LastBuild returns the build log of the app's highest release that has
-// one, or ErrNotFound.
+// one (redacted as by Build), or ErrNotFound.
 func (s *Store) LastBuild(app string) (int, []byte, error) {
 	a, err := s.app(app)
+	if err != nil {
+		return 0, nil, err
+	}
+	secrets, err := s.forRead(a, app)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -163,5 +187,8 @@ func (s *Store) LastBuild(app string) (int, []byte, error) {
 	}
 	rel := rels[len(rels)-1]
 	b, err := readBuild(a.dir, app, rel)
-	return rel, b, err
+	if err != nil {
+		return 0, nil, err
+	}
+	return rel, redactBytes(b, secrets), nil
 }

@@ -16,5 +16,10 @@
 // Writes are not fsynced: a machine crash may lose the last lines, and a torn
 // last line is cut off when the app is next loaded.
 //
-// Redact and Redactor keep secret values out of streamed build output.
+// Secret values stay out of the files: given Options.Secrets, every value
+// an app's config vars have had (now, and in each release) is redacted from
+// its lines and build logs before they are written, and again when they are
+// read, for logs written before a value was known. Values shorter than
+// MinSecret are not redacted. Redact and Redactor keep them out of streamed
+// build output.
 package logstore

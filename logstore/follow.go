@@ -49,13 +49,17 @@ func (f *follower) take() []Line {
 	return lines
 }
 
-// Follow returns the lines q selects and then every line appended after, on
-// a channel that is closed when ctx ends, the app is deleted or the store is
-// closed. A reader that falls more than FollowBuffer lines behind loses lines
+// Follow returns the lines q selects (redacted as by Tail) and then every
+// line appended after (redacted as it was written), on a channel that is
+// closed when ctx ends, the app is deleted or the store is closed. A reader that falls more than FollowBuffer lines behind loses lines
 // and gets "… N lines dropped (slow reader)" (stream "gitd") in their place;
 // Append never waits for it. Query{N: -1} follows new lines only.
 func (s *Store) Follow(ctx context.Context, app string, q Query) (<-chan Line, error) {
 	a, err := s.app(app)
+	if err != nil {
+		return nil, err
+	}
+	secrets, err := s.forRead(a, app)
 	if err != nil {
 		return nil, err
 	}
@@ -65,6 +69,7 @@ func (s *Store) Follow(ctx context.Context, app string, q Query) (<-chan Line, e
 		a.unsubscribe(f)
 		return nil, fmt.Errorf("read log of %s: %w", app, err)
 	}
+	past = redactLines(past, secrets)
 	out := make(chan Line, 64)
 	go func() {
 		defer close(out)

@@ -43,8 +43,10 @@ type record struct {
 // a byte to at most 6 ("\u0001", invalid UTF-8 as "\ufffd"), plus the fields.
 func maxRecord(maxLine int) int64 { return 6*int64(maxLine) + 128 }
 
-// normalize fills defaults, checks the stream and release, and cuts the text.
-func normalize(l Line, maxLine int) (Line, error) {
+// normalize fills defaults, checks the stream and release, redacts the
+// secrets (prepared) and cuts the text, in that order: a cut never leaves
+// the start of a secret behind.
+func normalize(l Line, maxLine int, secrets []string) (Line, error) {
 	if l.Time.IsZero() {
 		l.Time = time.Now()
 	}
@@ -59,7 +61,7 @@ func normalize(l Line, maxLine int) (Line, error) {
 	if l.Release < 0 {
 		return l, fmt.Errorf("%w: release %d", ErrBadLine, l.Release)
 	}
-	l.Text = CutLine(strings.TrimRight(l.Text, "\r\n"), maxLine)
+	l.Text = CutLine(redactWith(strings.TrimRight(l.Text, "\r\n"), secrets), maxLine)
 	return l, nil
 }
 

@@ -12,19 +12,25 @@ import (
 
 // Append adds one line to the app's log, dropping the oldest segments when
 // the log would pass MaxBytesPerApp. A zero Time means now, an empty Stream
-// "stdout"; trailing newlines are trimmed and text past MaxLine is cut and
-// marked. Followers get the line without Append waiting for them.
+// "stdout"; trailing newlines are trimmed, secret values redacted, and text
+// past MaxLine is cut and marked. Followers get the line (as stored)
+// without Append waiting for them. When the secret values cannot be read,
+// nothing is written.
 func (s *Store) Append(app string, l Line) error {
-	l, err := normalize(l, s.opts.MaxLine)
-	if err != nil {
-		return err
-	}
-	rec, err := encode(l)
-	if err != nil {
-		return err
-	}
 	for {
 		a, err := s.app(app)
+		if err != nil {
+			return err
+		}
+		secrets, err := s.forWrite(a, app, l.Release)
+		if err != nil {
+			return err
+		}
+		l, err := normalize(l, s.opts.MaxLine, secrets)
+		if err != nil {
+			return err
+		}
+		rec, err := encode(l)
 		if err != nil {
 			return err
 		}
@@ -40,10 +46,15 @@ func (s *Store) Append(app string, l Line) error {
 	}
 }
 
-// Tail returns the app's lines that match q, oldest first. An app without
-// logs has no lines (and no error): the store does not know which apps exist.
+// Tail returns the app's lines that match q, oldest first, with every
+// secret value known now redacted. An app without logs has no lines (and
+// no error): the store does not know which apps exist.
 func (s *Store) Tail(app string, q Query) ([]Line, error) {
 	a, err := s.app(app)
+	if err != nil {
+		return nil, err
+	}
+	secrets, err := s.forRead(a, app)
 	if err != nil {
 		return nil, err
 	}
@@ -51,7 +62,18 @@ func (s *Store) Tail(app string, q Query) ([]Line, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read log of %s: %w", app, err)
 	}
-	return lines, nil
+	return redactLines(lines, secrets), nil
+}
+
+// redactLines redacts lines in place (secrets prepared) and returns them.
+func redactLines(lines []Line, secrets []string) []Line {
+	if len(secrets) == 0 {
+		return lines
+	}
+	for i := range lines {
+		lines[i].Text = redactWith(lines[i].Text, secrets)
+	}
+	return lines
 }
 
 // collect reads segments newest first, each backwards, until it has q.N

@@ -26,6 +26,11 @@ type Options struct {
 	MaxBuildLogs   int   // build logs kept per app; default 10
 	MaxBuildLog    int   // bytes kept of one build log (its tail); default 1 MiB
 	FollowBuffer   int   // lines queued per follower before it drops; default 1024
+
+	// Secrets gives each app's secret values, which are redacted from its
+	// lines and build logs before they are written, and again when read
+	// (logs written before a value was known). nil: nothing is redacted.
+	Secrets Secrets
 }
 
 func (o Options) withDefaults() (Options, error) {

@@ -48,6 +48,10 @@ func newDeployer(cfg *config.Config, st *store.Store, repos *receive.Repos, log 
 	if _, err := cli.Ping(ctx, client.PingOptions{}); err != nil {
 		return deployer{}, engineError(err)
 	}
+	drv := docker.New(cli, log)
+	if err := checkEngine(ctx, drv, d.AllowVulnerableRunc, log); err != nil {
+		return deployer{}, err
+	}
 	builder := build.New(build.NewDockerEngine(cli), build.Options{
 		BaseImage: d.BaseImage, Timeout: d.BuildTimeout, Memory: int64(d.BuildMemory),
 		Network: d.BuildNetwork, BuildArgs: buildArgs(d), Log: log,
@@ -62,7 +66,8 @@ func newDeployer(cfg *config.Config, st *store.Store, repos *receive.Repos, log 
 	if err != nil {
 		return deployer{}, err
 	}
-	logs, err := logstore.Open(filepath.Join(cfg.Data, "logs"), logstore.Options{})
+	// Logs are redacted with every value the apps' config vars have had.
+	logs, err := logstore.Open(filepath.Join(cfg.Data, "logs"), logstore.Options{Secrets: st})
 	if err != nil {
 		return deployer{}, err
 	}
@@ -70,7 +75,6 @@ func newDeployer(cfg *config.Config, st *store.Store, repos *receive.Repos, log 
 	if err != nil {
 		return deployer{}, err
 	}
-	drv := docker.New(cli, log)
 	bots := hooks.NewDeploy(hooks.Config{
 		Limits:  runtime.Limits{Memory: int64(d.Memory), NanoCPUs: int64(d.CPUs * 1e9), Pids: d.Pids},
 		Network: d.Network, StartCheck: d.StartCheck, StopGrace: d.StopGrace, Env: env, TmpDir: tmp,
@@ -86,9 +90,10 @@ func newDeployer(cfg *config.Config, st *store.Store, repos *receive.Repos, log 
 	return deployer{pipeline: bots, bots: bots, logs: logs, sup: sup}, nil
 }
 
-// start holds the bots that were stopped on purpose, follows the running
-// bots' output and supervises them until ctx ends. A restarted gitd adopts
-// what runs: nothing is restarted that need not be.
+// start holds the bots that were stopped on purpose and supervises them
+// until ctx ends; the supervisor's first list has the deploy follow the
+// running bots' output. A restarted gitd adopts what runs: nothing is
+// restarted that need not be.
 func (d deployer) start(ctx context.Context, st *store.Store, log *slog.Logger) error {
 	if d.sup == nil {
 		return nil
@@ -98,9 +103,6 @@ func (d deployer) start(ctx context.Context, st *store.Store, log *slog.Logger) 
 		return err
 	}
 	d.bots.HoldStopped(apps)
-	if err := d.bots.FollowRunning(ctx); err != nil {
-		log.Warn("follow running bots' logs", "err", err)
-	}
 	go func() {
 		if err := d.sup.Run(ctx); err != nil {
 			log.Error("supervisor", "err", err)

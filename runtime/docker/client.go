@@ -21,6 +21,8 @@ type Client interface {
 	NetworkList(ctx context.Context, o client.NetworkListOptions) (client.NetworkListResult, error)
 	NetworkCreate(ctx context.Context, name string, o client.NetworkCreateOptions) (client.NetworkCreateResult, error)
 	NetworkRemove(ctx context.Context, id string, o client.NetworkRemoveOptions) (client.NetworkRemoveResult, error)
+	Info(ctx context.Context, o client.InfoOptions) (client.SystemInfoResult, error)
+	ServerVersion(ctx context.Context, o client.ServerVersionOptions) (client.ServerVersionResult, error)
 }
 
 var _ Client = (*client.Client)(nil)

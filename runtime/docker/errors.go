@@ -60,6 +60,17 @@ var (
 		"remove the VOLUME lines from your Dockerfile: a bot gets a read-only root and a small /tmp, and keeps state elsewhere")
 )
 
+// Sentinels for the engine's container runtime, checked at gitd's start.
+var (
+	// ErrVulnerableRunc: the engine's runc lets a container escape.
+	ErrVulnerableRunc = hint.New("RUNC_VULNERABLE", "the Docker Engine's runc is vulnerable to container escapes",
+		"upgrade runc (with containerd.io or the Docker packages) to 1.1.12 or later, or to your distribution's patched build; "+
+			"to run bots on it anyway, knowing any bot may take over the host, set GITD_ALLOW_VULNERABLE_RUNC=1")
+	// ErrUnknownRunc: gitd cannot tell whether the engine's runtime is safe.
+	ErrUnknownRunc = hint.New("RUNC_UNKNOWN", "cannot tell which runc the Docker Engine runs",
+		"check `docker version` for runc 1.1.12 or later; if the runtime is safe, set GITD_ALLOW_VULNERABLE_RUNC=1 to run bots on it")
+)
+
 // ErrEventStreamEnded: the engine closed the event stream (it restarted, or
 // a proxy in between timed out). Consumers subscribe again.
 var ErrEventStreamEnded = errors.New("the Docker Engine closed the event stream")

@@ -8,6 +8,7 @@ import (
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/api/types/events"
 	"github.com/moby/moby/api/types/network"
+	"github.com/moby/moby/api/types/system"
 	"github.com/moby/moby/client"
 )
 
@@ -23,6 +24,9 @@ type fakeClient struct {
 	state     container.State
 	wait      container.WaitResponse
 	logs      []byte
+
+	info    system.Info
+	version client.ServerVersionResult
 
 	events    []events.Message // sent by Events, then eventsEnd (nil: wait for ctx)
 	eventsEnd error
@@ -191,4 +195,22 @@ func (f *fakeClient) Events(ctx context.Context, o client.EventsListOptions) cli
 		errc <- end
 	}()
 	return client.EventsResult{Messages: out, Err: errc}
+}
+
+func (f *fakeClient) Info(context.Context, client.InfoOptions) (client.SystemInfoResult, error) {
+	if err := f.call("Info"); err != nil {
+		return client.SystemInfoResult{}, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return client.SystemInfoResult{Info: f.info}, nil
+}
+
+func (f *fakeClient) ServerVersion(context.Context, client.ServerVersionOptions) (client.ServerVersionResult, error) {
+	if err := f.call("ServerVersion"); err != nil {
+		return client.ServerVersionResult{}, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.version, nil
 }

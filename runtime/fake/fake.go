@@ -35,6 +35,7 @@ type Driver struct {
 	seq    int
 	fail   map[string]error
 	subs   map[*eventSub]bool // open Events streams
+	drop   chan struct{}      // closed by DropLogs: open log follows end
 	now    func() time.Time   // see SetClock
 }
 
@@ -49,6 +50,7 @@ func New() *Driver {
 		byID:   map[string]*ctr{},
 		fail:   map[string]error{},
 		subs:   map[*eventSub]bool{},
+		drop:   make(chan struct{}),
 		now:    time.Now,
 	}
 }

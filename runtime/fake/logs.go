@@ -36,9 +36,19 @@ func (d *Driver) Logs(ctx context.Context, id string, o runtime.LogOptions) (io.
 	}
 	pr, pw := io.Pipe()
 	f := &follower{PipeReader: pr, done: make(chan struct{})}
-	fl := &following{d: d, c: c, run: c.run, next: len(c.logs), o: o, pw: pw, done: f.done}
+	fl := &following{d: d, c: c, run: c.run, next: len(c.logs), o: o, pw: pw, done: f.done, drop: d.drop}
 	go fl.loop(ctx, format(lines, o))
 	return f, nil
+}
+
+// DropLogs ends every log stream being followed, as an engine restart
+// does, while the containers keep running (live-restore). Lines written
+// meanwhile are kept: a later Logs call with Since gets them.
+func (d *Driver) DropLogs() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	close(d.drop)
+	d.drop = make(chan struct{})
 }
 
 // following is one follower's goroutine state.
@@ -49,6 +59,7 @@ type following struct {
 	o         runtime.LogOptions
 	pw        *io.PipeWriter
 	done      <-chan struct{}
+	drop      <-chan struct{} // DropLogs
 }
 
 // loop writes first, then every later line of the run, until it ends.
@@ -76,6 +87,9 @@ func (f *following) loop(ctx context.Context, first string) {
 			f.pw.CloseWithError(ctx.Err())
 			return
 		case <-f.done:
+			return
+		case <-f.drop:
+			f.pw.Close() // a plain end, as when the engine goes away
 			return
 		}
 	}

@@ -45,6 +45,7 @@
 // again); Started(app) if one of them runs; remove the old one.
 //
 // Hooks tells gitd what the supervisor did (crash, restart, timeout) so it
-// can log "gitd" lines for the app. All timers run on a Clock, which tests
+// can log "gitd" lines for the app, and which bot containers run after each
+// (re)subscription to events, so it can follow their output again. All timers run on a Clock, which tests
 // replace.
 package supervisor

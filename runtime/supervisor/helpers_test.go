@@ -15,10 +15,23 @@ import (
 	"github.com/botrunner/botrunner/runtime/supervisor"
 )
 
-// recorder keeps the Hooks calls, in order.
+// recorder keeps the Hooks calls, in order; Running calls apart.
 type recorder struct {
-	mu    sync.Mutex
-	calls []string
+	mu      sync.Mutex
+	calls   []string
+	running []string
+}
+
+func (r *recorder) Running(app string, release int, id string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.running = append(r.running, fmt.Sprintf("%s v%d %s", app, release, id))
+}
+
+func (r *recorder) runningCalls() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.running)
 }
 
 func (r *recorder) add(format string, args ...any) {

@@ -16,6 +16,11 @@ type Hooks interface {
 	// TimedOut: the run-time limit is reached; the bot is being stopped and
 	// stays stopped until Started.
 	TimedOut(app string, release int)
+	// Running: a bot container runs, as found by the list after each
+	// (re)subscription to engine events, the first at Run included. What
+	// followed the container may have ended while the stream was down: an
+	// engine restart with live-restore ends log streams, not containers.
+	Running(app string, release int, containerID string)
 }
 
 // nopHooks stands in for a nil Hooks.
@@ -24,3 +29,4 @@ type nopHooks struct{}
 func (nopHooks) Crashed(string, int, int, bool, time.Time) {}
 func (nopHooks) Restarted(string, int)                     {}
 func (nopHooks) TimedOut(string, int)                      {}
+func (nopHooks) Running(string, int, string)               {}

@@ -2,6 +2,7 @@ package supervisor_test
 
 import (
 	"errors"
+	"slices"
 	"testing"
 
 	"github.com/botrunner/botrunner/runtime/supervisor"
@@ -38,4 +39,24 @@ func TestReconnect(t *testing.T) {
 	if e.d.EventStreams() != 1 {
 		t.Errorf("%d event streams, want 1", e.d.EventStreams())
 	}
+}
+
+// TestRunningAfterReconnect: after the event stream drops and comes back,
+// Hooks hears of each running bot container again (an engine restart with
+// live-restore keeps containers but ends their log streams, so gitd must
+// follow them again); an exited one is not reported.
+func TestRunningAfterReconnect(t *testing.T) {
+	e := newEnv(t, policy())
+	id := e.start("bot", 1, "sleep")
+	done := e.start("done", 2, "sleep")
+	_ = e.d.Exit(done, 0)
+	e.run()
+	want := "bot v1 " + id
+	e.eventually("told at the first list", func() bool { return slices.Equal(e.hooks.runningCalls(), []string{want}) })
+	e.d.DropEvents(errors.New("engine restarted"))
+	e.eventually("waiting to reconnect", func() bool { return e.d.EventStreams() == 0 && e.clk.Pending() == 1 })
+	e.clk.Advance(supervisor.ReconnectDelay(1))
+	e.eventually("told again after the reconnect", func() bool {
+		return slices.Equal(e.hooks.runningCalls(), []string{want, want})
+	})
 }

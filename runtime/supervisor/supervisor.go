@@ -164,7 +164,7 @@ func (s *Supervisor) handle(ctx context.Context, ev runtime.Event) {
 }
 
 // resync looks at every bot container, and at every app known but now
-// without containers.
+// without containers, then tells Hooks which run.
 func (s *Supervisor) resync(ctx context.Context) error {
 	cs, err := s.d.List(ctx, s.labels(""))
 	if err != nil {
@@ -185,6 +185,11 @@ func (s *Supervisor) resync(ctx context.Context) error {
 	s.mu.Unlock()
 	for name, cs := range byApp {
 		s.observe(name, cs)
+	}
+	for _, c := range cs {
+		if name := c.Labels[runtime.LabelApp]; name != "" && c.Running {
+			s.hooks.Running(name, releaseOf(c), c.ID)
+		}
 	}
 	return nil
 }
