@@ -165,3 +165,37 @@ func countObjects(t *testing.T, repo, idx string) string {
 	lines := strings.Split(strings.TrimSpace(string(git(t, repo, f, "show-index"))), "\n")
 	return strconv.Itoa(len(lines))
 }
+
+// A delta chain deeper than MaxDeltaDepth is refused, not followed down a
+// stack that would grow with it.
+func TestIndexRefusesEndlessDeltaChains(t *testing.T) {
+	entries := [][]byte{object(kindBlob, 1, []byte("a"))}
+	offs := []int{12}
+	size := 1
+	for i := 0; i <= MaxDeltaDepth; i++ {
+		d := append(sizeVarint(int64(size)), sizeVarint(int64(size+1))...)
+		d = append(d, 0x80|0x10|0x20, byte(size), byte(size>>8), 1, 'b') // copy size bytes from 0, insert "b"
+		size++
+		prevOff := offs[len(offs)-1]
+		off := prevOff + len(entries[len(entries)-1])
+		h := entryHeader(kindOfsDelta, int64(len(d)))
+		h = append(h, ofsBytes(int64(off-prevOff))...)
+		entries = append(entries, append(h, deflate(d)...))
+		offs = append(offs, off)
+	}
+	dir := t.TempDir()
+	_, err := Index(context.Background(), bytes.NewReader(rawPack(uint32(len(entries)), entries...)), dir, Options{})
+	require.ErrorIs(t, err, ErrBadPack)
+	require.Contains(t, err.Error(), "delta chain deeper")
+	dirEmpty(t, dir)
+}
+
+// ofsBytes is git's offset encoding (each continuation adds one).
+func ofsBytes(n int64) []byte {
+	b := []byte{byte(n & 0x7f)}
+	for n >>= 7; n > 0; n >>= 7 {
+		n--
+		b = append([]byte{0x80 | byte(n&0x7f)}, b...)
+	}
+	return b
+}

@@ -14,6 +14,7 @@ import (
 // may be dropped to stay within the budget and is then made again.
 type node struct {
 	idx    int // entry index, or -1 for a base taken from the repository
+	depth  int // deltas between it and a whole object
 	hash   plumbing.Hash
 	typ    plumbing.ObjectType
 	data   []byte
@@ -30,7 +31,16 @@ type resolver struct {
 	heldN   int64
 	br      *bufio.Reader
 	appends []plumbing.Hash
+	remade  int64 // bytes of delta results made again after they were dropped
 }
+
+// MaxDeltaDepth bounds delta chains (git writes at most 4095 deep): the
+// resolver recurses along them.
+const MaxDeltaDepth = 10000
+
+// remakeFactor bounds the work of remaking dropped bases, as a multiple of
+// the inflated-size limit.
+const remakeFactor = 4
 
 // resolve resolves every delta: those whose bases are in the pack first,
 // then a thin pack's, whose bases come from the repository and are
@@ -142,8 +152,16 @@ func (rv *resolver) resolveOne(p *node, k int, first bool) (*node, error) {
 	if err != nil {
 		return nil, fmt.Errorf("delta at offset %d: %w", rv.entries[k].off, err)
 	}
-	n := &node{idx: k, typ: p.typ, data: out, parent: p, hash: plumbing.ComputeHash(p.typ, out)}
+	n := &node{idx: k, depth: p.depth + 1, typ: p.typ, data: out, parent: p, hash: plumbing.ComputeHash(p.typ, out)}
+	if n.depth > MaxDeltaDepth {
+		return nil, fmt.Errorf("a delta chain deeper than %d: %w", MaxDeltaDepth, ErrBadPack)
+	}
 	if !first {
+		// Made again after the budget dropped it: bounded work, or an
+		// attacker orders deltas so that each is made again and again.
+		if rv.remade += int64(len(out)); rv.remade > remakeFactor*rv.lim.MaxInflated {
+			return nil, fmt.Errorf("the pack's deltas cost more than %d times its size to resolve: %w", remakeFactor, ErrTooLarge)
+		}
 		return n, nil
 	}
 	if err := rv.count(int64(len(out))); err != nil {
