@@ -24,10 +24,12 @@ const hangBound = 30 * time.Second
 
 // silentConfig has a short idle timeout and keepalives much more frequent
 // than it: the keepalive replies are all the traffic a silent client
-// makes, and they must not keep it alive.
+// makes, and they must not keep it alive. The pre-auth timeout is long:
+// what cuts an authenticated client is the idle timeout alone.
 func silentConfig(c *Config) {
 	c.IdleTimeout = 500 * time.Millisecond
 	c.Keepalive = 50 * time.Millisecond
+	c.HandshakeTimeout = time.Hour
 }
 
 // workConfig has a short idle timeout and no keepalives in the test's
@@ -88,18 +90,29 @@ func TestIdleSilentClientIsCut(t *testing.T) {
 	h.gitOK(h.admin, dir, "push", "-q", "bots", "main")
 	tip := h.gitOK(h.admin, dir, "rev-parse", "HEAD")
 
-	t.Run("no session", func(t *testing.T) {
+	t.Run("before the first command, sending only its own keepalives", func(t *testing.T) {
 		c, err := h.dial(h.admin)
 		require.NoError(t, err)
 		defer c.Close()
-		requireClosedByServer(t, c)
-	})
-	t.Run("a session without a command", func(t *testing.T) {
-		c, err := h.dial(h.admin)
-		require.NoError(t, err)
-		defer c.Close()
+		go func() { // as OpenSSH's ServerAliveInterval does
+			for {
+				if _, _, err := c.SendRequest("keepalive@openssh.com", true, nil); err != nil {
+					return
+				}
+				time.Sleep(50 * time.Millisecond)
+			}
+		}()
 		_, err = c.NewSession()
 		require.NoError(t, err)
+		requireClosedByServer(t, c)
+	})
+	t.Run("between commands", func(t *testing.T) {
+		c, err := h.dial(h.admin)
+		require.NoError(t, err)
+		defer c.Close()
+		sess, err := c.NewSession()
+		require.NoError(t, err)
+		require.NoError(t, sess.Run("whoami"))
 		requireClosedByServer(t, c)
 	})
 	t.Run("a command waiting for stdin", func(t *testing.T) {
