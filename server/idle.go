@@ -148,7 +148,9 @@ func (s *sessionWatch) write() (done func()) {
 
 // watchedSession is the session a handler sees: its stdin reads and its
 // stdout and stderr writes tell the watch when the server waits for the
-// client.
+// client. A read blocked in the background counts as waiting too, so a
+// handler must not keep one open while it works (to notice a client that
+// hangs up, watch the context: it ends with the connection).
 type watchedSession struct {
 	ssh.Session
 	w *sessionWatch
