@@ -5,9 +5,12 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/x509"
+	"encoding/json"
 	"encoding/pem"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -99,4 +102,45 @@ func TestLoadHostKeys(t *testing.T) {
 	}
 	_, err = os.Stat(path("nope"))
 	assert.True(t, os.IsNotExist(err), "a missing --host-key file was created")
+}
+
+// jschJar is Debian's libjsch-java (0.1.54 on bookworm): a JSch without
+// ed25519 and rsa-sha2, as many Java tools still ship it.
+const jschJar = "/usr/share/java/jsch.jar"
+
+// TestJSchClientConnects: a real JSch client, which knows neither ed25519
+// nor rsa-sha2, logs in (with an ECDSA user key, the best it has) through
+// the ECDSA host key. With only an ed25519 host key it failed with
+// "Algorithm negotiation fail".
+func TestJSchClientConnects(t *testing.T) {
+	requireTools(t, "java")
+	if _, err := os.Stat(jschJar); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("JSch is required in CI (Debian libjsch-java): %v", err)
+		}
+		t.Skipf("JSch not installed: %v", err)
+	}
+	h := newHarness(t, withHostKeys(t.TempDir()))
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	require.NoError(t, err)
+	der, err := x509.MarshalECPrivateKey(key)
+	require.NoError(t, err)
+	keyFile := filepath.Join(h.home, "id_jsch")
+	require.NoError(t, os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: der}), 0o600))
+	pub, err := gossh.NewPublicKey(&key.PublicKey)
+	require.NoError(t, err)
+	r := h.sshCmd(h.admin, string(gossh.MarshalAuthorizedKey(pub)), "keys:add")
+	require.Zero(t, r.code, r.String())
+
+	probe, err := filepath.Abs(filepath.Join("testdata", "JschProbe.java"))
+	require.NoError(t, err)
+	r = h.run(h.command(h.admin, "", "java", "-cp", jschJar, probe, h.port, "whoami --json", keyFile), "")
+	require.Zero(t, r.code, r.String())
+	hostKey, rest, _ := strings.Cut(strings.TrimSpace(r.stdout), "\n")
+	out, status, _ := strings.Cut(rest, "\nexit ")
+	assert.Equal(t, "hostkey ecdsa-sha2-nistp256", hostKey)
+	assert.Equal(t, "0", status, r.String())
+	var who struct{ Fingerprint string }
+	require.NoError(t, json.Unmarshal([]byte(out), &who), r.String())
+	assert.Equal(t, gossh.FingerprintSHA256(pub), who.Fingerprint)
 }
