@@ -104,7 +104,7 @@ func TestLoadHostKeys(t *testing.T) {
 	assert.True(t, os.IsNotExist(err), "a missing --host-key file was created")
 }
 
-// jschJar is Debian's libjsch-java (0.1.54 on bookworm): a JSch without
+// jschJar is Debian's libjsch-java (0.1.55 on bookworm): a JSch without
 // ed25519 and rsa-sha2, as many Java tools still ship it.
 const jschJar = "/usr/share/java/jsch.jar"
 
