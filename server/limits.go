@@ -55,6 +55,8 @@ func (l *limiter) accept(ctx ssh.Context, c net.Conn) net.Conn {
 	}
 	l.mu.Unlock()
 	if victim != nil {
+		l.log.Debug("pre-auth slots full: closed the oldest unauthenticated connection of the busiest address",
+			"closed", victim.ip, "for", ip)
 		_ = victim.Conn.Close()
 	}
 	if !ok {
