@@ -27,7 +27,7 @@ const hangBound = 30 * time.Second
 // makes, and they must not keep it alive. The pre-auth timeout is long:
 // what cuts an authenticated client is the idle timeout alone.
 func silentConfig(c *Config) {
-	c.IdleTimeout = 500 * time.Millisecond
+	c.IdleTimeout = time.Second
 	c.Keepalive = 50 * time.Millisecond
 	c.HandshakeTimeout = time.Hour
 }
@@ -253,7 +253,7 @@ func TestKeepaliveClosesDeadPeer(t *testing.T) {
 	require.NoError(t, err)
 	defer logs.Close()
 	h := newHarness(t, withLogs(logs), withConfig(func(c *Config) {
-		c.Keepalive = 50 * time.Millisecond
+		c.Keepalive = 200 * time.Millisecond
 		c.IdleTimeout = time.Hour
 	}))
 	r, err := h.goSSH(h.admin, "apps:create dead-bot")
