@@ -16,22 +16,24 @@ import (
 // Config is gitd's whole configuration. Field tags are the contract: flag
 // names, env names and defaults are listed in DESIGN.md "Configuration".
 type Config struct {
-	Data            string           `default:"./data" env:"GITD_DATA" help:"Data directory (state, repos, host key)."`
-	Listen          string           `default:":2222" env:"GITD_LISTEN" help:"SSH listen address."`
-	HostKey         string           `env:"GITD_HOST_KEY" help:"SSH host key file (default <data>/ssh_host_ed25519_key, generated on first start)."`
-	AdminKey        []string         `env:"GITD_ADMIN_KEYS" sep:"," help:"Admin public key: a .pub file or an authorized_keys line. Default on first start: the first ~/.ssh/id_*.pub."`
-	MaxBotsPerUser  int              `default:"3" env:"GITD_MAX_BOTS_PER_USER,MAX_BOTS_PER_USER" help:"Apps a user may own (admins: no limit)."`
-	MaxPushSize     Size             `default:"200MiB" env:"GITD_MAX_PUSH_SIZE" help:"Largest pack one push may send."`
-	MaxObjectSize   Size             `default:"128MiB" env:"GITD_MAX_OBJECT_SIZE" help:"Largest object (file) a push may hold, inflated."`
-	MaxPushInflated Size             `default:"2GiB" env:"GITD_MAX_PUSH_INFLATED" help:"Largest size all of a push's objects may inflate to together."`
-	MaxPushObjects  int64            `default:"1000000" env:"GITD_MAX_PUSH_OBJECTS" help:"Most objects one push may hold."`
-	IdleTimeout     time.Duration    `default:"5m" env:"GITD_IDLE_TIMEOUT" help:"Close connections silent for this long (keepalives count)."`
-	ShutdownTimeout time.Duration    `default:"60s" env:"GITD_SHUTDOWN_TIMEOUT" help:"On SIGTERM, how long running pushes may take to finish."`
-	MaxConnsPerIP   int              `default:"32" env:"GITD_MAX_CONNS_PER_IP" help:"Concurrent connections from one address."`
-	MaxHandshakes   int              `default:"64" env:"GITD_MAX_HANDSHAKES" help:"Concurrent connections not yet authenticated."`
-	Deploy          Deploy           `embed:"" group:"Deploy"`
-	LogLevel        string           `default:"info" env:"GITD_LOG_LEVEL" enum:"debug,info,warn,error" help:"Log level."`
-	Version         kong.VersionFlag `help:"Print the version and exit."`
+	Data               string           `default:"./data" env:"GITD_DATA" help:"Data directory (state, repos, host key)."`
+	Listen             string           `default:":2222" env:"GITD_LISTEN" help:"SSH listen address."`
+	HostKey            []string         `env:"GITD_HOST_KEY" sep:"," placeholder:"FILE" help:"SSH host key file; repeat (or comma-separate) for one key per type. Default: ed25519, RSA and ECDSA keys made in <data> on first start."`
+	AdminKey           []string         `env:"GITD_ADMIN_KEYS" sep:"," help:"Admin public key: a .pub file or an authorized_keys line. Default on first start: the first ~/.ssh/id_*.pub."`
+	MaxBotsPerUser     int              `default:"3" env:"GITD_MAX_BOTS_PER_USER,MAX_BOTS_PER_USER" help:"Apps a user may own (admins: no limit)."`
+	MaxPushSize        Size             `default:"200MiB" env:"GITD_MAX_PUSH_SIZE" help:"Largest pack one push may send."`
+	MaxObjectSize      Size             `default:"128MiB" env:"GITD_MAX_OBJECT_SIZE" help:"Largest object (file) a push may hold, inflated."`
+	MaxPushInflated    Size             `default:"2GiB" env:"GITD_MAX_PUSH_INFLATED" help:"Largest size all of a push's objects may inflate to together."`
+	MaxPushObjects     int64            `default:"1000000" env:"GITD_MAX_PUSH_OBJECTS" help:"Most objects one push may hold."`
+	IdleTimeout        time.Duration    `default:"5m" env:"GITD_IDLE_TIMEOUT" help:"Close a connection that keeps gitd waiting this long without sending anything (builds and logs -f are not waiting; keepalive replies do not count)."`
+	ShutdownTimeout    time.Duration    `default:"60s" env:"GITD_SHUTDOWN_TIMEOUT" help:"On SIGTERM, how long running pushes may take to finish."`
+	MaxConnsPerIP      int              `default:"32" env:"GITD_MAX_CONNS_PER_IP" help:"Concurrent connections from one address."`
+	MaxHandshakes      int              `default:"64" env:"GITD_MAX_HANDSHAKES" help:"Concurrent connections not yet authenticated."`
+	MaxHandshakesPerIP int              `default:"8" env:"GITD_MAX_HANDSHAKES_PER_IP" help:"Of those, from one address; when all are taken, a new address takes a slot from the address holding the most."`
+	HandshakeTimeout   time.Duration    `default:"10s" env:"GITD_HANDSHAKE_TIMEOUT" help:"Time a new connection has to authenticate."`
+	Deploy             Deploy           `embed:"" group:"Deploy"`
+	LogLevel           string           `default:"info" env:"GITD_LOG_LEVEL" enum:"debug,info,warn,error" help:"Log level."`
+	Version            kong.VersionFlag `help:"Print the version and exit."`
 }
 
 // Parse reads args (without the program name) and the environment.
@@ -46,10 +48,31 @@ func Parse(args []string, version string) (*Config, error) {
 	if _, err := p.Parse(args); err != nil {
 		return nil, hint.Errorf("BAD_FLAGS", "run `gitd --help` for the flags", "%s", err)
 	}
-	if c.HostKey == "" {
-		c.HostKey = filepath.Join(c.Data, "ssh_host_ed25519_key")
+	if err := c.check(); err != nil {
+		return nil, err
 	}
 	return &c, nil
+}
+
+// check refuses limits that would turn a protection off.
+func (c *Config) check() error {
+	for _, d := range []struct {
+		flag string
+		v    time.Duration
+	}{{"--idle-timeout", c.IdleTimeout}, {"--handshake-timeout", c.HandshakeTimeout}} {
+		if d.v <= 0 {
+			return hint.Errorf("BAD_FLAGS", "give a positive duration such as 10s or 5m", "%s %s: must be positive", d.flag, d.v)
+		}
+	}
+	for _, n := range []struct {
+		flag string
+		v    int
+	}{{"--max-conns-per-ip", c.MaxConnsPerIP}, {"--max-handshakes", c.MaxHandshakes}, {"--max-handshakes-per-ip", c.MaxHandshakesPerIP}} {
+		if n.v <= 0 {
+			return hint.Errorf("BAD_FLAGS", "give a positive number", "%s %d: must be positive", n.flag, n.v)
+		}
+	}
+	return nil
 }
 
 // AdminKeyLines returns the admin keys as authorized_keys lines: each

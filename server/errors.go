@@ -19,3 +19,13 @@ var (
 	errKeyMismatch = hint.New("AUTH_FAILED", "the session's key is not the key that authenticated",
 		"reconnect")
 )
+
+// Host key errors: gitd does not start with any of them.
+var (
+	ErrHostKeyMissing = hint.New("HOST_KEY_MISSING", "host key file does not exist",
+		"make it with `ssh-keygen -t ed25519 -N '' -f FILE`, or leave --host-key unset: gitd then makes its keys in the data dir")
+	ErrHostKeyInvalid = hint.New("HOST_KEY_INVALID", "host key file cannot be read",
+		"pass an unencrypted private key file as ssh-keygen writes it (OpenSSH or PEM format)")
+	ErrHostKeyDuplicate = hint.New("HOST_KEY_DUPLICATE", "two host keys of one type",
+		"pass at most one key of each type (ed25519, rsa, ecdsa): a server offers one per type")
+)

@@ -25,6 +25,7 @@ import (
 	"github.com/botrunner/botrunner/auth"
 	"github.com/botrunner/botrunner/command"
 	"github.com/botrunner/botrunner/receive"
+	"github.com/botrunner/botrunner/secrets"
 	"github.com/botrunner/botrunner/store"
 )
 
@@ -65,10 +66,13 @@ func (h *harness) withT(t *testing.T) *harness {
 	return &c
 }
 
-// harnessOpts tune a harness: server config fields and the push size limit.
+// harnessOpts tune a harness: server config fields, the push size limit
+// and the host keys (default: one ed25519 key; RSA keys are slow to make).
 type harnessOpts struct {
 	cfg         Config
 	maxPushSize int64
+	hostKeysDir string
+	logs        command.LogReader
 }
 
 // newHarness starts a server; it is shut down when the test ends.
@@ -81,7 +85,9 @@ func newHarness(t *testing.T, opts ...func(*harnessOpts)) *harness {
 	}
 	h := &harness{t: t, data: t.TempDir(), home: t.TempDir(), logs: &syncBuffer{}, pipe: &swappable{},
 		serve: &served{done: make(chan struct{})}}
-	st, err := store.Open(filepath.Join(h.data, "gitd.db"))
+	box, err := secrets.LoadOrCreateKey(filepath.Join(h.data, "secret.key"))
+	require.NoError(t, err)
+	st, err := store.OpenWithBox(filepath.Join(h.data, "gitd.db"), box)
 	require.NoError(t, err)
 	h.store = st
 	authz := auth.New(st, 3)
@@ -92,11 +98,17 @@ func newHarness(t *testing.T, opts ...func(*harnessOpts)) *harness {
 		MaxPushSize: o.maxPushSize, Agent: "botrunner/test", Pipeline: receive.PipelineFunc(h.runPipeline), Log: log,
 	})
 	require.NoError(t, err)
-	router := command.NewRouter(command.Deps{Store: st, Auth: authz, Repos: h.repos, Version: "test", Log: log})
-	hostKey, err := LoadOrCreateHostKey(filepath.Join(h.data, "host_key"))
-	require.NoError(t, err)
+	router := command.NewRouter(command.Deps{Store: st, Auth: authz, Repos: h.repos, Version: "test", Log: log, Logs: o.logs})
 	cfg := o.cfg
-	cfg.Addr, cfg.HostKey = "127.0.0.1:0", hostKey
+	cfg.Addr = "127.0.0.1:0"
+	if o.hostKeysDir != "" {
+		cfg.HostKeys, err = LoadOrCreateHostKeys(o.hostKeysDir)
+	} else {
+		var k gossh.Signer
+		k, err = createHostKey(filepath.Join(h.data, "ssh_host_ed25519_key"), hostKeyKinds[0].gen)
+		cfg.HostKeys = []gossh.Signer{k}
+	}
+	require.NoError(t, err)
 	h.srv = New(cfg, Deps{Auth: authz, Store: st, Repos: h.repos, Router: router, Log: log})
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
@@ -133,6 +145,16 @@ func (h *harness) stop() {
 
 func withConfig(f func(*Config)) func(*harnessOpts) {
 	return func(o *harnessOpts) { f(&o.cfg) }
+}
+
+// withHostKeys gives the server the full set of host keys kept in dir.
+func withHostKeys(dir string) func(*harnessOpts) {
+	return func(o *harnessOpts) { o.hostKeysDir = dir }
+}
+
+// withLogs gives the command router a log store (for logs -f).
+func withLogs(l command.LogReader) func(*harnessOpts) {
+	return func(o *harnessOpts) { o.logs = l }
 }
 
 func withMaxPushSize(n int64) func(*harnessOpts) {

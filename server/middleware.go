@@ -32,8 +32,8 @@ func (s *Server) publicKeyHandler(ctx ssh.Context, key ssh.PublicKey) bool {
 
 // authenticate re-checks, inside the session, that the key the session
 // reports is the key the handshake accepted, identifies it afresh (it may
-// have been removed meanwhile), frees the handshake slot and starts
-// keepalives. Nothing below runs for a session that fails here.
+// have been removed meanwhile) and starts keepalives. Nothing below runs
+// for a session that fails here.
 func (s *Server) authenticate(next handler) ssh.Handler {
 	return func(sess ssh.Session) {
 		defer s.recoverSession(sess)
@@ -46,9 +46,6 @@ func (s *Server) authenticate(next handler) ssh.Handler {
 		if err != nil {
 			s.fail(sess, err)
 			return
-		}
-		if lc, ok := sess.Context().Value(limitedConnKey).(*limitedConn); ok {
-			lc.sessionStarted()
 		}
 		s.keepalive(sess)
 		_ = sess.Exit(next(sess, id))
@@ -93,9 +90,13 @@ func (s *Server) writeError(w io.Writer, err error) {
 
 var keepaliveStarted = &ctxKey{"keepalive"}
 
+// keepaliveMissed unanswered keepalives in a row mark the client dead.
+const keepaliveMissed = 3
+
 // keepalive asks the client for a reply every interval, once per
-// connection. Replies count as traffic, so a quiet build does not hit the
-// idle timeout while a dead client still does.
+// connection, and closes the connection when keepaliveMissed requests in a
+// row go unanswered: that finds dead peers, also while the server streams
+// to one. Replies do not count as the client talking (see idleWatch).
 func (s *Server) keepalive(sess ssh.Session) {
 	ctx := sess.Context()
 	ctx.Lock()
@@ -108,20 +109,37 @@ func (s *Server) keepalive(sess ssh.Session) {
 	if started || !ok {
 		return
 	}
-	go func() {
-		t := time.NewTicker(s.cfg.Keepalive)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-				if _, _, err := conn.SendRequest("keepalive@openssh.com", true, nil); err != nil {
+	go s.keepAlive(ctx, conn)
+}
+
+func (s *Server) keepAlive(ctx ssh.Context, conn gossh.Conn) {
+	t := time.NewTicker(s.cfg.Keepalive)
+	defer t.Stop()
+	replied := make(chan struct{}, 1)
+	pending, missed := false, 0
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-replied:
+			pending, missed = false, 0
+		case <-t.C:
+			if pending {
+				if missed++; missed >= keepaliveMissed {
+					s.log.Info("closing dead connection: keepalives unanswered", "remote", conn.RemoteAddr().String())
+					_ = conn.Close()
 					return
 				}
+				continue
 			}
+			pending = true
+			go func() {
+				if _, _, err := conn.SendRequest("keepalive@openssh.com", true, nil); err == nil {
+					replied <- struct{}{}
+				}
+			}()
 		}
-	}()
+	}
 }
 
 // recoverSession turns a panic in one session into an internal error for

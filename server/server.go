@@ -19,13 +19,19 @@ import (
 
 // Config tunes the SSH listener.
 type Config struct {
-	Addr             string        // listen address, e.g. ":2222"
-	HostKey          gossh.Signer  // required
-	IdleTimeout      time.Duration // no traffic at all for this long closes a connection (default 5m)
-	Keepalive        time.Duration // server-to-client keepalive interval (default 30s)
-	MaxConnsPerIP    int           // concurrent connections from one source address (default 32)
-	MaxHandshakes    int           // concurrent connections that have not started a session (default 64)
-	HandshakeTimeout time.Duration // time to authenticate and open a session (default 30s)
+	Addr     string         // listen address, e.g. ":2222"
+	HostKeys []gossh.Signer // required: one per key type (see LoadOrCreateHostKeys)
+	// IdleTimeout closes an authenticated connection that has kept the
+	// server waiting this long without sending anything (default 5m).
+	// Server work (a build, `logs -f`) and keepalive replies do not count.
+	IdleTimeout time.Duration
+	// Keepalive is the server-to-client keepalive interval (default 30s);
+	// a client that leaves keepaliveMissed of them unanswered is dead.
+	Keepalive          time.Duration
+	MaxConnsPerIP      int           // concurrent connections from one source address (default 32)
+	MaxHandshakes      int           // concurrent connections not authenticated yet (default 64)
+	MaxHandshakesPerIP int           // of those, from one source address (default 8)
+	HandshakeTimeout   time.Duration // time to authenticate (default 10s)
 }
 
 func (c *Config) defaults() {
@@ -41,8 +47,11 @@ func (c *Config) defaults() {
 	if c.MaxHandshakes <= 0 {
 		c.MaxHandshakes = 64
 	}
+	if c.MaxHandshakesPerIP <= 0 {
+		c.MaxHandshakesPerIP = 8
+	}
 	if c.HandshakeTimeout <= 0 {
-		c.HandshakeTimeout = 30 * time.Second
+		c.HandshakeTimeout = 10 * time.Second
 	}
 }
 
@@ -75,19 +84,29 @@ func New(cfg Config, deps Deps) *Server {
 	if deps.Log == nil {
 		deps.Log = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{cfg: cfg, deps: deps, log: deps.Log.With("component", "ssh"),
-		lim:    newLimiter(cfg.MaxConnsPerIP, cfg.MaxHandshakes, cfg.HandshakeTimeout),
+	log := deps.Log.With("component", "ssh")
+	s := &Server{cfg: cfg, deps: deps, log: log, lim: newLimiter(cfg, log),
 		active: newSessions(), first: newFirstPushes()}
+	signers := make([]ssh.Signer, len(cfg.HostKeys))
+	for i, k := range cfg.HostKeys {
+		signers[i] = k
+	}
 	s.ssh = &ssh.Server{
-		Addr:             cfg.Addr,
-		HostSigners:      []ssh.Signer{cfg.HostKey},
-		PublicKeyHandler: s.publicKeyHandler,
-		ConnCallback:     s.lim.accept,
-		IdleTimeout:      cfg.IdleTimeout,
+		Addr:                 cfg.Addr,
+		HostSigners:          signers,
+		PublicKeyHandler:     s.publicKeyHandler,
+		ConnCallback:         s.lim.accept,
+		ServerConfigCallback: s.serverConfig,
+		// No IdleTimeout here: gliderlabs counts any traffic, keepalive
+		// replies included, so a silent client would stay forever. The
+		// limiter's idle watch counts only time spent waiting for the
+		// client.
+		//
 		// Middleware order, outermost first: track (Shutdown waits for it)
-		// → authenticate (re-check the key inside the session, identify)
-		// → log → route (git or command).
-		Handler: s.active.track(s.authenticate(s.logged(s.route))),
+		// → watch idle (the session's reads and writes show when the
+		// server waits for the client) → authenticate (re-check the key
+		// inside the session, identify) → log → route (git or command).
+		Handler: s.active.track(s.watchIdle(s.authenticate(s.logged(s.route)))),
 		// PTYs are accepted here and refused per command: git must not get
 		// one (\n becomes \r\n and corrupts packs); `ssh -t bots logs` may.
 		PtyCallback:     func(ssh.Context, ssh.Pty) bool { return true },
@@ -96,6 +115,18 @@ func New(cfg Config, deps Deps) *Server {
 		ChannelHandlers: map[string]ssh.ChannelHandler{"session": ssh.DefaultSessionHandler},
 	}
 	return s
+}
+
+// serverConfig is the per-connection x/crypto config gliderlabs builds on:
+// a successful authentication ends the connection's pre-auth time.
+func (s *Server) serverConfig(ctx ssh.Context) *gossh.ServerConfig {
+	return &gossh.ServerConfig{
+		AuthLogCallback: func(_ gossh.ConnMetadata, _ string, err error) {
+			if lc, ok := ctx.Value(limitedConnKey).(*limitedConn); ok && err == nil {
+				lc.authenticated()
+			}
+		},
+	}
 }
 
 // Serve accepts connections on l until Shutdown or Close.

@@ -13,6 +13,8 @@ import (
 	"path/filepath"
 	"syscall"
 
+	gossh "golang.org/x/crypto/ssh"
+
 	"github.com/botrunner/botrunner/auth"
 	"github.com/botrunner/botrunner/command"
 	"github.com/botrunner/botrunner/config"
@@ -81,7 +83,7 @@ func run() error {
 
 // assemble builds the server's parts in dependency order.
 func assemble(cfg *config.Config, st *store.Store, authz *auth.Authorizer, log *slog.Logger) (*server.Server, deployer, error) {
-	hostKey, err := server.LoadOrCreateHostKey(cfg.HostKey)
+	hostKeys, err := hostKeys(cfg, log)
 	if err != nil {
 		return nil, deployer{}, err
 	}
@@ -110,9 +112,27 @@ func assemble(cfg *config.Config, st *store.Store, authz *auth.Authorizer, log *
 	}
 	router := command.NewRouter(deps)
 	return server.New(server.Config{
-		Addr: cfg.Listen, HostKey: hostKey, IdleTimeout: cfg.IdleTimeout,
+		Addr: cfg.Listen, HostKeys: hostKeys, IdleTimeout: cfg.IdleTimeout,
 		MaxConnsPerIP: cfg.MaxConnsPerIP, MaxHandshakes: cfg.MaxHandshakes,
+		MaxHandshakesPerIP: cfg.MaxHandshakesPerIP, HandshakeTimeout: cfg.HandshakeTimeout,
 	}, server.Deps{Auth: authz, Store: st, Repos: repos, Router: router, Log: log}), dep, nil
+}
+
+// hostKeys loads the --host-key files, or the data dir's keys (made on
+// first start), and logs their fingerprints for admins to publish.
+func hostKeys(cfg *config.Config, log *slog.Logger) ([]gossh.Signer, error) {
+	load := func() ([]gossh.Signer, error) { return server.LoadOrCreateHostKeys(cfg.Data) }
+	if len(cfg.HostKey) > 0 {
+		load = func() ([]gossh.Signer, error) { return server.LoadHostKeys(cfg.HostKey) }
+	}
+	keys, err := load()
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range keys {
+		log.Info("host key", "type", k.PublicKey().Type(), "fingerprint", gossh.FingerprintSHA256(k.PublicKey()))
+	}
+	return keys, nil
 }
 
 // bootstrap makes the admin keys work; with none configured on an empty
