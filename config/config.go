@@ -14,7 +14,8 @@ import (
 )
 
 // Config is gitd's whole configuration. Field tags are the contract: flag
-// names, env names and defaults are listed in DESIGN.md "Configuration".
+// names, env names and defaults, listed for users in the README's
+// "Configuration" table.
 type Config struct {
 	Data               string           `default:"./data" env:"GITD_DATA" help:"Data directory (state, repos, host key)."`
 	Listen             string           `default:":2222" env:"GITD_LISTEN" help:"SSH listen address."`

@@ -63,13 +63,7 @@ func TestIndexMatchesGit(t *testing.T) {
 		require.NoError(t, err, "%v", flags)
 		got, err := os.ReadFile(res.Idx)
 		require.NoError(t, err)
-		// git's own index of the same pack
-		ref := filepath.Join(t.TempDir(), "p.pack")
-		require.NoError(t, os.WriteFile(ref, pack, 0o644))
-		git(t, repo, nil, "index-pack", ref)
-		want, err := os.ReadFile(strings.TrimSuffix(ref, ".pack") + ".idx")
-		require.NoError(t, err)
-		require.Equal(t, want, got, "%v: our .idx differs from git's", flags)
+		require.Equal(t, gitIndex(t, repo, pack), got, "%v: our .idx differs from git's", flags)
 		stored, err := os.ReadFile(res.Pack)
 		require.NoError(t, err)
 		require.Equal(t, pack, stored)
@@ -91,12 +85,18 @@ func TestIndexWithNoDeltaBudget(t *testing.T) {
 	require.NoError(t, err)
 	got, err := os.ReadFile(res.Idx)
 	require.NoError(t, err)
+	require.Equal(t, gitIndex(t, repo, pack), got)
+	require.Equal(t, 60, counts["commit"])
+	require.Equal(t, 120, counts["tree"])
+}
+
+// gitIndex is the .idx git's own index-pack writes for pack.
+func gitIndex(t *testing.T, repo string, pack []byte) []byte {
+	t.Helper()
 	ref := filepath.Join(t.TempDir(), "p.pack")
 	require.NoError(t, os.WriteFile(ref, pack, 0o644))
 	git(t, repo, nil, "index-pack", ref)
-	want, err := os.ReadFile(strings.TrimSuffix(ref, ".pack") + ".idx")
+	idx, err := os.ReadFile(strings.TrimSuffix(ref, ".pack") + ".idx")
 	require.NoError(t, err)
-	require.Equal(t, want, got)
-	require.Equal(t, 60, counts["commit"])
-	require.Equal(t, 120, counts["tree"])
+	return idx
 }
