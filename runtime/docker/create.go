@@ -23,7 +23,7 @@ func (d *Driver) Create(ctx context.Context, s runtime.Spec) (string, error) {
 	if err := s.Validate(); err != nil {
 		return "", err
 	}
-	netID, err := d.ensureNetwork(ctx, s.Network)
+	netID, err := d.ensureNetwork(ctx, s.Network, s.Image)
 	if err != nil {
 		return "", err
 	}

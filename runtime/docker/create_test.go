@@ -13,6 +13,7 @@ import (
 	cerrdefs "github.com/containerd/errdefs"
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/api/types/network"
+	"github.com/moby/moby/client"
 
 	"github.com/botrunner/botrunner/runtime"
 )
@@ -138,33 +139,43 @@ func TestCreateNetwork(t *testing.T) {
 	for name, tc := range map[string]struct {
 		nets      []network.Summary
 		createErr error
-		race      bool // a racing creator adds an older duplicate while we create
+		whileLock bool // another process makes the network while we wait for the lock
 		wantMode  string
 		wantNew   bool
 		wantRm    []string
 	}{
-		"exists":           {nets: []network.Summary{netSummary("n1", "bots", 1)}, wantMode: "n1"},
-		"substring only":   {nets: []network.Summary{netSummary("n2", "bots-old", 1)}, wantMode: "net-ours", wantNew: true},
-		"missing":          {nets: []network.Summary{}, wantMode: "net-ours", wantNew: true},
-		"duplicates exist": {nets: []network.Summary{netSummary("b", "bots", 5), netSummary("a", "bots", 5), netSummary("c", "bots", 2)}, wantMode: "c"},
-		"stale duplicate":  {nets: []network.Summary{netSummary("c", "bots", 2), labelled(netSummary("d", "bots", 7))}, wantMode: "c", wantRm: []string{"d"}},
-		"lost race":        {nets: []network.Summary{}, race: true, wantMode: "net-theirs", wantNew: true, wantRm: []string{"net-ours"}},
+		"exists":               {nets: []network.Summary{netSummary("n1", "bots", 1)}, wantMode: "n1"},
+		"substring only":       {nets: []network.Summary{netSummary("n2", "bots-old", 1)}, wantMode: "net-ours", wantNew: true},
+		"missing":              {nets: []network.Summary{}, wantMode: "net-ours", wantNew: true},
+		"duplicates exist":     {nets: []network.Summary{netSummary("b", "bots", 5), netSummary("a", "bots", 5), netSummary("c", "bots", 2)}, wantMode: "c"},
+		"stale duplicate":      {nets: []network.Summary{netSummary("c", "bots", 2), labelled(netSummary("d", "bots", 7))}, wantMode: "c", wantRm: []string{"d"}},
+		"made while we waited": {nets: []network.Summary{}, whileLock: true, wantMode: "net-theirs"},
 		"conflict (API 1.44+)": {nets: []network.Summary{}, createErr: fmt.Errorf("exists: %w", cerrdefs.ErrConflict),
-			race: true, wantMode: "net-theirs"},
+			wantMode: "net-theirs"},
 	} {
 		f := &fakeClient{nets: tc.nets}
 		if tc.createErr != nil {
+			// An engine that refuses duplicates, racing a process without the lock.
 			f.errs = map[string]error{"NetworkCreate": tc.createErr}
-			f.nets = append(f.nets, netSummary("net-theirs", "bots", 1)) // visible on the re-list
+			f.onCreate = func(f *fakeClient, o client.ContainerCreateOptions) {
+				if isLock(o) {
+					f.nets = append(f.nets, netSummary("net-theirs", "bots", 1))
+				}
+			}
+			f.nets = nil
 		}
-		if tc.race && tc.createErr == nil {
-			f.onNetCreate = func(f *fakeClient, name string) { f.nets = append(f.nets, netSummary("net-theirs", name, 1)) }
+		if tc.whileLock {
+			f.onCreate = func(f *fakeClient, o client.ContainerCreateOptions) {
+				if isLock(o) {
+					f.nets = append(f.nets, netSummary("net-theirs", "bots", 1))
+				}
+			}
 		}
 		if _, err := New(f, nil).Create(context.Background(), botSpec()); err != nil {
 			t.Errorf("%s: %v", name, err)
 			continue
 		}
-		o := f.created[0]
+		o := f.created[len(f.created)-1]
 		if string(o.HostConfig.NetworkMode) != tc.wantMode || o.NetworkingConfig.EndpointsConfig[tc.wantMode] == nil {
 			t.Errorf("%s: network mode %s, want %s", name, o.HostConfig.NetworkMode, tc.wantMode)
 		}
@@ -176,6 +187,51 @@ func TestCreateNetwork(t *testing.T) {
 		if !slices.Equal(f.netRemoved, tc.wantRm) {
 			t.Errorf("%s: networks removed %v, want %v", name, f.netRemoved, tc.wantRm)
 		}
+		if locks := slices.IndexFunc(f.created, isLock) >= 0; locks != (tc.wantNew || tc.whileLock || tc.createErr != nil) {
+			t.Errorf("%s: engine lock taken = %v; it is needed exactly when the network is missing", name, locks)
+		}
+		if len(f.created) > 1 && !slices.Contains(f.removed, "c1") {
+			t.Errorf("%s: engine lock never released (removed %v)", name, f.removed)
+		}
+	}
+}
+
+func isLock(o client.ContainerCreateOptions) bool { return o.Config.Labels[LockLabel] != "" }
+
+// TestEngineLock: a held lock is waited for; one older than any holder
+// keeps it is broken; an unrelated container of that name is never removed.
+func TestEngineLock(t *testing.T) {
+	busy := fmt.Errorf("name in use: %w", cerrdefs.ErrConflict)
+	for name, tc := range map[string]struct {
+		labels  map[string]string
+		created time.Time
+		busy    int // create attempts refused before ours succeeds
+		wantRm  []string
+	}{
+		"held":    {labels: map[string]string{LockLabel: "net-bots"}, created: time.Now(), busy: 3, wantRm: []string{"c1"}},
+		"stale":   {labels: map[string]string{LockLabel: "net-bots"}, created: time.Now().Add(-time.Hour), busy: 1, wantRm: []string{"botrunner-lock-net-bots", "c1"}},
+		"foreign": {labels: map[string]string{"x": "1"}, created: time.Now().Add(-time.Hour), busy: 2, wantRm: []string{"c1"}},
+	} {
+		f := &fakeClient{createErrs: slices.Repeat([]error{busy}, tc.busy)}
+		f.inspected = container.InspectResponse{Config: &container.Config{Labels: tc.labels}, Created: tc.created.Format(time.RFC3339Nano)}
+		d := New(f, nil)
+		unlock, err := d.engineLock(context.Background(), "net-bots", "img")
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		unlock()
+		if len(f.created) != 1 || f.created[0].Name != "botrunner-lock-net-bots" || f.created[0].Config.Image != "img" {
+			t.Errorf("%s: lock containers %+v", name, f.created)
+		}
+		if got := slices.DeleteFunc(slices.Clone(f.removed), func(s string) bool { return s == "" }); !slices.Equal(got, tc.wantRm) {
+			t.Errorf("%s: removed %v, want %v", name, got, tc.wantRm)
+		}
+	}
+	f := &fakeClient{createErrs: []error{busy}}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := New(f, nil).engineLock(ctx, "k", "img"); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled wait: %v", err)
 	}
 }
 

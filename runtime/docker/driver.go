@@ -17,9 +17,8 @@ type Driver struct {
 	c   Client
 	log *slog.Logger
 
-	// netMu serialises network creation; it is shared by every Driver of
-	// the process. Other processes are handled by ensureNetwork's duplicate
-	// resolution and Start's retry.
+	// netMu serialises network creation within the process, cheaply;
+	// across processes ensureNetwork takes an engine-side lock.
 	netMu *sync.Mutex
 }
 
@@ -39,9 +38,9 @@ func New(c Client, log *slog.Logger) *Driver {
 // Start starts a created or stopped container; a running one is left alone
 // (the engine answers 304, which the client reports as success).
 //
-// The engine resolves the container's network by name at start. While
-// another process that lost a network creation race removes its duplicate
-// (see ensureNetwork), that name is ambiguous for a moment: wait it out.
+// The engine resolves the container's network by name at start. While a
+// duplicate left by an older gitd is being removed (see existingNetwork),
+// that name is ambiguous for a moment: wait it out.
 func (d *Driver) Start(ctx context.Context, id string) error {
 	for attempt := 1; ; attempt++ {
 		_, err := d.c.ContainerStart(ctx, id, client.ContainerStartOptions{})

@@ -17,13 +17,16 @@ import (
 type fakeClient struct {
 	mu sync.Mutex
 
-	errs      map[string]error
-	startErrs []error // consumed one per ContainerStart, before errs
-	warnings  []string
-	mounts    []container.MountPoint
-	state     container.State
-	wait      container.WaitResponse
-	logs      []byte
+	errs       map[string]error
+	startErrs  []error                                              // consumed one per ContainerStart, before errs
+	createErrs []error                                              // consumed one per ContainerCreate, before errs
+	onCreate   func(f *fakeClient, o client.ContainerCreateOptions) // under mu
+	inspected  container.InspectResponse                            // fields set here override ContainerInspect's defaults
+	warnings   []string
+	mounts     []container.MountPoint
+	state      container.State
+	wait       container.WaitResponse
+	logs       []byte
 
 	info    system.Info
 	version client.ServerVersionResult
@@ -58,12 +61,19 @@ func (f *fakeClient) call(name string) error {
 }
 
 func (f *fakeClient) ContainerCreate(_ context.Context, o client.ContainerCreateOptions) (client.ContainerCreateResult, error) {
-	if err := f.call("ContainerCreate"); err != nil {
-		return client.ContainerCreateResult{}, err
-	}
+	err := f.call("ContainerCreate")
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if len(f.createErrs) > 0 {
+		err, f.createErrs = f.createErrs[0], f.createErrs[1:]
+	}
+	if err != nil {
+		return client.ContainerCreateResult{}, err
+	}
 	f.created = append(f.created, o)
+	if f.onCreate != nil {
+		f.onCreate(f, o)
+	}
 	return client.ContainerCreateResult{ID: "c1", Warnings: f.warnings}, nil
 }
 
@@ -98,10 +108,15 @@ func (f *fakeClient) ContainerInspect(_ context.Context, id string, _ client.Con
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	st := f.state
-	return client.ContainerInspectResult{Container: container.InspectResponse{
+	in := container.InspectResponse{
 		ID: id, Name: "/bot", State: &st, Mounts: f.mounts,
 		Config: &container.Config{Image: "img", Labels: map[string]string{"a": "1"}},
-	}}, nil
+	}
+	if f.inspected.Config != nil {
+		in.Config = f.inspected.Config
+	}
+	in.Created = f.inspected.Created
+	return client.ContainerInspectResult{Container: in}, nil
 }
 
 func (f *fakeClient) ContainerWait(_ context.Context, _ string, o client.ContainerWaitOptions) client.ContainerWaitResult {
