@@ -1,7 +1,7 @@
 // Package build turns a checked-out source tree into a local Docker image.
 //
 // A tree is matched against an ordered list of strategies, first match wins
-// (DESIGN.md, "Build strategies"):
+// (`botctl builder:set` overrides the choice):
 //
 //	dockerfile  a Dockerfile at the root, built as is
 //	buildpack   project.toml or Procfile, built with Cloud Native Buildpacks

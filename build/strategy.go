@@ -44,7 +44,7 @@ func (t *tree) exists(name string) bool {
 	return err == nil && !fi.IsDir()
 }
 
-// strategy is one way to build a tree (STYLE rule 6, like flyctl's
+// strategy is one way to build a tree (an ordered resolver, like flyctl's
 // imgsrc resolver): the first in strategies whose Detect fits wins.
 type strategy interface {
 	Name() string

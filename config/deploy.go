@@ -2,7 +2,7 @@ package config
 
 import "time"
 
-// Deploy is how gitd builds and runs bots (DESIGN "Running a bot").
+// Deploy is how gitd builds and runs bots (docs/architecture.md, steps 4–5).
 type Deploy struct {
 	Runtime      string        `default:"docker" env:"GITD_RUNTIME" enum:"docker,none" help:"Where bots run: docker, or none to host git only."`
 	BaseImage    string        `default:"python:3.11-slim" env:"GITD_BASE_IMAGE,BASE_IMAGE" help:"Base image of the simple (bot.py) strategy."`

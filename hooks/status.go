@@ -13,7 +13,7 @@ import (
 
 // Status is what `status <app>` and `apps` show about a bot.
 type Status struct {
-	State    string // building pulling starting running stopped crashed failed (DESIGN "Running a bot")
+	State    string // building pulling starting running stopped crashed failed timeout
 	Since    time.Time
 	Release  int    // the release the state is about; 0 = none
 	Image    string // its image

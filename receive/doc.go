@@ -6,5 +6,5 @@
 // go-git's transport/server is not used for receive-pack: it advertises too few
 // capabilities, writes packs straight into the repository before any decision,
 // updates refs without checking their old values and blocks on delete-only
-// pushes. See DESIGN.md, "Pitfalls already known".
+// pushes (docs/architecture.md, "Known pitfalls").
 package receive

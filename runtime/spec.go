@@ -8,7 +8,7 @@ import (
 	"strings"
 )
 
-// Defaults from DESIGN.md ("Running a bot").
+// Defaults for a bot's container (README, "Configuration").
 const (
 	DefaultTmpfsSize  = "64m"
 	DefaultLogMaxSize = "10m"

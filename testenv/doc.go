@@ -21,7 +21,7 @@
 //
 // The helpers that start containers (NewNetwork, StartFakeTelegram,
 // StartPipIndex) use only networks the test creates and publish no ports:
-// test traffic stays on those networks (see DESIGN.md, "This machine").
+// test traffic stays on those networks (docs/architecture.md, last section).
 // Everything here drives the docker CLI, which negotiates the API version
 // with the engine (20.10 on our machines).
 package testenv

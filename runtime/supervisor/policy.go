@@ -11,7 +11,7 @@ type Policy struct {
 	StopGrace  time.Duration // SIGTERM to SIGKILL when the limit stops a bot; default 10s
 }
 
-// DefaultPolicy is DESIGN.md's: restarts after 10 s, doubling, capped at
+// DefaultPolicy is the README's ("How a push deploys"): restarts after 10 s, doubling, capped at
 // 5 min, reset after 10 min up; a 24 h run-time limit.
 func DefaultPolicy() Policy {
 	return Policy{
