@@ -7,6 +7,7 @@ import (
 
 	gossh "golang.org/x/crypto/ssh"
 
+	"github.com/botrunner/botrunner/names"
 	"github.com/botrunner/botrunner/store"
 )
 
@@ -115,7 +116,7 @@ func RequireAdmin(id Identity) error {
 // error; an app that is missing or that id may not see gets ErrAppNotFound,
 // the very same value in both cases.
 func (a *Authorizer) Authorize(id Identity, name string, act Action) (store.App, error) {
-	if err := store.ValidAppName(name); err != nil {
+	if err := names.ValidApp(name); err != nil {
 		return store.App{}, err
 	}
 	if id.IsDeployKey() && id.DeployApp != name {

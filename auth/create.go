@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/botrunner/botrunner/hint"
+	"github.com/botrunner/botrunner/names"
 	"github.com/botrunner/botrunner/store"
 )
 
@@ -34,7 +35,7 @@ func (a *Authorizer) PushTarget(id Identity, name string) (store.App, bool, erro
 // Deploy keys may not create apps. A taken name is ALREADY_EXISTS: creating
 // under a global namespace cannot hide that a name is in use.
 func (a *Authorizer) CreateApp(id Identity, name string) (store.App, error) {
-	if err := store.ValidAppName(name); err != nil {
+	if err := names.ValidApp(name); err != nil {
 		return store.App{}, err
 	}
 	return a.create(id, name)

@@ -10,6 +10,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/botrunner/botrunner/hint"
+	"github.com/botrunner/botrunner/names"
 	"github.com/botrunner/botrunner/store"
 )
 
@@ -92,7 +93,7 @@ func checkKeyType(pk gossh.PublicKey) error {
 		return invalidKey("SSH certificates are not supported", "send the plain public key instead")
 	}
 	if !allowedTypes[pk.Type()] {
-		return invalidKey(fmt.Sprintf("key type %s is not accepted", store.Quote(pk.Type())),
+		return invalidKey(fmt.Sprintf("key type %s is not accepted", names.Quote(pk.Type())),
 			"use an ed25519 key: `ssh-keygen -t ed25519`")
 	}
 	if pk.Type() != gossh.KeyAlgoRSA {

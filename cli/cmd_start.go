@@ -4,6 +4,8 @@ import (
 	"errors"
 
 	"github.com/alecthomas/kong"
+
+	"github.com/botrunner/botrunner/names"
 )
 
 // StartCmd starts an app's bot again (`start [APP]`), or, with --simple,
@@ -69,8 +71,8 @@ func checkApp(app string, err error) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if !validAppName(app) {
-		return "", ErrBadAppName.With("invalid app name "+quote(app), nil)
+	if err := names.ValidApp(app); err != nil {
+		return "", ErrBadAppName.With(err.Error(), err)
 	}
 	return app, nil
 }

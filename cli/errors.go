@@ -22,7 +22,7 @@ var (
 		"name it (`botctl COMMAND APP` or -a APP), or run inside a repo whose `bots` remote is ssh://HOST/APP")
 	ErrAppConflict = hint.New("APP_CONFLICT", "two different apps given",
 		"name the app once: as the argument or with -a, not both")
-	ErrUsage      = hint.New("USAGE", "wrong arguments", "see `botctl COMMAND --help`")
+	ErrUsage      = hint.New("BAD_ARGS", "wrong arguments", "see `botctl COMMAND --help`")
 	ErrSSHCommand = hint.New("BAD_SSH_COMMAND", "cannot split the ssh command",
 		"botctl splits $BOTCTL_SSH and $GIT_SSH_COMMAND into words like sh would (quotes, backslash) but runs no shell: check the quotes")
 	ErrSSHNotFound = hint.New("SSH_NOT_FOUND", "ssh client not found",

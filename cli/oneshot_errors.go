@@ -1,6 +1,9 @@
 package cli
 
-import "github.com/botrunner/botrunner/hint"
+import (
+	"github.com/botrunner/botrunner/hint"
+	"github.com/botrunner/botrunner/names"
+)
 
 // Errors of `botctl start` deploys (--simple, --custom, --image).
 var (
@@ -14,8 +17,9 @@ var (
 		"name one of the .py files you deploy, by its path in the tree: --entrypoint bot.py")
 	ErrBadVar = hint.New("BAD_CONFIG_VAR", "invalid -e config var",
 		"write -e NAME=value, or -e NAME to take the value from your environment")
-	ErrBadAppName = hint.New("INVALID_APP_NAME", "invalid app name",
-		"app names are 3-40 lowercase letters, digits and dashes, starting with a letter: botctl start my-bot --simple bot.py")
+	ErrBadAppName = names.ErrInvalidApp.Reword(
+		"app names are 3-40 lowercase letters, digits and dashes, starting with a letter: botctl start my-bot --simple bot.py",
+		"invalid app name")
 	ErrNoServer = hint.New("NO_SERVER", "which server? not inside a git repository with a `bots` remote",
 		"botctl start needs no repo, only the server: pass --remote ssh://git@HOST:PORT (or an ~/.ssh/config alias: --remote ssh://bots), or set BOTCTL_REMOTE")
 	ErrDeployRefused = hint.New("DEPLOY_REFUSED", "deploy refused",

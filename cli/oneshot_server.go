@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/botrunner/botrunner/names"
 )
 
 // The server commands a one-shot deploy runs around its push.
@@ -105,7 +107,7 @@ func configVars(getenv func(string) string, env []string) ([]string, error) {
 	out := make([]string, 0, len(env))
 	for _, e := range env {
 		name, value, ok := strings.Cut(e, "=")
-		if !validVarName(name) {
+		if names.ValidConfig(name) != nil {
 			// Not echoed whole: the value may be a secret.
 			return nil, ErrBadVar.With(fmt.Sprintf("-e: %q is not a config var name", name), nil)
 		}
@@ -118,32 +120,4 @@ func configVars(getenv func(string) string, env []string) ([]string, error) {
 		out = append(out, name+"="+value)
 	}
 	return out, nil
-}
-
-// validVarName is the server's rule for config var names
-// (store.ConfigNameRule): a letter or _, then letters, digits and _.
-func validVarName(s string) bool {
-	for i, c := range s {
-		switch {
-		case c == '_', c >= 'A' && c <= 'Z', c >= 'a' && c <= 'z':
-		case c >= '0' && c <= '9' && i > 0:
-		default:
-			return false
-		}
-	}
-	return s != ""
-}
-
-// validAppName is the server's rule (store.AppNameRule):
-// ^[a-z][a-z0-9-]{1,38}[a-z0-9]$.
-func validAppName(s string) bool {
-	if len(s) < 3 || len(s) > 40 || s[0] < 'a' || s[0] > 'z' || s[len(s)-1] == '-' {
-		return false
-	}
-	for _, c := range s {
-		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
-			return false
-		}
-	}
-	return true
 }

@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/botrunner/botrunner/hint"
-	"github.com/botrunner/botrunner/store"
+	"github.com/botrunner/botrunner/names"
 )
 
 // flagSpec declares one --flag of a command.
@@ -93,7 +93,7 @@ func (p *parsed) setFlag(c *command, a string, rest []string) (int, error) {
 		if hasVal {
 			var err error
 			if b, err = strconv.ParseBool(val); err != nil {
-				return 0, usageErr(c, "flag --%s takes no value (or =true, =false), not %s", name, store.Quote(val))
+				return 0, usageErr(c, "flag --%s takes no value (or =true, =false), not %s", name, names.Quote(val))
 			}
 		}
 		p.bools[name] = b
@@ -121,7 +121,7 @@ func checkPositionals(c *command, pos []string) error {
 		return usageErr(c, "%s needs %s", c.name, argList(c.args[len(pos):need]))
 	}
 	if len(pos) > len(c.args) && !(len(c.args) > 0 && variadic(c.args[len(c.args)-1])) {
-		return usageErr(c, "unexpected argument %s", store.Quote(pos[len(c.args)]))
+		return usageErr(c, "unexpected argument %s", names.Quote(pos[len(c.args)]))
 	}
 	return nil
 }
@@ -159,10 +159,10 @@ func usageErr(c *command, format string, args ...any) error {
 // unknownFlag lists the flags the command does take, since a typo is the
 // usual cause.
 func unknownFlag(c *command, word string) error {
-	names := make([]string, 0, len(c.flags)+1)
+	flags := make([]string, 0, len(c.flags)+1)
 	for _, f := range c.allFlags() {
-		names = append(names, f.label())
+		flags = append(flags, f.label())
 	}
-	tip := fmt.Sprintf("%s takes %s", c.name, strings.Join(names, ", "))
-	return hint.Errorf(ErrUsage.Code, tip, "unknown flag %s for %s", store.Quote(word), c.name)
+	tip := fmt.Sprintf("%s takes %s", c.name, strings.Join(flags, ", "))
+	return hint.Errorf(ErrUsage.Code, tip, "unknown flag %s for %s", names.Quote(word), c.name)
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/botrunner/botrunner/auth"
 	"github.com/botrunner/botrunner/hint"
+	"github.com/botrunner/botrunner/names"
 	"github.com/botrunner/botrunner/store"
 )
 
@@ -51,7 +52,7 @@ func accessArgs(c *call) (store.App, string, error) {
 		return store.App{}, "", err
 	}
 	user := c.p.arg(1)
-	return app, user, store.ValidUserName(user)
+	return app, user, names.ValidUser(user)
 }
 
 func userNotFound(err error, user string) error {
@@ -59,7 +60,7 @@ func userNotFound(err error, user string) error {
 		return err
 	}
 	return hint.Errorf(store.ErrNotFound.Code, "check the spelling; an admin can list users with `users`",
-		"user %s not found", store.Quote(user))
+		"user %s not found", names.Quote(user))
 }
 
 // appGone maps NOT_FOUND after a successful Authorize: the app was destroyed

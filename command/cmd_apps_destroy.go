@@ -7,7 +7,7 @@ import (
 
 	"github.com/botrunner/botrunner/auth"
 	"github.com/botrunner/botrunner/hint"
-	"github.com/botrunner/botrunner/store"
+	"github.com/botrunner/botrunner/names"
 )
 
 var appsDestroyCmd = &command{
@@ -67,5 +67,5 @@ func checkConfirm(c *call, name string) error {
 	if !ok {
 		return hint.Errorf(ErrConfirm.Code, tip, "destroying %s needs --confirm %s", name, name)
 	}
-	return hint.Errorf(ErrConfirm.Code, tip, "--confirm %s does not match the app %s", store.Quote(got), name)
+	return hint.Errorf(ErrConfirm.Code, tip, "--confirm %s does not match the app %s", names.Quote(got), name)
 }

@@ -7,7 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/botrunner/botrunner/store"
+	"github.com/botrunner/botrunner/names"
 )
 
 // created matches the timestamps the commands print.
@@ -132,5 +132,5 @@ func TestInvalidAppName(t *testing.T) {
 	w := newWorld(t)
 	res := w.run("alice", "", "apps:create", "My_Bot")
 	assert.Equal(t, 1, res.code)
-	assert.Equal(t, "error: invalid app name \"My_Bot\"\nhint: "+store.ErrInvalidApp.Tip+"\n", res.stderr)
+	assert.Equal(t, "error: invalid app name \"My_Bot\"\nhint: "+names.ErrInvalidApp.Tip+"\n", res.stderr)
 }

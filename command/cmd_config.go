@@ -7,6 +7,7 @@ import (
 
 	"github.com/botrunner/botrunner/auth"
 	"github.com/botrunner/botrunner/hint"
+	"github.com/botrunner/botrunner/names"
 	"github.com/botrunner/botrunner/store"
 )
 
@@ -26,8 +27,8 @@ var configGetCmd = &command{
 }
 
 // ErrRevealOwner is --reveal asked by someone who is not the owner.
-var ErrRevealOwner = hint.New("FORBIDDEN", "only the app's owner (or an admin) may reveal config values",
-	"ask the owner, or run without --reveal")
+var ErrRevealOwner = auth.ErrForbidden.Reword("ask the owner, or run without --reveal",
+	"only the app's owner (or an admin) may reveal config values")
 
 // mask hides a value but for its length: enough to tell set from empty.
 func mask(v string) string {
@@ -67,7 +68,7 @@ func runConfigGet(c *call) error {
 		return err
 	}
 	name := c.p.arg(1)
-	if err := store.ValidConfigName(name); err != nil {
+	if err := names.ValidConfig(name); err != nil {
 		return err
 	}
 	cfg, err := c.d.Store.Config(app.Name)

@@ -29,8 +29,9 @@ var deployImageCmd = &command{
 }
 
 // ErrImageNeedsRuntime is deploy:image on a server that runs no bots.
-var ErrImageNeedsRuntime = hint.New("NO_RUNTIME", "image deploys need a runtime: this server does not run bots",
-	"it hosts git only (GITD_RUNTIME=none); ask its admin to run gitd with the docker runtime")
+var ErrImageNeedsRuntime = ErrNoRuntime.Reword(
+	"it hosts git only (GITD_RUNTIME=none); ask its admin to run gitd with the docker runtime",
+	"image deploys need a runtime: this server does not run bots")
 
 // maxSecretLine bounds the password line; registry tokens run to a few KiB.
 const maxSecretLine = 8 << 10

@@ -9,6 +9,7 @@ import (
 	"github.com/botrunner/botrunner/auth"
 	"github.com/botrunner/botrunner/hint"
 	"github.com/botrunner/botrunner/logstore"
+	"github.com/botrunner/botrunner/names"
 	"github.com/botrunner/botrunner/store"
 )
 
@@ -77,14 +78,14 @@ func logQuery(c *call) (logstore.Query, error) {
 	if v, ok := c.p.flag("num"); ok {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 0 {
-			return q, ErrUsage.With(fmt.Sprintf("-n %s is not a number of lines", store.Quote(v)), err)
+			return q, ErrUsage.With(fmt.Sprintf("-n %s is not a number of lines", names.Quote(v)), err)
 		}
 		q.N = n
 	}
 	if v, ok := c.p.flag("since"); ok {
 		d, err := time.ParseDuration(v)
 		if err != nil || d <= 0 {
-			return q, ErrUsage.With(fmt.Sprintf("--since %s is not a duration like 10m or 2h", store.Quote(v)), err)
+			return q, ErrUsage.With(fmt.Sprintf("--since %s is not a duration like 10m or 2h", names.Quote(v)), err)
 		}
 		q.Since = time.Now().Add(-d)
 	}

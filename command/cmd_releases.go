@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/botrunner/botrunner/auth"
+	"github.com/botrunner/botrunner/names"
 	"github.com/botrunner/botrunner/store"
 )
 
@@ -99,7 +100,7 @@ func parseVersion(s string) (int, error) {
 	}
 	n, err := strconv.Atoi(strings.TrimPrefix(s, "v"))
 	if err != nil || n <= 0 {
-		return 0, ErrUsage.With(fmt.Sprintf("%s is not a release; write it as v3 or 3", store.Quote(s)), err)
+		return 0, ErrUsage.With(fmt.Sprintf("%s is not a release; write it as v3 or 3", names.Quote(s)), err)
 	}
 	return n, nil
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/botrunner/botrunner/auth"
 	"github.com/botrunner/botrunner/build"
 	"github.com/botrunner/botrunner/hint"
+	"github.com/botrunner/botrunner/names"
 	"github.com/botrunner/botrunner/receive"
 	"github.com/botrunner/botrunner/store"
 )
@@ -108,13 +109,13 @@ func (c *call) changeSettings(pairs []string) error {
 func applySetting(s *store.AppSettings, kv string) error {
 	k, v, ok := strings.Cut(kv, "=")
 	if !ok {
-		return ErrBadSetting.With(fmt.Sprintf("%s is not key=value", store.Quote(kv)), nil)
+		return ErrBadSetting.With(fmt.Sprintf("%s is not key=value", names.Quote(kv)), nil)
 	}
 	switch k {
 	case "deploy-branch":
 		if v != "" {
 			if err := receive.CheckRefName("refs/heads/" + v); err != nil {
-				return ErrBadSetting.With(fmt.Sprintf("deploy-branch %s is not a valid branch name", store.Quote(v)), err)
+				return ErrBadSetting.With(fmt.Sprintf("deploy-branch %s is not a valid branch name", names.Quote(v)), err)
 			}
 		}
 		s.DeployBranch = v
@@ -122,7 +123,7 @@ func applySetting(s *store.AppSettings, kv string) error {
 		return setTagDeploys(s, v)
 	case "entrypoint":
 		if v != "" && (!strings.HasSuffix(v, ".py") || strings.HasPrefix(v, "/") || strings.Contains(v, "..")) {
-			return ErrBadSetting.With(fmt.Sprintf("entrypoint %s must be a .py file inside the repo", store.Quote(v)), nil)
+			return ErrBadSetting.With(fmt.Sprintf("entrypoint %s must be a .py file inside the repo", names.Quote(v)), nil)
 		}
 		s.Entrypoint = v
 	case "start-check":
@@ -130,7 +131,7 @@ func applySetting(s *store.AppSettings, kv string) error {
 	case "builder":
 		return setBuilder(s, v)
 	default:
-		return ErrBadSetting.With(fmt.Sprintf("unknown setting %s", store.Quote(k)), nil)
+		return ErrBadSetting.With(fmt.Sprintf("unknown setting %s", names.Quote(k)), nil)
 	}
 	return nil
 }
@@ -142,7 +143,7 @@ func setTagDeploys(s *store.AppSettings, v string) error {
 	case "off", "false", "no":
 		s.NoTagDeploys = true
 	default:
-		return ErrBadSetting.With(fmt.Sprintf("tag-deploys is on or off, not %s", store.Quote(v)), nil)
+		return ErrBadSetting.With(fmt.Sprintf("tag-deploys is on or off, not %s", names.Quote(v)), nil)
 	}
 	return nil
 }
@@ -154,7 +155,7 @@ func setStartCheck(s *store.AppSettings, v string) error {
 	}
 	d, err := time.ParseDuration(v)
 	if err != nil || d < time.Second || d > 10*time.Minute {
-		return ErrBadSetting.With(fmt.Sprintf("start-check %s must be a duration from 1s to 10m", store.Quote(v)), err)
+		return ErrBadSetting.With(fmt.Sprintf("start-check %s must be a duration from 1s to 10m", names.Quote(v)), err)
 	}
 	s.StartCheck = d
 	return nil
@@ -166,7 +167,7 @@ func setBuilder(s *store.AppSettings, v string) error {
 		return nil
 	}
 	if err := build.ValidStrategy(v); err != nil {
-		return ErrBadSetting.With(fmt.Sprintf("builder %s is not one of dockerfile, buildpack, simple, auto", store.Quote(v)), err)
+		return ErrBadSetting.With(fmt.Sprintf("builder %s is not one of dockerfile, buildpack, simple, auto", names.Quote(v)), err)
 	}
 	s.Builder = v
 	return nil

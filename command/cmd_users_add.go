@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/botrunner/botrunner/names"
 	"github.com/botrunner/botrunner/store"
 )
 
@@ -27,7 +28,7 @@ type newUserJSON struct {
 func runUsersAdd(c *call) error {
 	name := c.p.arg(0)
 	// The name is checked before stdin is read, so a typo fails at once.
-	if err := store.ValidUserName(name); err != nil {
+	if err := names.ValidUser(name); err != nil {
 		return err
 	}
 	k, err := c.readKey()

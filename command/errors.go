@@ -18,8 +18,7 @@ var (
 	ErrNotCollaborator = hint.New("NOT_COLLABORATOR", "not a collaborator", "run `apps:info <app>` to see its collaborators")
 	ErrIsOwner         = hint.New("IS_OWNER", "the owner has every right already", "collaborators are the other users who may push")
 	ErrRemoveSelf      = hint.New("REMOVE_SELF", "you cannot remove yourself", "ask another admin to do it")
-	ErrInternal        = hint.New("INTERNAL", "internal error",
-		"try again; if it keeps failing, tell the server's admin (the server log has the details)")
+	ErrInternal        = hint.ErrInternal
 )
 
 // usageCodes are the codes that exit with status 2: the command line itself

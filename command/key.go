@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/botrunner/botrunner/names"
 	"github.com/botrunner/botrunner/store"
 )
 
@@ -30,5 +31,5 @@ func fingerprintArg(s string) string {
 // keyNotFound is the answer for a key that is missing or not the caller's:
 // the same words for both, so fingerprints of others cannot be probed.
 func keyNotFound(fp, where string) error {
-	return ErrKeyNotFound.With(fmt.Sprintf("key %s not found %s", store.Quote(fp), where), nil)
+	return ErrKeyNotFound.With(fmt.Sprintf("key %s not found %s", names.Quote(fp), where), nil)
 }

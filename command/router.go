@@ -15,6 +15,7 @@ import (
 	"github.com/botrunner/botrunner/hint"
 	"github.com/botrunner/botrunner/hooks"
 	"github.com/botrunner/botrunner/logstore"
+	"github.com/botrunner/botrunner/names"
 	"github.com/botrunner/botrunner/receive"
 	"github.com/botrunner/botrunner/store"
 )
@@ -167,7 +168,7 @@ func (r *Router) lookup(name string) (*command, error) {
 	if s := suggest(r.cmds, name); s != "" {
 		tip = fmt.Sprintf("did you mean `%s`? %s", s, tip)
 	}
-	return nil, hint.Errorf(ErrUnknownCommand.Code, tip, "unknown command %s", store.Quote(name))
+	return nil, hint.Errorf(ErrUnknownCommand.Code, tip, "unknown command %s", names.Quote(name))
 }
 
 // wantsJSON reports whether args seem to ask for JSON. It is read before

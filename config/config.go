@@ -9,8 +9,6 @@ import (
 	"time"
 
 	"github.com/alecthomas/kong"
-
-	"github.com/botrunner/botrunner/hint"
 )
 
 // Config is gitd's whole configuration. Field tags are the contract: flag
@@ -47,7 +45,7 @@ func Parse(args []string, version string) (*Config, error) {
 		return nil, err
 	}
 	if _, err := p.Parse(args); err != nil {
-		return nil, hint.Errorf("BAD_FLAGS", "run `gitd --help` for the flags", "%s", err)
+		return nil, ErrBadFlags.Reword("", "%s", err)
 	}
 	if err := c.check(); err != nil {
 		return nil, err
@@ -62,7 +60,7 @@ func (c *Config) check() error {
 		v    time.Duration
 	}{{"--idle-timeout", c.IdleTimeout}, {"--handshake-timeout", c.HandshakeTimeout}} {
 		if d.v <= 0 {
-			return hint.Errorf("BAD_FLAGS", "give a positive duration such as 10s or 5m", "%s %s: must be positive", d.flag, d.v)
+			return ErrBadFlags.Reword("give a positive duration such as 10s or 5m", "%s %s: must be positive", d.flag, d.v)
 		}
 	}
 	for _, n := range []struct {
@@ -70,7 +68,7 @@ func (c *Config) check() error {
 		v    int
 	}{{"--max-conns-per-ip", c.MaxConnsPerIP}, {"--max-handshakes", c.MaxHandshakes}, {"--max-handshakes-per-ip", c.MaxHandshakesPerIP}} {
 		if n.v <= 0 {
-			return hint.Errorf("BAD_FLAGS", "give a positive number", "%s %d: must be positive", n.flag, n.v)
+			return ErrBadFlags.Reword("give a positive number", "%s %d: must be positive", n.flag, n.v)
 		}
 	}
 	return nil
@@ -91,7 +89,7 @@ func (c *Config) AdminKeyLines() ([]string, error) {
 		}
 		b, err := os.ReadFile(k)
 		if err != nil {
-			return nil, hint.Errorf("BAD_ADMIN_KEY", "pass a .pub file or a key line to --admin-key", "admin key %s: %v", k, err)
+			return nil, ErrBadAdminKey.Reword("", "admin key %s: %v", k, err)
 		}
 		for _, l := range strings.Split(string(b), "\n") {
 			if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {

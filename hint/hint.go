@@ -43,6 +43,20 @@ func (e *Error) With(msg string, cause error) *Error {
 	return &Error{Code: e.Code, Msg: msg, Tip: e.Tip, Err: cause}
 }
 
+// Reword returns a copy of e with its own message (and tip, unless tip is
+// empty): the same condition in other words, still errors.Is e.
+func (e *Error) Reword(tip, format string, args ...any) *Error {
+	if tip == "" {
+		tip = e.Tip
+	}
+	return &Error{Code: e.Code, Msg: fmt.Sprintf(format, args...), Tip: tip}
+}
+
+// ErrInternal is what a user sees of a failure that is the server's, not
+// theirs: the details go to the server's log, never to the client.
+var ErrInternal = New("INTERNAL", "internal error",
+	"try again; if it keeps failing, tell the server's admin (gitd's log has the details)")
+
 // Of returns the first hint error in err's chain, or nil.
 func Of(err error) *Error {
 	var h *Error
@@ -58,7 +72,7 @@ func CodeOf(err error) string {
 	if h := Of(err); h != nil {
 		return h.Code
 	}
-	return "INTERNAL"
+	return ErrInternal.Code
 }
 
 // TipOf returns the hint of the first hint error in err's chain, or "".

@@ -3,6 +3,7 @@ package hooks
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -187,7 +188,7 @@ func (d *Deploy) runBuild(ctx context.Context, app store.App, rel store.Release,
 	red := logstore.NewRedactor(io.MultiWriter(out, &buildLog), values(rel.Config))
 	req.Output = red
 	res, err := d.builder.Build(ctx, req)
-	if hint.CodeOf(err) == "BUILD_FAILED" {
+	if errors.Is(err, build.ErrBuildFailed) {
 		fmt.Fprintf(red, "%s\n", err) // the engine's reason, for the pusher and the build log
 	}
 	_ = red.Close()
@@ -223,10 +224,10 @@ func (d *Deploy) swapIn(ctx context.Context, app store.App, rel store.Release, o
 // buildError returns the short error for the ref's "ng" line (runBuild
 // has shown the full one).
 func buildError(err error) error {
-	if hint.CodeOf(err) != "BUILD_FAILED" {
+	if !errors.Is(err, build.ErrBuildFailed) {
 		return err
 	}
-	return &hint.Error{Code: "BUILD_FAILED", Msg: "build failed", Tip: hint.TipOf(err), Err: err}
+	return &hint.Error{Code: build.ErrBuildFailed.Code, Msg: "build failed", Tip: hint.TipOf(err), Err: err}
 }
 
 func (d *Deploy) failed(rel store.Release, err error) error {

@@ -61,7 +61,7 @@ func TestBuildLogsKeepNewest(t *testing.T) {
 	s, dir := openStore(t, Options{MaxBuildLogs: 3})
 	_, _, err := s.LastBuild("my-bot")
 	require.ErrorIs(t, err, ErrNotFound)
-	assert.Equal(t, "NOT_FOUND", hint.CodeOf(err))
+	assert.Equal(t, "BUILD_LOG_NOT_FOUND", hint.CodeOf(err))
 	assert.NotEmpty(t, hint.TipOf(err))
 
 	for _, rel := range []int{2, 1, 5, 3, 4, 10, 7} {

@@ -5,17 +5,17 @@ import (
 	"fmt"
 
 	"github.com/botrunner/botrunner/hint"
-	"github.com/botrunner/botrunner/store"
+	"github.com/botrunner/botrunner/names"
 )
 
 // Sentinels. Hint errors returned by this package carry the same Code with a
 // more specific message, so callers match them with errors.Is.
 var (
 	// ErrNotFound: no build log for that app (and release).
-	ErrNotFound = hint.New("NOT_FOUND", "build log not found",
+	ErrNotFound = hint.New("BUILD_LOG_NOT_FOUND", "build log not found",
 		"build logs are kept for the last builds of an app only; push (or `rebuild`) to build again")
 	// ErrInvalidApp is store's INVALID_APP_NAME: names are checked before they become paths.
-	ErrInvalidApp = store.ErrInvalidApp
+	ErrInvalidApp = names.ErrInvalidApp
 
 	// ErrClosed is returned by every call after Close.
 	ErrClosed = errors.New("logstore: closed")

@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"sync"
 
-	"github.com/botrunner/botrunner/store"
+	"github.com/botrunner/botrunner/names"
 )
 
 // Defaults for zero Options fields.
@@ -105,7 +105,7 @@ func (s *Store) Close() error {
 // app returns the app's log, loading it on first use. The name is validated
 // here, before it becomes a path.
 func (s *Store) app(name string) (*appLog, error) {
-	if err := store.ValidAppName(name); err != nil {
+	if err := names.ValidApp(name); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
@@ -127,7 +127,7 @@ func (s *Store) app(name string) (*appLog, error) {
 // Delete removes everything kept for the app (apps:destroy) and ends its
 // followers. A later Append starts a new, empty log.
 func (s *Store) Delete(app string) error {
-	if err := store.ValidAppName(app); err != nil {
+	if err := names.ValidApp(app); err != nil {
 		return err
 	}
 	s.mu.Lock()

@@ -16,7 +16,7 @@ import (
 	"github.com/go-git/go-git/v5/storage/filesystem"
 
 	"github.com/botrunner/botrunner/gitpack"
-	"github.com/botrunner/botrunner/store"
+	"github.com/botrunner/botrunner/names"
 )
 
 // Options configure the git service.
@@ -80,7 +80,7 @@ func (r *Repos) dropStaleQuarantines() {
 // path returns the app's repo dir; the name is checked again here because
 // this is where it becomes a path.
 func (r *Repos) path(app string) (string, error) {
-	if err := store.ValidAppName(app); err != nil {
+	if err := names.ValidApp(app); err != nil {
 		return "", err
 	}
 	return filepath.Join(r.root, app+".git"), nil

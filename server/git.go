@@ -7,6 +7,7 @@ import (
 	"github.com/gliderlabs/ssh"
 
 	"github.com/botrunner/botrunner/auth"
+	"github.com/botrunner/botrunner/names"
 	"github.com/botrunner/botrunner/receive"
 	"github.com/botrunner/botrunner/store"
 )
@@ -27,7 +28,7 @@ func (s *Server) git(sess ssh.Session, id auth.Identity, service string, words [
 		return 2
 	}
 	app := appFromPath(words[len(words)-1])
-	if err := store.ValidAppName(app); err != nil {
+	if err := names.ValidApp(app); err != nil {
 		s.writeError(sess.Stderr(), err)
 		return 1
 	}

@@ -7,6 +7,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/botrunner/botrunner/hint"
+	"github.com/botrunner/botrunner/names"
 )
 
 // CreateApp adds an app owned by a.Owner, who must exist. In one transaction
@@ -15,7 +16,7 @@ import (
 // maxPerOwner <= 0 means no limit. Doing both in one transaction is what
 // keeps concurrent pushes from overshooting the quota.
 func (s *Store) CreateApp(a App, maxPerOwner int) error {
-	if err := ValidAppName(a.Name); err != nil {
+	if err := names.ValidApp(a.Name); err != nil {
 		return err
 	}
 	if a.Created.IsZero() {
@@ -157,7 +158,7 @@ func (s *Store) RemoveCollaborator(app, user string) error {
 		i := slices.Index(a.Collaborators, user)
 		if i < 0 {
 			return &hint.Error{Code: ErrNotFound.Code, Tip: "`apps:info <app>` lists its collaborators",
-				Msg: fmt.Sprintf("%s is not a collaborator on %s", Quote(user), a.Name)}
+				Msg: fmt.Sprintf("%s is not a collaborator on %s", names.Quote(user), a.Name)}
 		}
 		a.Collaborators = slices.Delete(a.Collaborators, i, i+1)
 		return nil

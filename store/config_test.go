@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/botrunner/botrunner/hint"
+	"github.com/botrunner/botrunner/names"
 	"github.com/botrunner/botrunner/secrets"
 )
 
@@ -110,7 +111,7 @@ func TestConfigValidation(t *testing.T) {
 		{"underscore first", map[string]string{"_A": "x"}, nil, ""},
 		{"lower case", map[string]string{"debug": "x"}, nil, ""},
 		{"value at limit", map[string]string{"BIG": big}, nil, ""},
-		{"name at limit", map[string]string{strings.Repeat("N", MaxConfigName): "x"}, nil, ""},
+		{"name at limit", map[string]string{strings.Repeat("N", names.MaxConfigName): "x"}, nil, ""},
 		{"newline in value", map[string]string{"A": "a\nb"}, nil, ""},
 		{"digit first", map[string]string{"1A": "x"}, nil, "INVALID_CONFIG_NAME"},
 		{"dash", map[string]string{"A-B": "x"}, nil, "INVALID_CONFIG_NAME"},
@@ -120,7 +121,7 @@ func TestConfigValidation(t *testing.T) {
 		{"NUL in name", map[string]string{"A\x00": "x"}, nil, "INVALID_CONFIG_NAME"},
 		{"non-ASCII name", map[string]string{"ÄPFEL": "x"}, nil, "INVALID_CONFIG_NAME"},
 		{"empty name", map[string]string{"": "x"}, nil, "INVALID_CONFIG_NAME"},
-		{"name too long", map[string]string{strings.Repeat("N", MaxConfigName+1): "x"}, nil, "INVALID_CONFIG_NAME"},
+		{"name too long", map[string]string{strings.Repeat("N", names.MaxConfigName+1): "x"}, nil, "INVALID_CONFIG_NAME"},
 		{"bad unset name", nil, []string{"A=1"}, "INVALID_CONFIG_NAME"},
 		{"NUL in value", map[string]string{"A": "a\x00b"}, nil, "INVALID_CONFIG_VALUE"},
 		{"value too large", map[string]string{"BIG": big + "v"}, nil, "CONFIG_TOO_LARGE"},
@@ -159,7 +160,7 @@ func TestConfigValidation(t *testing.T) {
 }
 
 func TestConfigNameHintQuotesRule(t *testing.T) {
-	assert.Contains(t, hint.TipOf(ValidConfigName("1A")), ConfigNameRule)
+	assert.Contains(t, hint.TipOf(names.ValidConfig("1A")), names.ConfigRule)
 	assert.Equal(t, "a token looks like 123456789:AA…, from @BotFather", ErrInvalidBotToken.Tip)
 }
 

@@ -4,14 +4,14 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/botrunner/botrunner/names"
 )
 
 // Config var rules. Names become environment variable names in the bot's
 // container; values are passed as they are, newlines included, but a NUL
 // cannot be part of an environment variable.
 const (
-	ConfigNameRule = `^[A-Za-z_][A-Za-z0-9_]*$`
-	MaxConfigName  = 256       // bytes per name
 	MaxConfigValue = 32 << 10  // bytes per value
 	MaxConfigVars  = 200       // vars per app
 	MaxConfigTotal = 256 << 10 // bytes of all names and values of one app
@@ -20,23 +20,8 @@ const (
 )
 
 var (
-	configNameRE = regexp.MustCompile(ConfigNameRule)
-	botTokenRE   = regexp.MustCompile(BotTokenRule)
+	botTokenRE = regexp.MustCompile(BotTokenRule)
 )
-
-// ValidConfigName returns nil if name may be a config var name, else an
-// INVALID_CONFIG_NAME hint error quoting the rule.
-func ValidConfigName(name string) error {
-	switch {
-	case name == "":
-		return ErrInvalidConfigName.With("config var name missing", nil)
-	case len(name) > MaxConfigName:
-		return ErrInvalidConfigName.With(fmt.Sprintf("config var name %s is %d bytes; at most %d", Quote(name), len(name), MaxConfigName), nil)
-	case !configNameRE.MatchString(name):
-		return ErrInvalidConfigName.With(fmt.Sprintf("invalid config var name %s", Quote(name)), nil)
-	}
-	return nil
-}
 
 // validConfigValue checks one value on its own. Errors name the var, never
 // its value: values are secrets.
@@ -56,7 +41,7 @@ func validConfigValue(name, value string) error {
 // the error reported is the same each time.
 func validateChange(set map[string]string, unset []string) error {
 	for _, name := range sortedKeys(set) {
-		if err := ValidConfigName(name); err != nil {
+		if err := names.ValidConfig(name); err != nil {
 			return err
 		}
 		if err := validConfigValue(name, set[name]); err != nil {
@@ -64,7 +49,7 @@ func validateChange(set map[string]string, unset []string) error {
 		}
 	}
 	for _, name := range unset {
-		if err := ValidConfigName(name); err != nil {
+		if err := names.ValidConfig(name); err != nil {
 			return err
 		}
 	}

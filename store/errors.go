@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/botrunner/botrunner/hint"
+	"github.com/botrunner/botrunner/names"
 )
 
 // Sentinels. Errors returned by this package carry the same Code with a more
@@ -16,10 +17,7 @@ var (
 	ErrUserOwnsApps  = hint.New("USER_OWNS_APPS", "user still owns apps", "destroy their apps first (apps:destroy <app> --confirm <app>)")
 	ErrLastAdmin     = hint.New("LAST_ADMIN", "cannot remove the last admin", "make another user an admin first")
 	ErrDataDirLocked = hint.New("DATA_DIR_LOCKED", "the database is locked", "another gitd is using this data dir; stop it or use another --data dir")
-	ErrInvalidApp    = hint.New("INVALID_APP_NAME", "invalid app name", "app names must match "+AppNameRule+" (3-40 lowercase letters, digits and dashes, starting with a letter)")
-	ErrInvalidUser   = hint.New("INVALID_USER_NAME", "invalid user name", "user names must match "+UserNameRule+" (1-32 lowercase letters, digits and dashes, starting with a letter)")
 
-	ErrInvalidConfigName  = hint.New("INVALID_CONFIG_NAME", "invalid config var name", "names must match "+ConfigNameRule+" (letters, digits and _, not starting with a digit) and be at most 256 bytes")
 	ErrInvalidConfigValue = hint.New("INVALID_CONFIG_VALUE", "invalid config var value", "values may hold any text (newlines too) but no NUL byte")
 	ErrConfigTooLarge     = hint.New("CONFIG_TOO_LARGE", "config too large", "an app may have 200 vars, each value at most 32 KiB, all together at most 256 KiB; keep big data in files or a database")
 	ErrInvalidBotToken    = hint.New("INVALID_BOT_TOKEN", "BOT_TOKEN does not look like a Telegram bot token", "a token looks like 123456789:AA…, from @BotFather")
@@ -45,10 +43,10 @@ func (e *QuotaError) Error() string {
 
 // notFound returns a NOT_FOUND error naming what was missing.
 func notFound(kind, name string) error {
-	return &hint.Error{Code: ErrNotFound.Code, Msg: fmt.Sprintf("%s %s not found", kind, Quote(name)), Tip: ErrNotFound.Tip}
+	return &hint.Error{Code: ErrNotFound.Code, Msg: fmt.Sprintf("%s %s not found", kind, names.Quote(name)), Tip: ErrNotFound.Tip}
 }
 
 // exists returns an ALREADY_EXISTS error naming what clashed.
 func exists(kind, name, tip string) error {
-	return &hint.Error{Code: ErrExists.Code, Msg: fmt.Sprintf("%s %s already exists", kind, Quote(name)), Tip: tip}
+	return &hint.Error{Code: ErrExists.Code, Msg: fmt.Sprintf("%s %s already exists", kind, names.Quote(name)), Tip: tip}
 }

@@ -5,6 +5,8 @@ import (
 	"slices"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/botrunner/botrunner/names"
 )
 
 // CreateUser adds a user. ErrExists if the name is taken.
@@ -16,7 +18,7 @@ func (s *Store) CreateUser(u User) error {
 // a user never exists half-made (e.g. an admin without the key to log in).
 // Each key's User is set to u.Name. ErrExists if the name or a key is taken.
 func (s *Store) CreateUserWithKeys(u User, keys []Key) error {
-	if err := ValidUserName(u.Name); err != nil {
+	if err := names.ValidUser(u.Name); err != nil {
 		return err
 	}
 	if u.Created.IsZero() {
@@ -116,7 +118,7 @@ func checkLastAdmin(tx *bolt.Tx, u User) error {
 		return nil
 	})
 	if err == nil && admins <= 1 {
-		err = ErrLastAdmin.With(fmt.Sprintf("%s is the last admin", Quote(u.Name)), nil)
+		err = ErrLastAdmin.With(fmt.Sprintf("%s is the last admin", names.Quote(u.Name)), nil)
 	}
 	return err
 }
@@ -141,7 +143,7 @@ func dropCollaborations(tx *bolt.Tx, name string) error {
 		return err
 	}
 	if len(owned) > 0 {
-		return ErrUserOwnsApps.With(fmt.Sprintf("%s still owns %d app(s): %s", Quote(name), len(owned), joinNames(owned)), nil)
+		return ErrUserOwnsApps.With(fmt.Sprintf("%s still owns %d app(s): %s", names.Quote(name), len(owned), joinNames(owned)), nil)
 	}
 	for _, a := range changed {
 		if err := put(apps, a.Name, a); err != nil {

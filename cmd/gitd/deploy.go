@@ -15,6 +15,7 @@ import (
 	"github.com/botrunner/botrunner/hint"
 	"github.com/botrunner/botrunner/hooks"
 	"github.com/botrunner/botrunner/logstore"
+	"github.com/botrunner/botrunner/names"
 	"github.com/botrunner/botrunner/receive"
 	"github.com/botrunner/botrunner/runtime"
 	"github.com/botrunner/botrunner/runtime/docker"
@@ -139,8 +140,8 @@ func botEnv(items []string) ([]string, error) {
 	for _, kv := range items {
 		k, _, ok := strings.Cut(kv, "=")
 		if !ok || k == "" {
-			return nil, hint.Errorf("BAD_FLAGS", "write GITD_BOT_ENV as KEY=VALUE,KEY2=VALUE2",
-				"GITD_BOT_ENV item %s is not KEY=VALUE", store.Quote(kv))
+			return nil, config.ErrBadFlags.Reword("write GITD_BOT_ENV as KEY=VALUE,KEY2=VALUE2",
+				"GITD_BOT_ENV item %s is not KEY=VALUE", names.Quote(kv))
 		}
 		out = append(out, kv)
 	}

@@ -62,7 +62,7 @@ func run() error {
 	if cfg.Deploy.Runtime != "none" {
 		userMem, err := cfg.Deploy.UserMemoryBytes()
 		if err != nil {
-			return hint.Errorf("BAD_FLAGS", "write GITD_USER_MEMORY like 768m or 1GiB", "GITD_USER_MEMORY: %v", err)
+			return config.ErrBadFlags.Reword("write GITD_USER_MEMORY like 768m or 1GiB", "GITD_USER_MEMORY: %v", err)
 		}
 		authz.SetMemoryQuota(int64(cfg.Deploy.Memory), userMem)
 	}

@@ -1,4 +1,4 @@
-package store
+package names
 
 import (
 	"strings"
@@ -9,7 +9,7 @@ import (
 	"github.com/botrunner/botrunner/hint"
 )
 
-func TestValidAppName(t *testing.T) {
+func TestValidApp(t *testing.T) {
 	tests := []struct {
 		name string
 		ok   bool
@@ -33,19 +33,19 @@ func TestValidAppName(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := ValidAppName(tt.name)
+			err := ValidApp(tt.name)
 			if tt.ok {
 				assert.NoError(t, err)
 				return
 			}
 			assert.ErrorIs(t, err, ErrInvalidApp)
 			assert.Equal(t, "INVALID_APP_NAME", hint.CodeOf(err))
-			assert.Contains(t, hint.TipOf(err), AppNameRule)
+			assert.Contains(t, hint.TipOf(err), AppRule)
 		})
 	}
 }
 
-func TestValidUserName(t *testing.T) {
+func TestValidUser(t *testing.T) {
 	tests := []struct {
 		name string
 		ok   bool
@@ -63,23 +63,23 @@ func TestValidUserName(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := ValidUserName(tt.name)
+			err := ValidUser(tt.name)
 			if tt.ok {
 				assert.NoError(t, err)
 				return
 			}
 			assert.Equal(t, "INVALID_USER_NAME", hint.CodeOf(err))
-			assert.Contains(t, hint.TipOf(err), UserNameRule)
+			assert.Contains(t, hint.TipOf(err), UserRule)
 		})
 	}
 }
 
 func TestInvalidNameEchoIsBoundedAndEscaped(t *testing.T) {
 	bad := "\x1b[31mred" + strings.Repeat("x", 10000) + "\n"
-	msg := ValidAppName(bad).Error()
+	msg := ValidApp(bad).Error()
 	assert.Less(t, len(msg), 120)
 	assert.NotContains(t, msg, "\x1b")
 	assert.NotContains(t, msg, "\n")
 	assert.Contains(t, msg, `\x1b[31mred`)
-	assert.Equal(t, "app name missing", ValidAppName("").Error())
+	assert.Equal(t, "app name missing", ValidApp("").Error())
 }
