@@ -51,14 +51,16 @@ e2e:
 bench:
 	bash bench/run.sh
 
-# Each fuzz target for a short while (FUZZTIME=1m make fuzz for longer).
+# Every fuzz target in the module (found, not listed), each for a short
+# while (FUZZTIME=1m make fuzz for longer).
 FUZZTIME ?= 20s
 fuzz:
-	$(GO) test -run='^$$' -fuzz=FuzzSplit -fuzztime=$(FUZZTIME) ./command
-	$(GO) test -run='^$$' -fuzz=FuzzCheckRefName -fuzztime=$(FUZZTIME) ./receive
-	$(GO) test -run='^$$' -fuzz=FuzzReadRequest -fuzztime=$(FUZZTIME) ./receive
-	$(GO) test -run='^$$' -fuzz=FuzzIndex -fuzztime=$(FUZZTIME) ./gitpack
-	$(GO) test -run='^$$' -fuzz=FuzzCheckTree -fuzztime=$(FUZZTIME) ./gitfsck
+	@set -e; for f in $$(grep -rl --include='*_test.go' '^func Fuzz' . | sort); do \
+	  for n in $$(sed -n 's/^func \(Fuzz[A-Za-z0-9_]*\)(.*/\1/p' $$f); do \
+	    echo "== $$n ($$(dirname $$f))"; \
+	    $(GO) test -run='^$$' -fuzz="^$$n\$$" -fuzztime=$(FUZZTIME) ./$$(dirname $$f); \
+	  done; \
+	done
 
 lint:
 	@test -z "$$(gofmt -l .)" || { echo "gofmt needed:"; gofmt -l .; exit 1; }

@@ -7,6 +7,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/botrunner/botrunner/testenv/ci"
 )
 
 func TestQuote(t *testing.T) {
@@ -61,9 +63,10 @@ func TestQuoteRoundTripSplitWords(t *testing.T) {
 // eval inside the script, never pasted into the script text.
 func shSplit(t *testing.T, line string) []string {
 	t.Helper()
+	ci.NeedTools(t, "sh")
 	sh, err := exec.LookPath("sh")
 	if err != nil {
-		t.Skip("no sh")
+		t.Fatal(err)
 	}
 	script := `eval "set -- $1" && for a in "$@"; do printf '%s\0' "$a"; done`
 	out, err := exec.Command(sh, "-c", script, "sh", line).Output()

@@ -12,15 +12,18 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/botrunner/botrunner/testenv/ci"
 )
 
 // servedRepo serves a bare repo (one commit of bot.py on main, tagged v1)
 // over smart HTTP on 127.0.0.1 and returns its URL and commit.
 func servedRepo(t *testing.T) (repoURL, commit string) {
 	t.Helper()
+	ci.NeedTools(t, "git")
 	gitPath, err := exec.LookPath("git")
 	if err != nil {
-		t.Skip("git is not installed")
+		t.Fatal(err)
 	}
 	dir := t.TempDir()
 	work := filepath.Join(dir, "work")

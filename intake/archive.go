@@ -122,7 +122,7 @@ func (a *archive) entry(tr *tar.Reader, hdr *tar.Header) error {
 		return nil // the archive's root dir ("./")
 	}
 	switch hdr.Typeflag {
-	case tar.TypeReg, tar.TypeRegA, tar.TypeGNUSparse:
+	case tar.TypeReg, tar.TypeGNUSparse: // the reader turns the old TypeRegA into TypeReg
 		return a.file(tr, p, hdr)
 	case tar.TypeDir:
 		return a.b.put(p, gittree.Entry{Mode: filemode.Dir})

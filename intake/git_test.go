@@ -18,6 +18,8 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/botrunner/botrunner/testenv/ci"
 )
 
 // gitRepo makes a bare repo under dir/repo.git with two commits on main
@@ -25,9 +27,7 @@ import (
 // first; it returns the two commits.
 func gitRepo(t *testing.T, dir string) (first, second string) {
 	t.Helper()
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git is not installed")
-	}
+	ci.NeedTools(t, "git")
 	work := filepath.Join(dir, "work")
 	run := func(args ...string) string {
 		cmd := exec.Command("git", args...)

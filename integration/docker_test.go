@@ -15,6 +15,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/botrunner/botrunner/testenv"
+	"github.com/botrunner/botrunner/testenv/ci"
 )
 
 // deploys is what deploy stories share: one internal network with a fake
@@ -35,8 +36,8 @@ var deploys struct {
 // an engine, deploy stories skip — except in CI, where that fails.
 func prepareDocker(t *testing.T) {
 	if err := exec.Command("docker", "version").Run(); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("CI=true but no Docker Engine: %v", err)
+		if ci.On() {
+			t.Fatalf("CI must have a Docker Engine: %v", err)
 		}
 		deploys.reason = "no Docker Engine reachable"
 		return

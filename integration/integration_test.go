@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/botrunner/botrunner/testenv/ci"
 )
 
 // binDir holds the gitd and botctl built once for the whole run.
@@ -17,13 +19,13 @@ var binDir string
 var examplesDir, _ = filepath.Abs("../examples/bots")
 
 func TestMain(m *testing.M) {
-	os.Exit(testscript.RunMain(m, map[string]func() int{
-		"slowproxy": slowProxyMain,
-	}))
+	testscript.Main(m, map[string]func(){
+		"slowproxy": func() { os.Exit(slowProxyMain()) },
+	})
 }
 
 func TestScripts(t *testing.T) {
-	requireTools(t, "git", "ssh", "go")
+	ci.NeedTools(t, "git", "ssh", "go")
 	binDir = buildBinaries(t)
 	prepareDocker(t)
 	testscript.Run(t, testscript.Params{
@@ -34,19 +36,6 @@ func TestScripts(t *testing.T) {
 		RequireExplicitExec: true,
 		RequireUniqueNames:  true,
 	})
-}
-
-// requireTools skips when a client tool is missing, except in CI, where a
-// missing tool is a broken machine and must fail.
-func requireTools(t *testing.T, names ...string) {
-	for _, n := range names {
-		if _, err := exec.LookPath(n); err != nil {
-			if os.Getenv("CI") == "true" {
-				t.Fatalf("%s not found on PATH (CI must have it): %v", n, err)
-			}
-			t.Skipf("%s not found on PATH: %v", n, err)
-		}
-	}
 }
 
 func buildBinaries(t *testing.T) string {

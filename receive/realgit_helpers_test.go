@@ -15,6 +15,8 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/stretchr/testify/require"
+
+	"github.com/botrunner/botrunner/testenv/ci"
 )
 
 // gitServer is a Repos root served to a real git client over the ext
@@ -34,9 +36,7 @@ type gitServer struct {
 
 func newGitServer(t *testing.T) *gitServer {
 	t.Helper()
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git is not on PATH")
-	}
+	ci.NeedTools(t, "git")
 	exe, err := os.Executable()
 	require.NoError(t, err)
 	root := t.TempDir()

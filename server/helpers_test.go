@@ -12,7 +12,6 @@ import (
 	"log/slog"
 	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -27,6 +26,7 @@ import (
 	"github.com/botrunner/botrunner/receive"
 	"github.com/botrunner/botrunner/secrets"
 	"github.com/botrunner/botrunner/store"
+	"github.com/botrunner/botrunner/testenv/ci"
 )
 
 // harness is one gitd SSH front on 127.0.0.1:0 over a temp data dir, with a
@@ -78,7 +78,7 @@ type harnessOpts struct {
 // newHarness starts a server; it is shut down when the test ends.
 func newHarness(t *testing.T, opts ...func(*harnessOpts)) *harness {
 	t.Helper()
-	requireTools(t, "git", "ssh")
+	ci.NeedTools(t, "git", "ssh")
 	var o harnessOpts
 	for _, f := range opts {
 		f(&o)
@@ -186,19 +186,6 @@ func (h *harness) repoDir(app string) string {
 // remote is the git URL of an app on this server.
 func (h *harness) remote(app string) string {
 	return "ssh://git@" + h.addr + "/" + app
-}
-
-// requireTools skips without the binaries, except in CI, where it fails.
-func requireTools(t *testing.T, names ...string) {
-	t.Helper()
-	for _, n := range names {
-		if _, err := exec.LookPath(n); err != nil {
-			if os.Getenv("CI") == "true" {
-				t.Fatalf("%s is required in CI: %v", n, err)
-			}
-			t.Skipf("%s not installed: %v", n, err)
-		}
-	}
 }
 
 // clientKey is an ed25519 key as an OpenSSH private key file (0600), its

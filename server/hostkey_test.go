@@ -16,6 +16,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/botrunner/botrunner/testenv/ci"
 )
 
 // TestHostKeyAlgorithms: the real OpenSSH client, allowed one host key
@@ -113,12 +115,9 @@ const jschJar = "/usr/share/java/jsch.jar"
 // the ECDSA host key. With only an ed25519 host key it failed with
 // "Algorithm negotiation fail".
 func TestJSchClientConnects(t *testing.T) {
-	requireTools(t, "java")
+	ci.NeedTools(t, "java")
 	if _, err := os.Stat(jschJar); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("JSch is required in CI (Debian libjsch-java): %v", err)
-		}
-		t.Skipf("JSch not installed: %v", err)
+		ci.Missing(t, "JSch (Debian libjsch-java): "+err.Error())
 	}
 	h := newHarness(t, withHostKeys(t.TempDir()))
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"log/slog"
 	"net"
-	"sync"
 	"time"
 
 	"github.com/gliderlabs/ssh"
@@ -73,9 +72,6 @@ type Server struct {
 	lim    *limiter
 	active *sessions
 	first  *firstPushes
-
-	mu     sync.Mutex
-	closed bool
 }
 
 // New builds a server; call Serve or ListenAndServe to run it.
