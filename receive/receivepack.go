@@ -182,7 +182,9 @@ func (r *Repos) commit(st *filesystem.Storage, dir string, q *quarantine, sts []
 			return
 		}
 	}
-	applyAll(st, sts, atomic)
+	if err := applyAll(st, sts, atomic); err != nil {
+		r.log.Error("atomic push half applied", "dir", filepath.Base(dir), "err", err)
+	}
 	fixHead(st)
 }
 

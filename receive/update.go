@@ -56,8 +56,10 @@ func undo(st storer.ReferenceStorer, c Command) error {
 }
 
 // applyAll moves the accepted refs. Atomic pushes are all or nothing: on
-// the first failure the refs already moved are put back.
-func applyAll(st storer.ReferenceStorer, sts []status, atomic bool) {
+// the first failure the refs already moved are put back. The error says
+// which refs could not be put back: the repository then holds part of an
+// atomic push, which its admin must hear of.
+func applyAll(st storer.ReferenceStorer, sts []status, atomic bool) error {
 	var done []int
 	for i := range sts {
 		if sts[i].reason != "" {
@@ -66,20 +68,26 @@ func applyAll(st storer.ReferenceStorer, sts []status, atomic bool) {
 		if err := apply(st, sts[i].cmd); err != nil {
 			sts[i].reason, sts[i].err = reason(err), err
 			if atomic {
-				rollback(st, sts, done)
-				return
+				return rollback(st, sts, done)
 			}
 			continue
 		}
 		done = append(done, i)
 	}
+	return nil
 }
 
-func rollback(st storer.ReferenceStorer, sts []status, done []int) {
+func rollback(st storer.ReferenceStorer, sts []status, done []int) error {
+	var errs []error
 	for _, i := range done {
-		_ = undo(st, sts[i].cmd)
+		if err := undo(st, sts[i].cmd); err != nil {
+			err = fmt.Errorf("put back %s to %s: %w", sts[i].cmd.Name, short(sts[i].cmd.Old), err)
+			sts[i].reason, sts[i].err = "atomic push failed and this ref could not be put back", err
+			errs = append(errs, err)
+		}
 	}
 	failAll(sts, "atomic push failed")
+	return errors.Join(errs...)
 }
 
 // failAll marks every command not yet failed with reason.

@@ -21,7 +21,7 @@ type Event struct {
 	Name        string            // the container's name, without a leading "/"; "" if the engine did not say
 	Action      string            // one of the Action* constants
 	Labels      map[string]string // the container's labels
-	ExitCode    int               // for "die": how the run ended (137 for a kill, 143 for SIGTERM)
+	ExitCode    int               // for "die": how the run ended (137 for a kill, 143 for SIGTERM; ExitUnknown if the engine did not say)
 	Time        time.Time         // the engine's clock
 }
 
@@ -42,3 +42,7 @@ type Event struct {
 type EventSource interface {
 	Events(ctx context.Context) (<-chan Event, <-chan error)
 }
+
+// ExitUnknown is the exit code of a run whose end the engine reported
+// without a readable code. It is not 0, so it counts as a crash.
+const ExitUnknown = -1

@@ -80,6 +80,17 @@ func forward(ctx context.Context, res client.EventsResult, out chan<- runtime.Ev
 	}
 }
 
+// exitCode reads a die event's exit code. One the engine did not give (or
+// gave garbled) is runtime.ExitUnknown, never 0: a crash must not pass for
+// a clean exit.
+func exitCode(attr string) int {
+	code, err := strconv.Atoi(attr)
+	if err != nil || code < 0 {
+		return runtime.ExitUnknown
+	}
+	return code
+}
+
 // toEvent converts a container event of one of eventActions.
 func toEvent(m events.Message) (runtime.Event, bool) {
 	action := string(m.Action)
@@ -98,7 +109,7 @@ func toEvent(m events.Message) (runtime.Event, bool) {
 		}
 	}
 	if action == runtime.ActionDie {
-		ev.ExitCode, _ = strconv.Atoi(m.Actor.Attributes["exitCode"])
+		ev.ExitCode = exitCode(m.Actor.Attributes["exitCode"])
 	}
 	switch {
 	case m.TimeNano != 0:

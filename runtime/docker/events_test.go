@@ -54,13 +54,15 @@ func TestEventsTranslate(t *testing.T) {
 		message(events.ActionOOM, "c1", withEngine(nil)),
 		message(events.ActionStop, "c1", withEngine(nil)),
 		message(events.ActionDestroy, "c1", withEngine(nil)),
+		message(events.ActionDie, "c1", withEngine(map[string]string{"exitCode": "x"})),
+		message(events.ActionDie, "c1", withEngine(nil)),
 	}, eventsEnd: io.EOF}
 	evs, errc := newTestDriver(f).Events(context.Background())
 	got, err := collect(t, evs, errc)
 	if !errors.Is(err, ErrEventStreamEnded) {
 		t.Errorf("end of stream = %v, want ErrEventStreamEnded", err)
 	}
-	want := []string{"start", "die", "oom", "stop", "destroy"}
+	want := []string{"start", "die", "oom", "stop", "destroy", "die", "die"}
 	if len(got) != len(want) {
 		t.Fatalf("events = %+v, want actions %v", got, want)
 	}
@@ -72,6 +74,11 @@ func TestEventsTranslate(t *testing.T) {
 	}
 	if got[1].ExitCode != 3 {
 		t.Errorf("die exit code = %d, want 3", got[1].ExitCode)
+	}
+	for _, ev := range got[5:] {
+		if ev.ExitCode != runtime.ExitUnknown {
+			t.Errorf("die without a readable exit code = %d, want runtime.ExitUnknown (never 0: a crash is no clean exit)", ev.ExitCode)
+		}
 	}
 }
 
