@@ -136,7 +136,7 @@ func TestStartLocalErrors(t *testing.T) {
 		{"no server", []string{"start", "my-bot", "--simple", "bot.py"}, 1,
 			"botctl: which server? no --remote given and not inside a git repository\nhint: botctl start needs no repo, only the server: pass --remote ssh://git@HOST:PORT"},
 		{"no app", []string{remoteFlag, "start", "--simple", "bot.py"}, 1, "botctl: no app given: botctl start APP --simple FILE..."},
-		{"bad app", []string{remoteFlag, "start", "My_Bot", "--custom", "."}, 1, "botctl: invalid app name My_Bot"},
+		{"bad app", []string{remoteFlag, "start", "My_Bot", "--custom", "."}, 1, "botctl: invalid app name \"My_Bot\""},
 		{"no files", []string{remoteFlag, "start", "my-bot", "--simple"}, 2, "botctl: --simple: needs at least one file"},
 		{"two modes", []string{remoteFlag, "start", "my-bot", "--simple", "bot.py", "--image", "x"}, 2, "botctl: --simple and --image can't be used together"},
 		{"flags without a mode", []string{remoteFlag, "start", "my-bot", "-e", "A=1"}, 2, "botctl: -e, -r, --entrypoint and --username go with"},
