@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync"
 	"time"
@@ -32,6 +33,7 @@ type LogSink interface {
 type collector struct {
 	rt   runtime.Driver
 	sink LogSink
+	log  *slog.Logger // where lines that could not be kept are counted
 	mu   sync.Mutex
 	on   map[string]bool // container IDs being followed
 }
@@ -92,20 +94,34 @@ func (c *collector) follow(app string, release int, id string, since time.Time) 
 const maxLogLine = 1 << 20
 
 // copy appends the container's lines from since to the app's log until
-// the stream ends; it returns the last line's time, if a line came.
+// the stream ends; it returns the last line's time, if a line came. Lines
+// the log store refuses (a full disk) are counted and said in gitd's log,
+// never dropped without a word.
 func (c *collector) copy(app string, release int, id string, since time.Time) (time.Time, bool) {
 	rc, err := c.rt.Logs(context.Background(), id, runtime.LogOptions{Follow: true, Since: since, Timestamps: true})
 	if err != nil {
+		if !errors.Is(err, runtime.ErrNotFound) {
+			c.log.Warn("cannot follow the bot's output; trying again", "app", app, "container", id, "err", err)
+		}
 		return since, false
 	}
 	defer rc.Close()
 	r := bufio.NewReaderSize(rc, 64<<10)
-	last, got := since, false
+	last, got, lost := since, false, 0
+	defer func() {
+		if lost > 0 {
+			c.log.Error("bot output lost: the log store refused lines", "app", app, "release", release, "lines", lost)
+		}
+	}()
 	for {
 		line, err := readLine(r, maxLogLine)
 		if line != "" || err == nil {
 			t, text := splitStamp(line)
-			_ = c.sink.Append(app, logstore.Line{Time: t, Release: release, Stream: logstore.StreamStdout, Text: text})
+			if aerr := c.sink.Append(app, logstore.Line{Time: t, Release: release, Stream: logstore.StreamStdout, Text: text}); aerr != nil {
+				if lost++; lost == 1 { // said at once, counted at the stream's end
+					c.log.Error("the log store refuses the bot's output", "app", app, "release", release, "err", aerr)
+				}
+			}
 			last, got = t, true
 		}
 		if err != nil {
@@ -158,7 +174,9 @@ func (d *Deploy) gitdLine(app string, release int, format string, args ...any) {
 	text := fmt.Sprintf(format, args...)
 	d.log.Info(text, "app", app)
 	if d.logs.sink != nil {
-		_ = d.logs.sink.Append(app, logstore.Line{Release: release, Stream: logstore.StreamGitd, Text: text})
+		if err := d.logs.sink.Append(app, logstore.Line{Release: release, Stream: logstore.StreamGitd, Text: text}); err != nil {
+			d.log.Error("gitd's note not kept in the app's log", "app", app, "err", err)
+		}
 	}
 }
 

@@ -3,11 +3,14 @@ package hooks
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/botrunner/botrunner/logstore"
@@ -90,4 +93,32 @@ func TestLogsFollowedAgainAfterReconnect(t *testing.T) {
 	waitLines(t, logs, "bot started", "before", "while away")
 	require.NoError(t, h.rt.Emit(id, "after"))
 	waitLines(t, logs, "bot started", "before", "while away", "after")
+}
+
+// refusingSink is a log store whose disk is full.
+type refusingSink struct{ LogSink }
+
+func (refusingSink) Append(string, logstore.Line) error { return errors.New("no space left on device") }
+
+// TestLostLinesAreSaid: output the log store refuses is said in gitd's
+// log at once (ERROR), and counted when the stream ends.
+func TestLostLinesAreSaid(t *testing.T) {
+	var buf syncBuffer
+	c := &collector{sink: refusingSink{}, on: map[string]bool{},
+		log: slog.New(slog.NewTextHandler(&buf, nil))}
+	h := newHarness(t, store.AppSettings{})
+	c.rt = h.rt
+	id := h.mustDeploy()
+	c.attach(testApp, 1, id, time.Time{})
+	require.Eventually(t, func() bool {
+		return strings.Contains(buf.String(), "the log store refuses the bot's output")
+	}, 10*time.Second, 5*time.Millisecond)
+	assert.Contains(t, buf.String(), "level=ERROR")
+	assert.Contains(t, buf.String(), "no space left on device")
+
+	require.NoError(t, h.rt.Emit(id, "second"))
+	require.NoError(t, h.rt.Stop(context.Background(), id, time.Second))
+	require.Eventually(t, func() bool {
+		return strings.Contains(buf.String(), "lines=2")
+	}, 10*time.Second, 5*time.Millisecond, buf.String())
 }

@@ -95,9 +95,9 @@ func NewDeploy(cfg Config, st Store, b Builder, rt runtime.Driver, refs RefReade
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Deploy{cfg: cfg, store: st, builder: b, rt: rt, refs: refs,
-		log: log.With("component", "deploy"), state: map[string]Phase{},
-		logs: &collector{rt: rt, sink: cfg.Logs, on: map[string]bool{}}}
+	log = log.With("component", "deploy")
+	return &Deploy{cfg: cfg, store: st, builder: b, rt: rt, refs: refs, log: log, state: map[string]Phase{},
+		logs: &collector{rt: rt, sink: cfg.Logs, log: log, on: map[string]bool{}}}
 }
 
 // Run deploys the push's deploy ref, if it has one, and notes what it only

@@ -13,6 +13,10 @@ var (
 	// ErrStartFailed is a release that did not stay up for the start check.
 	ErrStartFailed = hint.New("START_FAILED", "start check failed",
 		"the bot exited while starting; its last log lines are above — fix it and push again")
+	// ErrDestroyIncomplete is an apps:destroy that could not remove all of
+	// the app; the app is kept so that destroy can be run again.
+	ErrDestroyIncomplete = hint.New("DESTROY_INCOMPLETE", "the app could not be removed completely",
+		"run apps:destroy again; if it keeps failing, tell the server's admin (gitd's log names what is left)")
 	// ErrDeployFailed is any other failure of the deploy steps.
 	ErrDeployFailed = hint.New("DEPLOY_FAILED", "deploy failed",
 		"the previous release keeps running; try the push again, or ask the admin to check gitd's log")

@@ -44,6 +44,7 @@ type fakeBuilder struct {
 	builds    []build.Request // Output cleared
 	sawBotPy  []bool          // per build: the checkout had bot.py
 	removed   []string        // RemoveImage refs, in order
+	removeErr error           // if set, RemoveImage fails with it
 	caches    []string        // RemoveCache owner/app, in order
 }
 
@@ -95,7 +96,7 @@ func (b *fakeBuilder) RemoveImage(ctx context.Context, ref string) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.removed = append(b.removed, ref)
-	return nil
+	return b.removeErr
 }
 
 func (b *fakeBuilder) RemoveCache(ctx context.Context, owner, app string) error {

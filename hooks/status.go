@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/botrunner/botrunner/names"
 	"github.com/botrunner/botrunner/runtime"
 	"github.com/botrunner/botrunner/runtime/supervisor"
 	"github.com/botrunner/botrunner/store"
@@ -120,42 +121,71 @@ func containerState(s *Status, c runtime.State) {
 }
 
 // Destroy stops and removes every container of the app and its images:
-// `apps:destroy` leaves nothing of it running or on disk.
+// `apps:destroy` leaves nothing of it running or on disk. What cannot be
+// removed is returned (the app is then kept, so destroy can be run again);
+// a bot that does not stop in time is removed by force all the same.
 func (d *Deploy) Destroy(ctx context.Context, app string) error {
 	if d.cfg.Supervisor != nil {
 		d.cfg.Supervisor.Stopped(app, "destroy")
 		defer d.cfg.Supervisor.Forget(app)
 	}
-	cs, err := d.rt.List(ctx, d.scope(app))
-	if err != nil {
+	if err := d.removeContainers(ctx, app); err != nil {
 		return err
-	}
-	for _, c := range cs {
-		if c.Running {
-			_ = d.rt.Stop(ctx, c.ID, d.cfg.StopGrace)
-		}
-		if err := d.rt.Remove(ctx, c.ID); err != nil && !errors.Is(err, runtime.ErrNotFound) {
-			return err
-		}
 	}
 	if d.cfg.Logs != nil {
 		if err := d.cfg.Logs.Delete(app); err != nil {
 			return err
 		}
 	}
-	rels, err := d.store.Releases(app)
-	if err != nil {
+	if err := d.removeImages(ctx, app); err != nil {
 		return err
-	}
-	for _, r := range rels {
-		if r.ImageTag != "" {
-			_ = d.builder.RemoveImage(ctx, r.ImageTag)
-		}
 	}
 	if a, err := d.store.App(app); err == nil {
 		if err := d.builder.RemoveCache(ctx, a.Owner, app); err != nil {
 			d.log.Warn("remove build cache", "app", app, "err", err)
 		}
+	}
+	return nil
+}
+
+// removeContainers stops and removes every container of the app.
+func (d *Deploy) removeContainers(ctx context.Context, app string) error {
+	cs, err := d.rt.List(ctx, d.scope(app))
+	if err != nil {
+		return err
+	}
+	for _, c := range cs {
+		if c.Running {
+			if err := d.rt.Stop(ctx, c.ID, d.cfg.StopGrace); err != nil && !errors.Is(err, runtime.ErrNotFound) {
+				d.log.Warn("destroy: stop failed, removing by force", "app", app, "container", c.ID, "err", err)
+			}
+		}
+		if err := d.rt.Remove(ctx, c.ID); err != nil && !errors.Is(err, runtime.ErrNotFound) {
+			return err
+		}
+	}
+	return nil
+}
+
+// removeImages removes the image of every release of the app, and says
+// which it could not.
+func (d *Deploy) removeImages(ctx context.Context, app string) error {
+	rels, err := d.store.Releases(app)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, r := range rels {
+		if r.ImageTag == "" {
+			continue
+		}
+		if err := d.builder.RemoveImage(ctx, r.ImageTag); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if len(errs) > 0 {
+		d.log.Warn("destroy: images left", "app", app, "err", errors.Join(errs...))
+		return ErrDestroyIncomplete.Reword("", "%d image(s) of %s could not be removed", len(errs), names.Quote(app))
 	}
 	return nil
 }

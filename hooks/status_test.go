@@ -2,6 +2,7 @@ package hooks
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -174,4 +175,24 @@ func TestDestroy(t *testing.T) {
 	h.b.mu.Lock()
 	defer h.b.mu.Unlock()
 	assert.Equal(t, []string{testOwner + "/" + testApp}, h.b.caches, "the build cache goes too")
+}
+
+// A destroy that cannot remove an image says so (the app is then kept and
+// destroy can run again); a bot that does not stop is removed by force.
+func TestDestroyReportsWhatIsLeft(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, store.AppSettings{})
+	h.mustDeploy()
+	ctx := context.Background()
+	h.rt.Fail("stop", errors.New("engine timeout"))
+	h.b.removeErr = errors.New("image is in use")
+
+	err := h.d.Destroy(ctx, testApp)
+	require.ErrorIs(t, err, ErrDestroyIncomplete)
+	assert.Contains(t, err.Error(), "1 image(s)")
+	assert.NotContains(t, err.Error(), "in use", "engine details go to gitd's log")
+	assert.Empty(t, h.containers(), "the container went though it did not stop")
+
+	h.b.removeErr = nil
+	require.NoError(t, h.d.Destroy(ctx, testApp), "destroy again finishes the job")
 }
