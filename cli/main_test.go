@@ -15,6 +15,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/botrunner/botrunner/shellwords"
 )
 
 // TestMain lets the test binary stand in for ssh: Main runs it through
@@ -59,7 +61,7 @@ func botctl(t *testing.T, dir, stdin string, args ...string) result {
 	t.Setenv("BOTCTL_TEST_FAKE_SSH", "1")
 	var out, errb bytes.Buffer
 	sys := System{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb, Dir: dir, Version: "botctl test",
-		Getenv: envOf(map[string]string{"BOTCTL_SSH": quote(self) + " fake-ssh"})}
+		Getenv: envOf(map[string]string{"BOTCTL_SSH": shellwords.Quote(self) + " fake-ssh"})}
 	res := result{code: Main(context.Background(), args, sys), stderr: errb.String()}
 	if line, rest, ok := strings.Cut(out.String(), "\n"); ok && strings.HasPrefix(line, "[") {
 		var argv []string

@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/botrunner/botrunner/receive"
+	"github.com/botrunner/botrunner/shellwords"
 )
 
 // fakeGitd stands in for ssh + the server in the one-shot tests (TestMain
@@ -113,7 +114,7 @@ func (f *fakeServer) run(t *testing.T, dir, stdin string, env map[string]string,
 	t.Setenv("BOTCTL_TEST_FAKE_GITD", "1")
 	t.Setenv("FAKE_GITD_ROOT", f.root)
 	t.Setenv("FAKE_GITD_LOG", f.log)
-	own := map[string]string{"BOTCTL_SSH": quote(self) + " fake-gitd", "USER": "tester"}
+	own := map[string]string{"BOTCTL_SSH": shellwords.Quote(self) + " fake-gitd", "USER": "tester"}
 	for k, v := range env {
 		own[k] = v
 		t.Setenv(k, v)

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/botrunner/botrunner/shellwords"
 )
 
 // sshEnv lists, in order, the variables that name the ssh client. GIT_SSH_COMMAND
@@ -26,7 +28,7 @@ func sshProgram(getenv func(string) string) ([]string, error) {
 		if strings.TrimSpace(v) == "" {
 			continue
 		}
-		words, err := splitWords(v)
+		words, err := shellwords.Split(v)
 		if err != nil {
 			return nil, ErrSSHCommand.With(fmt.Sprintf("$%s: %v", name, err), err)
 		}
@@ -49,7 +51,7 @@ func sshArgv(getenv func(string) string, t Target, words []string) ([]string, er
 		argv = append(argv, "-p", t.Port)
 	}
 	argv = append(argv, t.Dest, "--")
-	return append(argv, quoteAll(words)...), nil
+	return append(argv, shellwords.QuoteAll(words)...), nil
 }
 
 // stdio is where ssh's standard streams go.

@@ -1,12 +1,14 @@
 package command
 
-import "github.com/botrunner/botrunner/hint"
+import (
+	"github.com/botrunner/botrunner/hint"
+	"github.com/botrunner/botrunner/shellwords"
+)
 
 // Sentinels. Errors returned by this package carry one of these codes, often
 // with a more specific message, so callers match them with errors.Is.
 var (
-	ErrBadCommandLine = hint.New("BAD_COMMAND_LINE", "bad command line",
-		`quote arguments as 'value' (write ' inside it as '\'')`)
+	ErrBadCommandLine = shellwords.ErrBadCommandLine
 	ErrUsage          = hint.New("USAGE", "bad usage", "run `help` for the list of commands")
 	ErrUnknownCommand = hint.New("UNKNOWN_COMMAND", "unknown command", "run `help` for the list")
 	ErrConfirm        = hint.New("CONFIRM_REQUIRED", "confirmation required", "repeat the app name with --confirm")

@@ -7,6 +7,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/botrunner/botrunner/shellwords"
 )
 
 func TestRouterErrors(t *testing.T) {
@@ -124,7 +126,7 @@ func TestAliasRunsCommand(t *testing.T) {
 }
 
 func TestWriteError(t *testing.T) {
-	_, err := Split(`apps 'x`)
+	_, err := shellwords.Split(`apps 'x`)
 	var b bytes.Buffer
 	assert.Equal(t, 2, WriteError(&b, err, false))
 	assert.Equal(t, "error: unterminated single quote\nhint: quote arguments as 'value' (write ' inside it as '\\'')\n", b.String())

@@ -7,12 +7,13 @@ import (
 
 	"github.com/botrunner/botrunner/auth"
 	"github.com/botrunner/botrunner/command"
+	"github.com/botrunner/botrunner/shellwords"
 )
 
 // route sends a session to git or to the command router. The command line
 // is split by our own quote-aware splitter; no shell ever sees it.
 func (s *Server) route(sess ssh.Session, id auth.Identity) int {
-	words, err := command.Split(sess.RawCommand())
+	words, err := shellwords.Split(sess.RawCommand())
 	if err != nil {
 		s.writeError(sess.Stderr(), err)
 		return 2

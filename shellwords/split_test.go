@@ -1,4 +1,4 @@
-package command
+package shellwords
 
 import (
 	"strings"
@@ -82,20 +82,6 @@ func TestSplitBoundsAreInclusive(t *testing.T) {
 	assert.Len(t, words, 1)
 }
 
-// quoteArg quotes one argument the way botctl does: in single quotes, with
-// an embedded single quote written as '\”.
-func quoteArg(s string) string {
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
-
-func quoteLine(words []string) string {
-	q := make([]string, len(words))
-	for i, w := range words {
-		q[i] = quoteArg(w)
-	}
-	return strings.Join(q, " ")
-}
-
 func TestSplitRoundTripsBotctlQuoting(t *testing.T) {
 	cases := [][]string{
 		{"apps:destroy", "my-bot", "--confirm", "my-bot"},
@@ -104,7 +90,7 @@ func TestSplitRoundTripsBotctlQuoting(t *testing.T) {
 		{"unicode", "Привет, мир", "🤖"},
 	}
 	for _, words := range cases {
-		got, err := Split(quoteLine(words))
+		got, err := Split(Join(words))
 		require.NoError(t, err)
 		assert.Equal(t, words, got)
 	}

@@ -1,4 +1,4 @@
-package cli
+package shellwords
 
 import (
 	"os/exec"
@@ -32,7 +32,7 @@ func TestQuote(t *testing.T) {
 		{"ünïcode", "'ünïcode'"},
 	}
 	for _, tt := range tests {
-		assert.Equal(t, tt.want, quote(tt.in), "quote(%q)", tt.in)
+		assert.Equal(t, tt.want, Quote(tt.in), "Quote(%q)", tt.in)
 	}
 }
 
@@ -52,7 +52,7 @@ var roundTripCases = [][]string{
 
 func TestQuoteRoundTripSplitWords(t *testing.T) {
 	for _, words := range roundTripCases {
-		got, err := splitWords(strings.Join(quoteAll(words), " "))
+		got, err := Split(strings.Join(QuoteAll(words), " "))
 		require.NoError(t, err)
 		assert.Equal(t, words, got)
 	}
@@ -77,7 +77,7 @@ func shSplit(t *testing.T, line string) []string {
 
 func TestQuoteRoundTripSh(t *testing.T) {
 	for _, words := range roundTripCases {
-		assert.Equal(t, words, shSplit(t, strings.Join(quoteAll(words), " ")))
+		assert.Equal(t, words, shSplit(t, strings.Join(QuoteAll(words), " ")))
 	}
 }
 
@@ -97,14 +97,14 @@ func TestSplitWords(t *testing.T) {
 		{"a\\\nb", []string{"ab"}},
 		{`"x\` + "\n" + `y"`, []string{"xy"}},
 		{`'a\b'`, []string{`a\b`}},
-		{"", nil},
-		{"   ", nil},
+		{"", []string{}},
+		{"   ", []string{}},
 	}
 	for _, tt := range tests {
-		got, err := splitWords(tt.in)
+		got, err := Split(tt.in)
 		require.NoError(t, err, tt.in)
-		assert.Equal(t, tt.want, got, "splitWords(%q)", tt.in)
-		if tt.want != nil {
+		assert.Equal(t, tt.want, got, "Split(%q)", tt.in)
+		if len(tt.want) > 0 {
 			assert.Equal(t, tt.want, shSplit(t, tt.in), "sh agrees on %q", tt.in)
 		}
 	}
@@ -112,7 +112,7 @@ func TestSplitWords(t *testing.T) {
 
 func TestSplitWordsErrors(t *testing.T) {
 	for _, in := range []string{`ssh 'open`, `ssh "open`, `ssh \`, `"a\"`} {
-		_, err := splitWords(in)
+		_, err := Split(in)
 		assert.Error(t, err, in)
 	}
 }
@@ -127,12 +127,12 @@ func FuzzQuoteRoundTrip(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, w string) {
 		words := []string{"cmd", w, w + "'" + w}
-		got, err := splitWords(strings.Join(quoteAll(words), " "))
+		got, err := Split(strings.Join(QuoteAll(words), " "))
 		if err != nil || !equalWords(got, words) {
 			t.Fatalf("round trip of %q gave %q, %v", words, got, err)
 		}
-		if (w == "" || strings.Trim(w, safeChars) != "") && !strings.HasPrefix(quote(w), "'") {
-			t.Fatalf("quote(%q) = %q is bare but must be quoted", w, quote(w))
+		if (w == "" || strings.Trim(w, safeChars) != "") && !strings.HasPrefix(Quote(w), "'") {
+			t.Fatalf("Quote(%q) = %q is bare but must be quoted", w, Quote(w))
 		}
 	})
 }
