@@ -8,21 +8,25 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/format/packfile"
 	"github.com/go-git/go-git/v5/plumbing/object"
-	"github.com/go-git/go-git/v5/plumbing/revlist"
 	"github.com/go-git/go-git/v5/plumbing/storer"
 )
 
-// sendPack writes the objects reachable from wants and not from haves.
-func sendPack(ctx context.Context, st storer.EncodedObjectStorer, wants, haves []plumbing.Hash, caps map[string]bool, out io.Writer) error {
-	hashes, err := revlist.Objects(st, wants, haves)
-	if err != nil {
-		return fmt.Errorf("list objects: %w", err)
-	}
+// packWindow is the delta search window when packing for a fetch.
+const packWindow = 10
+
+// packSink is where the pack goes: side band 1 with progress on band 2,
+// or the bare stream.
+func packSink(out io.Writer, caps map[string]bool) *reporter {
+	return &reporter{out: out, sideband: caps["side-band-64k"] || caps["side-band"],
+		small: !caps["side-band-64k"] && caps["side-band"]}
+}
+
+// sendPack writes the objects in hashes as one pack.
+func sendPack(ctx context.Context, st storer.EncodedObjectStorer, hashes []plumbing.Hash, caps map[string]bool, rp *reporter) error {
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
-	rp := &reporter{out: out, sideband: caps["side-band-64k"]}
-	w := io.Writer(out)
+	w := io.Writer(rp.out)
 	if rp.sideband {
 		w = bandWriter{rp}
 		if !caps["no-progress"] {
@@ -34,7 +38,7 @@ func sendPack(ctx context.Context, st storer.EncodedObjectStorer, wants, haves [
 		return fmt.Errorf("encode pack: %w", err)
 	}
 	if rp.sideband {
-		return pktWriter{out}.flush()
+		return pktWriter{rp.out}.flush()
 	}
 	return nil
 }

@@ -17,13 +17,18 @@ const (
 	maxPktPayload = maxPktLen - 4
 )
 
-var errFlush = errors.New("flush-pkt")
+var (
+	errFlush = errors.New("flush-pkt")
+	// errDelim is protocol v2's delimiter packet, "0001".
+	errDelim = errors.New("delim-pkt")
+)
 
 // pktReader reads pkt-lines and refuses to read more than budget bytes in all
 // (plus the one header that shows the budget is spent).
 type pktReader struct {
 	r      io.Reader
 	budget int
+	delims bool // protocol v2: "0001" is errDelim
 	buf    [maxPktLen]byte
 }
 
@@ -37,7 +42,7 @@ func (p *pktReader) next() ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("pkt-line length %q: %w", hdr[:], ErrBadRequest)
 	}
-	if n != 0 && (n < 4 || n > maxPktLen) {
+	if n != 0 && !(n == 1 && p.delims) && (n < 4 || n > maxPktLen) {
 		return nil, fmt.Errorf("pkt-line length %d: %w", n, ErrBadRequest)
 	}
 	// Flushes count too: uncounted, they would let a client keep a reader
@@ -47,6 +52,9 @@ func (p *pktReader) next() ([]byte, error) {
 	}
 	if n == 0 {
 		return nil, errFlush
+	}
+	if n == 1 {
+		return nil, errDelim
 	}
 	size := int(n) - 4
 	if _, err := io.ReadFull(p.r, p.buf[:size]); err != nil {
@@ -79,6 +87,11 @@ func (p pktWriter) raw(payload []byte) error {
 		return err
 	}
 	return nil
+}
+
+func (p pktWriter) delim() error {
+	_, err := p.w.Write([]byte("0001"))
+	return err
 }
 
 func (p pktWriter) flush() error {

@@ -1,0 +1,182 @@
+package receive
+
+import (
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
+	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/plumbing/storer"
+)
+
+// maxEdgeTrees bounds the trees of commits the client has that are walked
+// to leave their objects out of the pack.
+const maxEdgeTrees = 64
+
+// objectList works out the objects of a fetch: the commits reachable from
+// wants, not from the common commits and not past a shallow stop, with
+// their trees and blobs minus those the client's edge commits hold.
+type objectList struct {
+	st    storer.EncodedObjectStorer
+	stop  map[plumbing.Hash]bool
+	known map[plumbing.Hash]bool // commits the client has
+	edges []plumbing.Hash        // known commits next to sent ones
+	out   map[plumbing.Hash]bool
+	list  []plumbing.Hash
+}
+
+func listObjects(st storer.EncodedObjectStorer, wants, common []plumbing.Hash, stop map[plumbing.Hash]bool) ([]plumbing.Hash, map[plumbing.Hash]bool, error) {
+	known, err := ancestors(st, common, stop)
+	if err != nil {
+		return nil, nil, err
+	}
+	l := &objectList{st: st, stop: stop, known: known, out: map[plumbing.Hash]bool{}}
+	commits, err := l.commits(wants)
+	if err != nil {
+		return nil, nil, err
+	}
+	skip := map[plumbing.Hash]bool{}
+	for i, h := range append(l.edges, common...) {
+		if i >= maxEdgeTrees {
+			break
+		}
+		if c, err := object.GetCommit(st, h); err == nil {
+			if err := l.trees(c.TreeHash, skip, false); err != nil {
+				return nil, nil, err
+			}
+		}
+	}
+	for _, c := range commits {
+		if err := l.trees(c.TreeHash, skip, true); err != nil {
+			return nil, nil, err
+		}
+	}
+	return l.list, l.out, nil
+}
+
+func (l *objectList) add(h plumbing.Hash) {
+	if !l.out[h] {
+		l.out[h] = true
+		l.list = append(l.list, h)
+	}
+}
+
+// commits walks from the wants: annotated tags are sent and peeled, known
+// commits end the walk and are remembered as edges.
+func (l *objectList) commits(wants []plumbing.Hash) ([]*object.Commit, error) {
+	var commits []*object.Commit
+	stack := append([]plumbing.Hash(nil), wants...)
+	edge := map[plumbing.Hash]bool{}
+	for len(stack) > 0 {
+		h := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if l.out[h] {
+			continue
+		}
+		if l.known[h] {
+			if !edge[h] {
+				edge[h] = true
+				l.edges = append(l.edges, h)
+			}
+			continue
+		}
+		obj, err := l.st.EncodedObject(plumbing.AnyObject, h)
+		if err != nil {
+			return nil, err
+		}
+		switch obj.Type() {
+		case plumbing.TagObject:
+			t, err := object.DecodeTag(l.st, obj)
+			if err != nil {
+				return nil, err
+			}
+			l.add(h)
+			stack = append(stack, t.Target)
+			continue
+		case plumbing.CommitObject:
+		default:
+			l.add(h)
+			if obj.Type() == plumbing.TreeObject {
+				commits = append(commits, &object.Commit{TreeHash: h})
+			}
+			continue
+		}
+		c, err := object.DecodeCommit(l.st, obj)
+		if err != nil {
+			return nil, err
+		}
+		l.add(h)
+		commits = append(commits, c)
+		if !l.stop[h] {
+			stack = append(stack, c.ParentHashes...)
+		}
+	}
+	return commits, nil
+}
+
+// trees walks a tree: with send, each object not in skip is sent; without,
+// each is put in skip.
+func (l *objectList) trees(root plumbing.Hash, skip map[plumbing.Hash]bool, send bool) error {
+	stack := []plumbing.Hash{root}
+	for len(stack) > 0 {
+		h := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if skip[h] || (send && l.out[h]) {
+			continue
+		}
+		if send {
+			l.add(h)
+		} else {
+			skip[h] = true
+		}
+		t, err := object.GetTree(l.st, h)
+		if err != nil {
+			return err
+		}
+		for _, e := range t.Entries {
+			switch {
+			case e.Mode == filemode.Submodule:
+			case e.Mode == filemode.Dir:
+				stack = append(stack, e.Hash)
+			case skip[e.Hash]:
+			case send:
+				l.add(e.Hash)
+			default:
+				skip[e.Hash] = true
+			}
+		}
+	}
+	return nil
+}
+
+// includeTags adds the annotated tags whose objects are all in the pack
+// already, as git's include-tag does.
+func includeTags(st storer.EncodedObjectStorer, refs []*plumbing.Reference, sent map[plumbing.Hash]bool) []plumbing.Hash {
+	var extra []plumbing.Hash
+	for _, ref := range refs {
+		if !ref.Name().IsTag() || sent[ref.Hash()] {
+			continue
+		}
+		chain := []plumbing.Hash{}
+		h := ref.Hash()
+		for {
+			obj, err := st.EncodedObject(plumbing.AnyObject, h)
+			if err != nil || obj.Type() != plumbing.TagObject {
+				break
+			}
+			t, err := object.DecodeTag(st, obj)
+			if err != nil {
+				break
+			}
+			chain = append(chain, h)
+			h = t.Target
+		}
+		if len(chain) > 0 && sent[h] {
+			for _, c := range chain {
+				if !sent[c] {
+					sent[c] = true
+					extra = append(extra, c)
+				}
+			}
+		}
+	}
+	return extra
+}
