@@ -86,7 +86,7 @@ func (r *Repos) fetchV2(ctx context.Context, st *filesystem.Storage, args []stri
 			return err
 		}
 	}
-	plan, err := planShallow(st, st, &f.fetchRequest)
+	plan, err := planShallow(st, &f.fetchRequest)
 	if err != nil {
 		return err
 	}

@@ -23,13 +23,14 @@ type objectList struct {
 	list  []plumbing.Hash
 }
 
-func listObjects(st storer.EncodedObjectStorer, wants, common []plumbing.Hash, stop map[plumbing.Hash]bool) ([]plumbing.Hash, map[plumbing.Hash]bool, error) {
-	known, err := ancestors(st, common, stop)
+func listObjects(st storer.EncodedObjectStorer, wants, common []plumbing.Hash, plan *shallowPlan) ([]plumbing.Hash, map[plumbing.Hash]bool, error) {
+	stop := plan.stop
+	known, err := ancestors(st, common, plan.known)
 	if err != nil {
 		return nil, nil, err
 	}
 	l := &objectList{st: st, stop: stop, known: known, out: map[plumbing.Hash]bool{}}
-	commits, err := l.commits(wants)
+	commits, err := l.commits(append(append([]plumbing.Hash(nil), wants...), plan.parents...))
 	if err != nil {
 		return nil, nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/plumbing/storer"
+	"github.com/go-git/go-git/v5/storage/filesystem"
 )
 
 // shallowPlan is the shallow boundary of one fetch: the commits the client
@@ -16,13 +17,18 @@ type shallowPlan struct {
 	shallow   []plumbing.Hash
 	unshallow []plumbing.Hash
 	stop      map[plumbing.Hash]bool
+	// known stops the walk of what the client has: at its shallow commits,
+	// whose parents it lacks.
+	known map[plumbing.Hash]bool
+	// parents of unshallowed commits, wanted as git's send_unshallow does
+	parents []plumbing.Hash
 }
 
 // planShallow works out the boundary as git's upload-pack does: deepen <n>
 // counts commits from the wants (or, relative, from the client's shallow
 // commits); deepen-since and deepen-not cut where rev-list would.
-func planShallow(st storer.EncodedObjectStorer, refs storer.ReferenceStorer, f *fetchRequest) (*shallowPlan, error) {
-	p := &shallowPlan{stop: map[plumbing.Hash]bool{}}
+func planShallow(st *filesystem.Storage, f *fetchRequest) (*shallowPlan, error) {
+	p := &shallowPlan{stop: map[plumbing.Hash]bool{}, known: map[plumbing.Hash]bool{}}
 	client := map[plumbing.Hash]bool{}
 	for _, h := range f.shallows {
 		client[h] = true
@@ -35,14 +41,18 @@ func planShallow(st storer.EncodedObjectStorer, refs storer.ReferenceStorer, f *
 	case f.depth > 0:
 		notShallow, err = p.byDepth(st, f.wants, f.depth)
 	case f.deepens():
-		notShallow, err = p.byRevList(st, refs, f)
+		notShallow, err = p.byRevList(st, f)
 	}
 	if err != nil {
 		return nil, err
 	}
 	for _, h := range f.shallows {
+		p.known[h] = true
 		if notShallow[h] {
 			p.unshallow = append(p.unshallow, h)
+			if c, err := object.GetCommit(st, h); err == nil {
+				p.parents = append(p.parents, c.ParentHashes...)
+			}
 		} else {
 			p.stop[h] = true
 		}
@@ -89,10 +99,10 @@ func (p *shallowPlan) byDepth(st storer.EncodedObjectStorer, starts []plumbing.H
 
 // byRevList keeps the commits rev-list --max-age=since --not deepen-not
 // would list; those with a parent left out become shallow.
-func (p *shallowPlan) byRevList(st storer.EncodedObjectStorer, refs storer.ReferenceStorer, f *fetchRequest) (map[plumbing.Hash]bool, error) {
+func (p *shallowPlan) byRevList(st *filesystem.Storage, f *fetchRequest) (map[plumbing.Hash]bool, error) {
 	var notTips []plumbing.Hash
 	for _, name := range f.deepenNot {
-		h, ok := resolveShort(refs, name)
+		h, ok := resolveShort(st, name)
 		if !ok {
 			return nil, fmt.Errorf("git upload-pack: ambiguous deepen-not: %s: %w", clip(name), ErrBadFetch)
 		}
@@ -143,11 +153,16 @@ func (p *shallowPlan) byRevList(st storer.EncodedObjectStorer, refs storer.Refer
 
 // resolveShort finds a ref as git's dwim does: name, refs/name,
 // refs/tags/name, refs/heads/name.
-func resolveShort(refs storer.ReferenceStorer, name string) (plumbing.Hash, bool) {
+func resolveShort(st *filesystem.Storage, name string) (plumbing.Hash, bool) {
 	for _, full := range []string{name, "refs/" + name, "refs/tags/" + name, "refs/heads/" + name} {
-		if h, err := current(refs, plumbing.ReferenceName(full)); err == nil && !h.IsZero() {
-			return h, true
+		h, err := current(st, plumbing.ReferenceName(full))
+		if err != nil || h.IsZero() {
+			continue
 		}
+		if peeled, ok := peel(st, plumbing.NewHashReference(plumbing.ReferenceName(full), h)); ok {
+			return peeled, true
+		}
+		return h, true
 	}
 	return plumbing.ZeroHash, false
 }

@@ -39,7 +39,7 @@ func (r *Repos) fetchV0(ctx context.Context, st *filesystem.Storage, refs []*plu
 	if err != nil || len(f.wants) == 0 {
 		return err // a lone flush: the client has everything
 	}
-	plan, err := planShallow(st, st, f)
+	plan, err := planShallow(st, f)
 	if err != nil {
 		return err
 	}
@@ -61,7 +61,7 @@ func (r *Repos) fetchV0(ctx context.Context, st *filesystem.Storage, refs []*plu
 
 // packFor lists the objects of a fetch and writes them.
 func (r *Repos) packFor(ctx context.Context, st *filesystem.Storage, refs []*plumbing.Reference, f *fetchRequest, common []plumbing.Hash, plan *shallowPlan, rp *reporter) error {
-	hashes, sent, err := listObjects(st, f.wants, common, plan.stop)
+	hashes, sent, err := listObjects(st, f.wants, common, plan)
 	if err != nil {
 		return fmt.Errorf("list objects: %w", err)
 	}
