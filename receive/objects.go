@@ -21,36 +21,42 @@ type objectList struct {
 	edges []plumbing.Hash        // known commits next to sent ones
 	out   map[plumbing.Hash]bool
 	list  []plumbing.Hash
+	skip  map[plumbing.Hash]bool // trees and blobs the client has
 }
 
-func listObjects(st storer.EncodedObjectStorer, wants, common []plumbing.Hash, plan *shallowPlan) ([]plumbing.Hash, map[plumbing.Hash]bool, error) {
+// has says whether the client has h, as far as the walk saw: a thin pack
+// may leave it out as a delta base.
+func (l *objectList) has(h plumbing.Hash) bool { return l.skip[h] || l.known[h] }
+
+func listObjects(st storer.EncodedObjectStorer, wants, common []plumbing.Hash, plan *shallowPlan) (*objectList, error) {
 	stop := plan.stop
 	known, err := ancestors(st, common, plan.known)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	l := &objectList{st: st, stop: stop, known: known, out: map[plumbing.Hash]bool{}}
 	commits, err := l.commits(append(append([]plumbing.Hash(nil), wants...), plan.parents...))
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	skip := map[plumbing.Hash]bool{}
+	l.skip = skip
 	for i, h := range append(l.edges, common...) {
 		if i >= maxEdgeTrees {
 			break
 		}
 		if c, err := object.GetCommit(st, h); err == nil {
 			if err := l.trees(c.TreeHash, skip, false); err != nil {
-				return nil, nil, err
+				return nil, err
 			}
 		}
 	}
 	for _, c := range commits {
 		if err := l.trees(c.TreeHash, skip, true); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 	}
-	return l.list, l.out, nil
+	return l, nil
 }
 
 func (l *objectList) add(h plumbing.Hash) {

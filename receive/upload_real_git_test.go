@@ -2,6 +2,7 @@ package receive
 
 import (
 	"bytes"
+	"crypto/sha1"
 	"encoding/binary"
 	"fmt"
 	"os"
@@ -32,7 +33,7 @@ func history(t *testing.T, g *gitServer, dir, branch string, n, files int, start
 	for i := range n {
 		name, content := fmt.Sprintf("f/%d.txt", i%max(files, 1)), fmt.Sprintf("%s %d\n", branch, i)
 		if files == 0 {
-			fmt.Fprintf(&big, "line %d of a long file that grows by one line with every commit\n", i)
+			fmt.Fprintf(&big, "line %d %x\n", i, sha1.Sum([]byte(strconv.Itoa(i)))) // does not compress
 			name, content = "big.txt", big.String()
 		}
 		fmt.Fprintf(&b, "commit refs/heads/%s\ncommitter T <t@example.com> %d +0000\ndata 2\nc\n%s", branch, start+int64(i), from)
@@ -159,5 +160,50 @@ func TestRealGitFetchLikeStock(t *testing.T) {
 		git, gitBytes := feature(stock)
 		t.Logf("feature 80 ahead: %d objects %d bytes; git %d objects %d bytes", ours, oursBytes, git, gitBytes)
 		assert.LessOrEqual(t, ours, 2*git, "objects")
+	})
+}
+
+// TestRealGitFetchUnrelatedHistory: a client with 25,000 commits of its
+// own sends every one as a have; the fetch still ends in a pack.
+func TestRealGitFetchUnrelatedHistory(t *testing.T) {
+	t.Parallel()
+	protocols(t, func(t *testing.T, v string) {
+		g := newGitServer(t)
+		a := g.work()
+		history(t, g, a, "main", 10, 3, 1700000000)
+		g.git(a, "push", "-q", "origin", "main")
+		b := g.work()
+		history(t, g, b, "local", 25000, 50, 1600000000)
+		g.git(b, "-c", "protocol.version="+v, "fetch", "-q", "origin", "main:theirs")
+		assert.Equal(t, g.ref("refs/heads/main"), g.git(b, "rev-parse", "theirs"))
+		g.git(b, "fsck", "--connectivity-only")
+	})
+}
+
+// TestRealGitThinFetch: a one-line change to a long file on a long history.
+func TestRealGitThinFetch(t *testing.T) {
+	t.Parallel()
+	protocols(t, func(t *testing.T, v string) {
+		g := newGitServer(t)
+		a := g.work()
+		history(t, g, a, "main", 1500, 0, 1700000000)
+		g.git(a, "push", "-q", "origin", "main")
+		pv := []string{"-c", "protocol.version=" + v, "-c", "fetch.unpackLimit=1"}
+		c1 := filepath.Join(t.TempDir(), "ours")
+		g.git(t.TempDir(), append(pv, "clone", "-q", g.url, c1)...)
+		stock := stockCopy(t, g)
+		c2 := filepath.Join(t.TempDir(), "stock")
+		g.git(t.TempDir(), append(pv, "clone", "-q", stock, c2)...)
+
+		history(t, g, a, "main", 1, 0, 1800000000)
+		g.git(a, "push", "-q", "origin", "main")
+		stock = stockCopy(t, g)
+		g.git(c2, "remote", "set-url", "origin", stock)
+		ours, oursBytes := fetchCount(t, g, c1, append(pv, "fetch", "-q", "origin")...)
+		git, gitBytes := fetchCount(t, g, c2, append(pv, "fetch", "-q", "origin")...)
+		t.Logf("one-line change: %d objects %d bytes; git %d objects %d bytes", ours, oursBytes, git, gitBytes)
+		assert.LessOrEqual(t, ours, 2*git, "objects")
+		assert.LessOrEqual(t, oursBytes, 2*gitBytes, "bytes")
+		g.git(c1, "fsck", "--strict")
 	})
 }

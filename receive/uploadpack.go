@@ -61,14 +61,14 @@ func (r *Repos) fetchV0(ctx context.Context, st *filesystem.Storage, refs []*plu
 
 // packFor lists the objects of a fetch and writes them.
 func (r *Repos) packFor(ctx context.Context, st *filesystem.Storage, refs []*plumbing.Reference, f *fetchRequest, common []plumbing.Hash, plan *shallowPlan, rp *reporter) error {
-	hashes, sent, err := listObjects(st, f.wants, common, plan)
+	l, err := listObjects(st, f.wants, common, plan)
 	if err != nil {
 		return fmt.Errorf("list objects: %w", err)
 	}
 	if f.caps["include-tag"] {
-		hashes = append(hashes, includeTags(st, refs, sent)...)
+		l.list = append(l.list, includeTags(st, refs, l.out)...)
 	}
-	return sendPack(ctx, st, hashes, f.caps, rp)
+	return sendPack(ctx, st, l, f.caps, rp)
 }
 
 func writeShallowLines(out io.Writer, plan *shallowPlan) error {
