@@ -19,6 +19,7 @@ type reporter struct {
 	sideband bool
 	// small is git's plain side-band: packets of at most 1000 bytes.
 	small bool
+	pkt   []byte // one packet, reused under mu: a pack's bytes make no garbage
 	// failed, if set, takes the errors explain would print: a server-made
 	// push returns them to its command instead.
 	failed func(error)
@@ -50,7 +51,12 @@ func (rp *reporter) band(ch byte, p []byte) error {
 		if rp.small {
 			n = min(n, smallBandPayload)
 		}
-		if err := (pktWriter{rp.out}).raw(append([]byte{ch}, p[:n]...)); err != nil {
+		if rp.pkt == nil {
+			rp.pkt = make([]byte, maxPktLen)
+		}
+		pkt := fmt.Appendf(rp.pkt[:0], "%04x", n+5)
+		pkt = append(append(pkt, ch), p[:n]...)
+		if _, err := rp.out.Write(pkt); err != nil {
 			return err
 		}
 		p = p[n:]
