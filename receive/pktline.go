@@ -28,8 +28,16 @@ var (
 type pktReader struct {
 	r      io.Reader
 	budget int
-	delims bool // protocol v2: "0001" is errDelim
+	delims bool  // protocol v2: "0001" is errDelim
+	bad    error // the sentinel of a malformed packet; ErrBadRequest if nil
 	buf    [maxPktLen]byte
+}
+
+func (p *pktReader) malformed() error {
+	if p.bad != nil {
+		return p.bad
+	}
+	return ErrBadRequest
 }
 
 // next returns the next payload (valid until the next call), or errFlush.
@@ -40,15 +48,15 @@ func (p *pktReader) next() ([]byte, error) {
 	}
 	n, err := strconv.ParseUint(string(hdr[:]), 16, 16)
 	if err != nil {
-		return nil, fmt.Errorf("pkt-line length %q: %w", hdr[:], ErrBadRequest)
+		return nil, fmt.Errorf("pkt-line length %q: %w", hdr[:], p.malformed())
 	}
 	if n != 0 && !(n == 1 && p.delims) && (n < 4 || n > maxPktLen) {
-		return nil, fmt.Errorf("pkt-line length %d: %w", n, ErrBadRequest)
+		return nil, fmt.Errorf("pkt-line length %d: %w", n, p.malformed())
 	}
 	// Flushes count too: uncounted, they would let a client keep a reader
 	// (upload-pack's negotiation loop) going forever.
 	if p.budget -= max(int(n), 4); p.budget < 0 {
-		return nil, fmt.Errorf("request section too long: %w", ErrBadRequest)
+		return nil, fmt.Errorf("request section too long: %w", p.malformed())
 	}
 	if n == 0 {
 		return nil, errFlush

@@ -29,7 +29,7 @@ func (r *Repos) UploadPack(ctx context.Context, s Session, in io.Reader, out io.
 	if err != nil {
 		return err
 	}
-	pr := &pktReader{r: bufio.NewReader(in), budget: r.opts.Limits.MaxRequestBytes}
+	pr := &pktReader{r: bufio.NewReader(in), budget: r.opts.Limits.MaxRequestBytes, bad: ErrBadFetch}
 	err = r.fetchV0(ctx, st, refs, tips, pr, out)
 	return protocolError(out, err)
 }

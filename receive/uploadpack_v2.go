@@ -42,7 +42,7 @@ func (r *Repos) uploadPackV2(ctx context.Context, st *filesystem.Storage, in io.
 	}
 	br := bufio.NewReader(in)
 	for {
-		pr := &pktReader{r: br, budget: r.opts.Limits.MaxRequestBytes, delims: true}
+		pr := &pktReader{r: br, budget: r.opts.Limits.MaxRequestBytes, delims: true, bad: ErrBadFetch}
 		if _, err := br.Peek(1); errors.Is(err, io.EOF) {
 			return nil // the client is done
 		}

@@ -1,0 +1,56 @@
+package receive
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestUploadPackSaysErrorsAsGit(t *testing.T) {
+	s := newSeeded(t, Options{})
+	var out bytes.Buffer
+	err := s.r.UploadPack(context.Background(), Session{App: app}, strings.NewReader(pkts("want "+hashA+"\n", "")), &out)
+	require.ErrorIs(t, err, ErrNotOurRef)
+	assert.True(t, strings.HasSuffix(out.String(), pkt("ERR upload-pack: not our ref "+hashA)), out.String())
+
+	out.Reset()
+	err = s.r.UploadPack(context.Background(), Session{App: app}, strings.NewReader(pkts("want "+s.c1.String()+"\n")), &out)
+	require.ErrorIs(t, err, ErrHungUp, "a client that hangs up mid-request is no server error")
+}
+
+func TestUploadPackV2(t *testing.T) {
+	s := newSeeded(t, Options{})
+	c1 := s.c1.String()
+	v2 := Session{App: app, Protocol: "version=2"}
+	run := func(in string) (string, error) {
+		var out bytes.Buffer
+		err := s.r.UploadPack(context.Background(), v2, strings.NewReader(in), &out)
+		return out.String(), err
+	}
+	out, err := run(pkts("command=ls-refs\n", "object-format=sha1\n") + "0001" +
+		pkts("symrefs\n", "peel\n", "ref-prefix refs/heads/\n", "ref-prefix HEAD\n", ""))
+	require.NoError(t, err)
+	adv, rest, _ := strings.Cut(out, "0000")
+	assert.Contains(t, adv, pkt("version 2\n"))
+	assert.Contains(t, adv, pkt("fetch=shallow\n"))
+	assert.Equal(t, pkts(c1+" HEAD symref-target:refs/heads/main\n", c1+" refs/heads/main\n", ""), rest)
+
+	out, err = run(pkts("command=fetch\n") + "0001" + pkts("want "+c1+"\n", "ofs-delta\n", "deepen 1\n", "done\n", ""))
+	require.NoError(t, err)
+	_, rest, _ = strings.Cut(out, "0000")
+	require.True(t, strings.HasPrefix(rest, pkt("shallow-info\n")+"0001"+pkt("packfile\n")), rest)
+	assert.Contains(t, rest, "PACK")
+
+	out, err = run(pkts("command=fetch\n") + "0001" + pkts("want "+c1+"\n", "have "+c1+"\n", ""))
+	require.NoError(t, err)
+	_, rest, _ = strings.Cut(out, "0000")
+	assert.True(t, strings.HasPrefix(rest, pkt("acknowledgments\n")+pkt("ACK "+c1+"\n")+pkt("ready\n")+"0001"+pkt("packfile\n")), rest)
+
+	out, err = run(pkts("command=frobnicate\n", ""))
+	require.ErrorIs(t, err, ErrBadFetch)
+	assert.True(t, strings.HasSuffix(out, pkt("ERR invalid command 'frobnicate'")), out)
+}
