@@ -72,6 +72,17 @@ func stockCopy(t *testing.T, g *gitServer) string {
 	return "file://" + dir
 }
 
+// servedHistory is a server whose main has n commits (see history), and
+// the work repo that pushed them.
+func servedHistory(t *testing.T, n, files int) (*gitServer, string) {
+	t.Helper()
+	g := newGitServer(t)
+	a := g.work()
+	history(t, g, a, "main", n, files, 1700000000)
+	g.git(a, "push", "-q", "origin", "main")
+	return g, a
+}
+
 func protocols(t *testing.T, run func(t *testing.T, proto string)) {
 	for _, v := range []string{"0", "2"} {
 		t.Run("v"+v, func(t *testing.T) {
@@ -115,10 +126,7 @@ func TestRealGitShallow(t *testing.T) {
 func TestRealGitCloneIncludeTag(t *testing.T) {
 	t.Parallel()
 	protocols(t, func(t *testing.T, v string) {
-		g := newGitServer(t)
-		a := g.work()
-		history(t, g, a, "main", 5, 2, 1700000000)
-		g.git(a, "push", "-q", "origin", "main")
+		g, a := servedHistory(t, 5, 2)
 		b := filepath.Join(t.TempDir(), "b")
 		g.git(t.TempDir(), "-c", "protocol.version="+v, "clone", "-q", g.url, b)
 		g.commit(a, "new.txt", "new\n")
@@ -138,19 +146,13 @@ func TestRealGitCloneIncludeTag(t *testing.T) {
 func TestRealGitFetchLikeStock(t *testing.T) {
 	t.Parallel()
 	protocols(t, func(t *testing.T, v string) {
-		g := newGitServer(t)
-		a := g.work()
-		history(t, g, a, "main", 1500, 0, 1700000000)
-		g.git(a, "push", "-q", "origin", "main")
+		g, a := servedHistory(t, 1500, 0)
 		g.git(a, "checkout", "-q", "-b", "feature")
 		history(t, g, a, "feature", 80, 5, 1700100000)
 		g.git(a, "push", "-q", "origin", "feature")
 		stock := stockCopy(t, g)
 		pv := []string{"-c", "protocol.version=" + v, "-c", "fetch.unpackLimit=1"}
 
-		for _, url := range []string{g.url, stock} {
-			t.Logf("server %s", url[:4])
-		}
 		feature := func(url string) (int, int) {
 			c := filepath.Join(t.TempDir(), "c")
 			g.git(t.TempDir(), append(pv, "clone", "-q", "--single-branch", "-b", "main", url, c)...)
@@ -168,10 +170,7 @@ func TestRealGitFetchLikeStock(t *testing.T) {
 func TestRealGitFetchUnrelatedHistory(t *testing.T) {
 	t.Parallel()
 	protocols(t, func(t *testing.T, v string) {
-		g := newGitServer(t)
-		a := g.work()
-		history(t, g, a, "main", 10, 3, 1700000000)
-		g.git(a, "push", "-q", "origin", "main")
+		g, _ := servedHistory(t, 10, 3)
 		b := g.work()
 		history(t, g, b, "local", 25000, 50, 1600000000)
 		g.git(b, "-c", "protocol.version="+v, "fetch", "-q", "origin", "main:theirs")
@@ -184,10 +183,7 @@ func TestRealGitFetchUnrelatedHistory(t *testing.T) {
 func TestRealGitThinFetch(t *testing.T) {
 	t.Parallel()
 	protocols(t, func(t *testing.T, v string) {
-		g := newGitServer(t)
-		a := g.work()
-		history(t, g, a, "main", 1500, 0, 1700000000)
-		g.git(a, "push", "-q", "origin", "main")
+		g, a := servedHistory(t, 1500, 0)
 		pv := []string{"-c", "protocol.version=" + v, "-c", "fetch.unpackLimit=1"}
 		c1 := filepath.Join(t.TempDir(), "ours")
 		g.git(t.TempDir(), append(pv, "clone", "-q", g.url, c1)...)
