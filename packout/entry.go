@@ -47,22 +47,9 @@ func readHeader(e entry) (header, error) {
 	switch h.typ {
 	case 1, 2, 3, 4:
 	case typeOfsDelta:
-		var rel int64
-		for j := 0; ; j++ {
-			if i >= len(b) || j > 8 {
-				return header{}, fmt.Errorf("entry at %d: base offset: %w", e.offset, ErrCorrupt)
-			}
-			c := b[i]
-			i++
-			if j > 0 {
-				rel++
-			}
-			rel = rel<<7 | int64(c&0x7f)
-			if c&0x80 == 0 {
-				break
-			}
-		}
-		if h.baseOff = e.offset - rel; rel <= 0 || h.baseOff < 12 {
+		rel, n := readOfs(b[i:])
+		i += n
+		if h.baseOff = e.offset - rel; n == 0 || rel <= 0 || h.baseOff < 12 {
 			return header{}, fmt.Errorf("entry at %d: base offset %d: %w", e.offset, rel, ErrCorrupt)
 		}
 		base, err := e.pack.idx.FindHash(h.baseOff)
@@ -81,6 +68,21 @@ func readHeader(e entry) (header, error) {
 	}
 	h.dataStart = e.offset + int64(i)
 	return h, nil
+}
+
+// readOfs reads an OFS_DELTA's distance back to its base; n is 0 when b
+// holds no valid one.
+func readOfs(b []byte) (rel int64, n int) {
+	for j := 0; j < len(b) && j < 9; j++ {
+		if j > 0 {
+			rel++
+		}
+		rel = rel<<7 | int64(b[j]&0x7f)
+		if b[j]&0x80 == 0 {
+			return rel, j + 1
+		}
+	}
+	return 0, 0
 }
 
 // appendHeader appends a pack entry's type-and-size header.

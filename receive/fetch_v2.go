@@ -55,16 +55,9 @@ func parseFetchV2(args []string, tips map[plumbing.Hash]bool) (*fetchArgsV2, err
 // fetchV2 answers one fetch command: acknowledgments until the server is
 // ready or the client is done, then shallow-info and the packfile.
 func (r *Repos) fetchV2(ctx context.Context, st *filesystem.Storage, args []string, out io.Writer) error {
-	refs, err := visibleRefs(st)
+	refs, tips, err := wantable(st)
 	if err != nil {
 		return err
-	}
-	tips := map[plumbing.Hash]bool{}
-	for _, ref := range refs {
-		tips[ref.Hash()] = true
-		if peeled, ok := peel(st, ref); ok {
-			tips[peeled] = true
-		}
 	}
 	f, err := parseFetchV2(args, tips)
 	if err != nil {
@@ -91,13 +84,7 @@ func (r *Repos) fetchV2(ctx context.Context, st *filesystem.Storage, args []stri
 		return err
 	}
 	if f.deepens() || len(f.shallows) > 0 {
-		if err := pw.line("shallow-info\n"); err != nil {
-			return err
-		}
-		if err := writeShallowLines(out, plan); err != nil {
-			return err
-		}
-		if err := pw.delim(); err != nil {
+		if err := shallowInfo(pw, plan); err != nil {
 			return err
 		}
 	}
@@ -132,3 +119,36 @@ func acknowledgments(pw pktWriter, n *negotiator) (bool, error) {
 }
 
 func (n *negotiator) waitForDone() bool { return n.waitDone }
+
+// wantable returns the visible refs and the values a client may want: the
+// refs' and their peeled tags'.
+func wantable(st *filesystem.Storage) ([]*plumbing.Reference, map[plumbing.Hash]bool, error) {
+	refs, err := visibleRefs(st)
+	if err != nil {
+		return nil, nil, err
+	}
+	tips := map[plumbing.Hash]bool{}
+	for _, ref := range refs {
+		tips[ref.Hash()] = true
+		if peeled, ok := peel(st, ref); ok {
+			tips[peeled] = true
+		}
+	}
+	if head, err := st.Reference(plumbing.HEAD); err == nil && head.Type() == plumbing.SymbolicReference {
+		if h, err := current(st, head.Target()); err == nil && !h.IsZero() {
+			tips[h] = true
+		}
+	}
+	return refs, tips, nil
+}
+
+// shallowInfo writes the v2 shallow-info section.
+func shallowInfo(pw pktWriter, plan *shallowPlan) error {
+	if err := pw.line("shallow-info\n"); err != nil {
+		return err
+	}
+	if err := writeShallowLines(pw.w, plan); err != nil {
+		return err
+	}
+	return pw.delim()
+}

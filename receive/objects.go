@@ -89,34 +89,41 @@ func (l *objectList) commits(wants []plumbing.Hash) ([]*object.Commit, error) {
 		if err != nil {
 			return nil, err
 		}
-		switch obj.Type() {
-		case plumbing.TagObject:
-			t, err := object.DecodeTag(l.st, obj)
-			if err != nil {
-				return nil, err
-			}
-			l.add(h)
-			stack = append(stack, t.Target)
-			continue
-		case plumbing.CommitObject:
-		default:
-			l.add(h)
-			if obj.Type() == plumbing.TreeObject {
-				commits = append(commits, &object.Commit{TreeHash: h})
-			}
-			continue
-		}
-		c, err := object.DecodeCommit(l.st, obj)
+		c, next, err := l.take(obj)
 		if err != nil {
 			return nil, err
 		}
-		l.add(h)
-		commits = append(commits, c)
-		if !l.stop[h] {
-			stack = append(stack, c.ParentHashes...)
+		if c != nil {
+			commits = append(commits, c)
 		}
+		stack = append(stack, next...)
 	}
 	return commits, nil
+}
+
+// take sends obj and returns what to walk from it: a commit (or a bare
+// tree, as a commit without parents) and the objects it leads to.
+func (l *objectList) take(obj plumbing.EncodedObject) (*object.Commit, []plumbing.Hash, error) {
+	h := obj.Hash()
+	if obj.Type() == plumbing.TreeObject {
+		return &object.Commit{TreeHash: h}, nil, nil // trees() sends it
+	}
+	l.add(h)
+	switch obj.Type() {
+	case plumbing.TagObject:
+		t, err := object.DecodeTag(l.st, obj)
+		if err != nil {
+			return nil, nil, err
+		}
+		return nil, []plumbing.Hash{t.Target}, nil
+	case plumbing.CommitObject:
+		c, err := object.DecodeCommit(l.st, obj)
+		if err != nil || l.stop[h] {
+			return c, nil, err
+		}
+		return c, c.ParentHashes, nil
+	}
+	return nil, nil, nil
 }
 
 // trees walks a tree: with send, each object not in skip is sent; without,

@@ -100,15 +100,7 @@ func (p *shallowPlan) byDepth(st storer.EncodedObjectStorer, starts []plumbing.H
 // byRevList keeps the commits rev-list --max-age=since --not deepen-not
 // would list; those with a parent left out become shallow.
 func (p *shallowPlan) byRevList(st *filesystem.Storage, f *fetchRequest) (map[plumbing.Hash]bool, error) {
-	var notTips []plumbing.Hash
-	for _, name := range f.deepenNot {
-		h, ok := resolveShort(st, name)
-		if !ok {
-			return nil, fmt.Errorf("git upload-pack: ambiguous deepen-not: %s: %w", clip(name), ErrBadFetch)
-		}
-		notTips = append(notTips, h)
-	}
-	excluded, err := ancestors(st, notTips, nil)
+	excluded, err := deepenNot(st, f.deepenNot)
 	if err != nil {
 		return nil, err
 	}
@@ -149,6 +141,19 @@ func (p *shallowPlan) byRevList(st *filesystem.Storage, f *fetchRequest) (map[pl
 		return nil, fmt.Errorf("no commits selected for shallow requests: %w", ErrBadFetch)
 	}
 	return past, nil
+}
+
+// deepenNot returns the commits reachable from the deepen-not refs.
+func deepenNot(st *filesystem.Storage, names []string) (map[plumbing.Hash]bool, error) {
+	var tips []plumbing.Hash
+	for _, name := range names {
+		h, ok := resolveShort(st, name)
+		if !ok {
+			return nil, fmt.Errorf("git upload-pack: ambiguous deepen-not: %s: %w", clip(name), ErrBadFetch)
+		}
+		tips = append(tips, h)
+	}
+	return ancestors(st, tips, nil)
 }
 
 // resolveShort finds a ref as git's dwim does: name, refs/name,

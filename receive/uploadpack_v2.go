@@ -108,44 +108,54 @@ func (r *Repos) commandV2(ctx context.Context, st *filesystem.Storage, cmd strin
 	return fmt.Errorf("invalid command '%s': %w", clip(cmd), ErrBadFetch)
 }
 
+// lsRefsArgs are the arguments of one ls-refs.
+type lsRefsArgs struct {
+	symrefs, peel, unborn bool
+	prefixes              []string
+}
+
+func parseLsRefs(args []string) (*lsRefsArgs, error) {
+	a := &lsRefsArgs{}
+	for _, arg := range args {
+		switch {
+		case arg == "symrefs":
+			a.symrefs = true
+		case arg == "peel":
+			a.peel = true
+		case arg == "unborn":
+			a.unborn = true
+		case strings.HasPrefix(arg, "ref-prefix "):
+			a.prefixes = append(a.prefixes, strings.TrimPrefix(arg, "ref-prefix "))
+		default:
+			return nil, fmt.Errorf("unexpected line: '%s': %w", clip(arg), ErrBadFetch)
+		}
+	}
+	if len(a.prefixes) > maxRefPrefixes {
+		a.prefixes = nil
+	}
+	return a, nil
+}
+
+// match says whether a ref is under one of the prefixes (all are, with none).
+func (a *lsRefsArgs) match(name string) bool {
+	for _, p := range a.prefixes {
+		if strings.HasPrefix(name, p) {
+			return true
+		}
+	}
+	return len(a.prefixes) == 0
+}
+
 // lsRefs answers ls-refs: HEAD and the visible refs under the prefixes,
 // with symref targets and peeled tags when asked.
 func lsRefs(st *filesystem.Storage, args []string, out io.Writer) error {
-	var symrefs, peelTags, unborn bool
-	var prefixes []string
-	for _, a := range args {
-		switch {
-		case a == "symrefs":
-			symrefs = true
-		case a == "peel":
-			peelTags = true
-		case a == "unborn":
-			unborn = true
-		case strings.HasPrefix(a, "ref-prefix "):
-			if len(prefixes) < maxRefPrefixes {
-				prefixes = append(prefixes, strings.TrimPrefix(a, "ref-prefix "))
-			}
-		default:
-			return fmt.Errorf("unexpected line: '%s': %w", clip(a), ErrBadFetch)
-		}
-	}
-	if len(prefixes) >= maxRefPrefixes {
-		prefixes = nil
-	}
-	match := func(name string) bool {
-		if len(prefixes) == 0 {
-			return true
-		}
-		for _, p := range prefixes {
-			if strings.HasPrefix(name, p) {
-				return true
-			}
-		}
-		return false
+	a, err := parseLsRefs(args)
+	if err != nil {
+		return err
 	}
 	pw := pktWriter{out}
-	if match("HEAD") {
-		if err := lsHead(st, pw, symrefs, unborn); err != nil {
+	if a.match("HEAD") {
+		if err := lsHead(st, pw, a.symrefs, a.unborn); err != nil {
 			return err
 		}
 	}
@@ -154,11 +164,11 @@ func lsRefs(st *filesystem.Storage, args []string, out io.Writer) error {
 		return err
 	}
 	for _, ref := range refs {
-		if !match(ref.Name().String()) {
+		if !a.match(ref.Name().String()) {
 			continue
 		}
 		line := fmt.Sprintf("%s %s", ref.Hash(), ref.Name())
-		if peeled, ok := peel(st, ref); ok && peelTags {
+		if peeled, ok := peel(st, ref); ok && a.peel {
 			line += " peeled:" + peeled.String()
 		}
 		if err := pw.line("%s\n", line); err != nil {
