@@ -19,7 +19,8 @@ const (
 	// negotiationRounds times the request budget bounds all haves of one
 	// fetch: 16 MiB of budget is 2.6 million haves.
 	negotiationRounds = 8
-	// maxReadyWalk bounds the commits one "can we give up" check visits.
+	// maxReadyWalk bounds the commits one "can we give up" check visits;
+	// there is at most one check a round.
 	maxReadyWalk = 200000
 )
 
@@ -40,6 +41,7 @@ type negotiator struct {
 	reached   map[plumbing.Hash]bool // wants known to reach a common commit
 	readyFor  int                    // len(common) when ready was last worked out
 	ready     bool
+	fresh     bool // ready was worked out in this round: at most once a round
 	sentReady bool
 }
 
@@ -76,7 +78,7 @@ func (n *negotiator) run(pr *pktReader) ([]plumbing.Hash, error) {
 			if done || err != nil {
 				return n.common, err
 			}
-			gotCommon, gotOther = false, false
+			gotCommon, gotOther, n.fresh = false, false, false
 			continue
 		}
 		if err != nil {
@@ -173,14 +175,15 @@ func (n *negotiator) okToGiveUp() bool {
 	if len(n.common) == 0 {
 		return false
 	}
-	if n.readyFor == len(n.common) {
+	if n.readyFor == len(n.common) || n.fresh {
 		return n.ready
 	}
-	n.readyFor = len(n.common)
+	n.readyFor, n.fresh = len(n.common), true
 	cutoff := n.cutoff()
+	budget := maxReadyWalk
 	n.ready = true
 	for _, w := range n.wants {
-		if !n.reached[w] && !n.reaches(w, cutoff) {
+		if !n.reached[w] && !n.reaches(w, cutoff, &budget) {
 			n.ready = false
 			return false
 		}
@@ -199,10 +202,13 @@ func (n *negotiator) cutoff() time.Time {
 	return oldest.Add(-24 * time.Hour) // clock skew slack, as git's
 }
 
-func (n *negotiator) reaches(want plumbing.Hash, cutoff time.Time) bool {
+// reaches walks from want to a common commit, spending budget (shared by
+// all wants of one check) on each commit it visits.
+func (n *negotiator) reaches(want plumbing.Hash, cutoff time.Time, budget *int) bool {
 	seen := map[plumbing.Hash]bool{}
 	stack := []plumbing.Hash{want}
-	for len(stack) > 0 && len(seen) < maxReadyWalk {
+	for len(stack) > 0 && *budget > 0 {
+		*budget--
 		h := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
 		if seen[h] {
