@@ -162,6 +162,26 @@ func TestRealGitFetchLikeStock(t *testing.T) {
 		git, gitBytes := feature(stock)
 		t.Logf("feature 80 ahead: %d objects %d bytes; git %d objects %d bytes", ours, oursBytes, git, gitBytes)
 		assert.LessOrEqual(t, ours, 2*git, "objects")
+
+		// The client's own feature branch is 80 commits ahead of the main it
+		// cloned; main moved on by 5 on the server.
+		ahead := func(url string) string {
+			c := filepath.Join(t.TempDir(), "c")
+			g.git(t.TempDir(), append(pv, "clone", "-q", "--single-branch", "-b", "main", url, c)...)
+			g.git(c, "checkout", "-q", "-b", "mine")
+			history(t, g, c, "mine", 80, 5, 1700200000)
+			return c
+		}
+		oursClone, stockClone := ahead(g.url), ahead(stock)
+		g.git(a, "checkout", "-q", "main")
+		history(t, g, a, "main", 5, 3, 1700300000)
+		g.git(a, "push", "-q", "origin", "main")
+		g.git(stockClone, "remote", "set-url", "origin", stockCopy(t, g))
+		ours, oursBytes = fetchCount(t, g, oursClone, append(pv, "fetch", "-q", "origin")...)
+		git, gitBytes = fetchCount(t, g, stockClone, append(pv, "fetch", "-q", "origin")...)
+		t.Logf("client 80 ahead: %d objects %d bytes; git %d objects %d bytes", ours, oursBytes, git, gitBytes)
+		assert.LessOrEqual(t, ours, 2*git, "objects")
+		assert.LessOrEqual(t, oursBytes, 2*gitBytes, "bytes")
 	})
 }
 
