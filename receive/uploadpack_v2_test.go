@@ -3,6 +3,7 @@ package receive
 import (
 	"bytes"
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -53,4 +54,28 @@ func TestUploadPackV2(t *testing.T) {
 	out, err = run(pkts("command=frobnicate\n", ""))
 	require.ErrorIs(t, err, ErrBadFetch)
 	assert.True(t, strings.HasSuffix(out, pkt("ERR invalid command 'frobnicate'")), out)
+}
+
+// TestUploadPackPlainSideBand: a client that takes only side-band gets
+// packets of at most 1000 bytes.
+func TestUploadPackPlainSideBand(t *testing.T) {
+	s := newSeeded(t, Options{})
+	var out bytes.Buffer
+	req := pkts("want "+s.c1.String()+" side-band\n", "", "done\n")
+	require.NoError(t, s.r.UploadPack(context.Background(), Session{App: app}, strings.NewReader(req), &out))
+	_, rest, _ := strings.Cut(out.String(), "0000")
+	rest = strings.TrimPrefix(rest, pkt("NAK\n"))
+	packets := 0
+	for len(rest) > 4 {
+		n, err := strconv.ParseUint(rest[:4], 16, 16)
+		require.NoError(t, err)
+		if n == 0 {
+			break
+		}
+		require.LessOrEqual(t, n, uint64(1000))
+		rest = rest[n:]
+		packets++
+	}
+	assert.Equal(t, "0000", rest, "the pack ends with a flush")
+	assert.Greater(t, packets, 1)
 }
