@@ -27,11 +27,11 @@ func (r *Repos) UploadPack(ctx context.Context, s Session, in io.Reader, out io.
 	}
 	refs, tips, err := r.advertiseUpload(out, st)
 	if err != nil {
-		return err
+		return protocolError(ctx, out, err)
 	}
 	pr := &pktReader{r: bufio.NewReader(in), budget: r.opts.Limits.MaxRequestBytes, bad: ErrBadFetch}
 	err = r.fetchV0(ctx, st, refs, tips, pr, out)
-	return protocolError(out, err)
+	return protocolError(ctx, out, err)
 }
 
 func (r *Repos) fetchV0(ctx context.Context, st *filesystem.Storage, refs []*plumbing.Reference, tips map[plumbing.Hash]bool, pr *pktReader, out io.Writer) error {
@@ -87,12 +87,15 @@ func writeShallowLines(out io.Writer, plan *shallowPlan) error {
 }
 
 // protocolError tells the client a refused request in git's words (an ERR
-// packet) and says a hang-up is the client's own.
-func protocolError(out io.Writer, err error) error {
+// packet) and says a hang-up — mid-request, or while the pack goes out to a
+// closed session — is the client's own.
+func protocolError(ctx context.Context, out io.Writer, err error) error {
+	hungUp := errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) ||
+		errors.Is(err, io.ErrClosedPipe) || ctx.Err() != nil
 	switch {
 	case err == nil:
 		return nil
-	case errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, ErrHungUp):
+	case hungUp && !errors.Is(err, ErrHungUp):
 		return fmt.Errorf("%w: %w", ErrHungUp, err)
 	case errors.Is(err, ErrBadFetch), errors.Is(err, ErrNotOurRef):
 		_ = pktWriter{out}.line("ERR %s", errText(err))

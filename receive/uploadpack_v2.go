@@ -34,11 +34,11 @@ func (r *Repos) uploadPackV2(ctx context.Context, st *filesystem.Storage, in io.
 	for _, l := range []string{"version 2", "agent=" + r.opts.Agent, "ls-refs=unborn",
 		"fetch=shallow", "server-option", "object-format=sha1"} {
 		if err := pw.line("%s\n", l); err != nil {
-			return err
+			return protocolError(ctx, out, err)
 		}
 	}
 	if err := pw.flush(); err != nil {
-		return err
+		return protocolError(ctx, out, err)
 	}
 	br := bufio.NewReader(in)
 	for {
@@ -51,7 +51,7 @@ func (r *Repos) uploadPackV2(ctx context.Context, st *filesystem.Storage, in io.
 			err = r.commandV2(ctx, st, cmd, args, out)
 		}
 		if err != nil {
-			return protocolError(out, err)
+			return protocolError(ctx, out, err)
 		}
 		if cmd == "" {
 			return nil

@@ -3,6 +3,7 @@ package receive
 import (
 	"bytes"
 	"context"
+	"io"
 	"strconv"
 	"strings"
 	"testing"
@@ -78,4 +79,27 @@ func TestUploadPackPlainSideBand(t *testing.T) {
 	}
 	assert.Equal(t, "0000", rest, "the pack ends with a flush")
 	assert.Greater(t, packets, 1)
+}
+
+// closedAfter is a session whose client hangs up after n bytes.
+type closedAfter struct{ n int }
+
+func (c *closedAfter) Write(p []byte) (int, error) {
+	if c.n -= len(p); c.n < 0 {
+		return 0, io.EOF
+	}
+	return len(p), nil
+}
+
+// TestUploadPackClientGoneMidPack: a client that hangs up while the pack
+// goes out is the client's doing, not a server error.
+func TestUploadPackClientGoneMidPack(t *testing.T) {
+	s := newSeeded(t, Options{})
+	req := pkts("want "+s.c1.String()+" side-band-64k\n", "", "done\n")
+	var whole bytes.Buffer
+	require.NoError(t, s.r.UploadPack(context.Background(), Session{App: app}, strings.NewReader(req), &whole))
+	for _, n := range []int{10, whole.Len() - 30} { // in the advertisement, in the pack
+		err := s.r.UploadPack(context.Background(), Session{App: app}, strings.NewReader(req), &closedAfter{n: n})
+		require.ErrorIs(t, err, ErrHungUp, "hung up after %d bytes", n)
+	}
 }
