@@ -21,3 +21,12 @@ var (
 	// ErrNoRepo is an app whose repository does not exist on disk.
 	ErrNoRepo = hint.New("NO_REPO", "repository not found", "push to create the app")
 )
+
+var (
+	// ErrBadFetch is a malformed or oversized upload-pack request.
+	ErrBadFetch = hint.New("BAD_FETCH_REQUEST", "upload-pack: malformed fetch request",
+		"fetch or clone with a stock git client")
+	// ErrNotOurRef is a want of an object no ref points at, as git says it.
+	ErrNotOurRef = hint.New("NOT_OUR_REF", "upload-pack: not our ref",
+		"fetch again: the branch moved since your client read the refs")
+)

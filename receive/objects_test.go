@@ -16,11 +16,11 @@ import (
 // objs builds git objects by hand in memory, including ones a stock git
 // client would never make (unsafe tree entries), and packs them.
 type objs struct {
-	t  *testing.T
+	t  testing.TB
 	st *memory.Storage
 }
 
-func newObjs(t *testing.T) *objs { return &objs{t: t, st: memory.NewStorage()} }
+func newObjs(t testing.TB) *objs { return &objs{t: t, st: memory.NewStorage()} }
 
 func (o *objs) store(enc interface {
 	Encode(plumbing.EncodedObject) error

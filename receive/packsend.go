@@ -6,35 +6,39 @@ import (
 	"io"
 
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/format/packfile"
 	"github.com/go-git/go-git/v5/plumbing/object"
-	"github.com/go-git/go-git/v5/plumbing/revlist"
 	"github.com/go-git/go-git/v5/plumbing/storer"
+	"github.com/go-git/go-git/v5/storage/filesystem"
+
+	"github.com/botrunner/botrunner/packout"
 )
 
-// sendPack writes the objects reachable from wants and not from haves.
-func sendPack(ctx context.Context, st storer.EncodedObjectStorer, wants, haves []plumbing.Hash, caps map[string]bool, out io.Writer) error {
-	hashes, err := revlist.Objects(st, wants, haves)
-	if err != nil {
-		return fmt.Errorf("list objects: %w", err)
-	}
+// packSink is where the pack goes: side band 1 with progress on band 2,
+// or the bare stream.
+func packSink(out io.Writer, caps map[string]bool) *reporter {
+	return &reporter{out: out, sideband: caps["side-band-64k"] || caps["side-band"],
+		small: !caps["side-band-64k"] && caps["side-band"]}
+}
+
+// sendPack writes the listed objects as one pack, copying stored data
+// (package packout).
+func sendPack(ctx context.Context, st *filesystem.Storage, l *objectList, caps map[string]bool, rp *reporter) error {
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
-	rp := &reporter{out: out, sideband: caps["side-band-64k"]}
-	w := io.Writer(out)
+	w := io.Writer(rp.out)
 	if rp.sideband {
 		w = bandWriter{rp}
 		if !caps["no-progress"] {
-			rp.printf("Counting objects: %d, done.\n", len(hashes))
+			rp.printf("Counting objects: %d, done.\n", len(l.list))
 		}
 	}
-	enc := packfile.NewEncoder(w, st, !caps["ofs-delta"]) // ref deltas unless the client takes ofs ones
-	if _, err := enc.Encode(hashes, packWindow); err != nil {
-		return fmt.Errorf("encode pack: %w", err)
+	opt := packout.Options{OfsDelta: caps["ofs-delta"], Thin: caps["thin-pack"], Known: l.has}
+	if _, err := packout.Write(w, st.Filesystem(), st, l.list, opt); err != nil {
+		return fmt.Errorf("write pack: %w", err)
 	}
 	if rp.sideband {
-		return pktWriter{out}.flush()
+		return pktWriter{rp.out}.flush()
 	}
 	return nil
 }

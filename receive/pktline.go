@@ -17,14 +17,27 @@ const (
 	maxPktPayload = maxPktLen - 4
 )
 
-var errFlush = errors.New("flush-pkt")
+var (
+	errFlush = errors.New("flush-pkt")
+	// errDelim is protocol v2's delimiter packet, "0001".
+	errDelim = errors.New("delim-pkt")
+)
 
 // pktReader reads pkt-lines and refuses to read more than budget bytes in all
 // (plus the one header that shows the budget is spent).
 type pktReader struct {
 	r      io.Reader
 	budget int
+	delims bool  // protocol v2: "0001" is errDelim
+	bad    error // the sentinel of a malformed packet; ErrBadRequest if nil
 	buf    [maxPktLen]byte
+}
+
+func (p *pktReader) malformed() error {
+	if p.bad != nil {
+		return p.bad
+	}
+	return ErrBadRequest
 }
 
 // next returns the next payload (valid until the next call), or errFlush.
@@ -35,18 +48,21 @@ func (p *pktReader) next() ([]byte, error) {
 	}
 	n, err := strconv.ParseUint(string(hdr[:]), 16, 16)
 	if err != nil {
-		return nil, fmt.Errorf("pkt-line length %q: %w", hdr[:], ErrBadRequest)
+		return nil, fmt.Errorf("pkt-line length %q: %w", hdr[:], p.malformed())
 	}
-	if n != 0 && (n < 4 || n > maxPktLen) {
-		return nil, fmt.Errorf("pkt-line length %d: %w", n, ErrBadRequest)
+	if n != 0 && !(n == 1 && p.delims) && (n < 4 || n > maxPktLen) {
+		return nil, fmt.Errorf("pkt-line length %d: %w", n, p.malformed())
 	}
 	// Flushes count too: uncounted, they would let a client keep a reader
 	// (upload-pack's negotiation loop) going forever.
 	if p.budget -= max(int(n), 4); p.budget < 0 {
-		return nil, fmt.Errorf("request section too long: %w", ErrBadRequest)
+		return nil, fmt.Errorf("request section too long: %w", p.malformed())
 	}
 	if n == 0 {
 		return nil, errFlush
+	}
+	if n == 1 {
+		return nil, errDelim
 	}
 	size := int(n) - 4
 	if _, err := io.ReadFull(p.r, p.buf[:size]); err != nil {
@@ -79,6 +95,11 @@ func (p pktWriter) raw(payload []byte) error {
 		return err
 	}
 	return nil
+}
+
+func (p pktWriter) delim() error {
+	_, err := p.w.Write([]byte("0001"))
+	return err
 }
 
 func (p pktWriter) flush() error {

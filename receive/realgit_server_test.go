@@ -53,7 +53,7 @@ func serveForTest() int {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	s := Session{App: app, Pusher: "tester", Stderr: os.Stderr}
+	s := Session{App: app, Pusher: "tester", Stderr: os.Stderr, Protocol: os.Getenv("GIT_PROTOCOL")}
 	if len(os.Args) != 2 {
 		fmt.Fprintf(os.Stderr, "server: args %q\n", os.Args)
 		return 2

@@ -16,6 +16,9 @@ type Session struct {
 	App    string
 	Pusher string
 	Stderr io.Writer // messages when the client did not ask for side-band
+	// Protocol is the client's GIT_PROTOCOL ("version=2" asks upload-pack
+	// for protocol v2); empty is v0.
+	Protocol string
 }
 
 // Result is what a receive-pack did: Accepted is false when any ref was

@@ -23,7 +23,7 @@ type seeded struct {
 	pack2  []byte
 }
 
-func newSeeded(t *testing.T, opts Options) *seeded {
+func newSeeded(t testing.TB, opts Options) *seeded {
 	t.Helper()
 	o := newObjs(t)
 	c1 := o.simpleCommit("v1")

@@ -19,7 +19,7 @@ import (
 
 const app = "my-bot"
 
-func newTestRepos(t *testing.T, opts Options) *Repos {
+func newTestRepos(t testing.TB, opts Options) *Repos {
 	t.Helper()
 	r, err := NewRepos(t.TempDir(), opts)
 	require.NoError(t, err)
@@ -46,7 +46,7 @@ func pushBytes(ups []update, caps string, pack []byte) []byte {
 }
 
 // parseReport skips the advertisement and returns the report's lines.
-func parseReport(t *testing.T, out []byte) []string {
+func parseReport(t testing.TB, out []byte) []string {
 	t.Helper()
 	pr := &pktReader{r: bytes.NewReader(out), budget: 1 << 30}
 	for {
@@ -79,7 +79,7 @@ type pushResult struct {
 	stderr string
 }
 
-func push(t *testing.T, r *Repos, in []byte) pushResult {
+func push(t testing.TB, r *Repos, in []byte) pushResult {
 	t.Helper()
 	var out, stderr bytes.Buffer
 	res, err := r.ReceivePack(context.Background(), Session{App: app, Pusher: "alice", Stderr: &stderr}, bytes.NewReader(in), &out)

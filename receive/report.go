@@ -17,6 +17,9 @@ type reporter struct {
 	out      io.Writer
 	stderr   io.Writer
 	sideband bool
+	// small is git's plain side-band: packets of at most 1000 bytes.
+	small bool
+	pkt   []byte // one packet, reused under mu: a pack's bytes make no garbage
 	// failed, if set, takes the errors explain would print: a server-made
 	// push returns them to its command instead.
 	failed func(error)
@@ -37,11 +40,23 @@ func (rp *reporter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
+// smallBandPayload is the data in one plain side-band packet (1000 bytes
+// with header and band byte).
+const smallBandPayload = 1000 - 5
+
 // band writes p on a side band, in as many packets as it takes.
 func (rp *reporter) band(ch byte, p []byte) error {
 	for len(p) > 0 {
 		n := min(len(p), maxPktPayload-1)
-		if err := (pktWriter{rp.out}).raw(append([]byte{ch}, p[:n]...)); err != nil {
+		if rp.small {
+			n = min(n, smallBandPayload)
+		}
+		if rp.pkt == nil {
+			rp.pkt = make([]byte, maxPktLen)
+		}
+		pkt := fmt.Appendf(rp.pkt[:0], "%04x", n+5)
+		pkt = append(append(pkt, ch), p[:n]...)
+		if _, err := rp.out.Write(pkt); err != nil {
 			return err
 		}
 		p = p[n:]

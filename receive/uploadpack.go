@@ -9,49 +9,119 @@ import (
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/storer"
 	"github.com/go-git/go-git/v5/storage/filesystem"
 )
 
-// packWindow is the delta search window when packing for a fetch.
-const packWindow = 10
-
-// UploadPack serves one git-upload-pack (clone and fetch) over protocol v0
-// without multi_ack: wants, then haves until done, then the pack, on
-// side-band-64k when the client asks for it.
+// UploadPack serves one git-upload-pack (clone and fetch). Protocol v0/v1
+// (the default) advertises refs, then reads wants, shallow and deepen
+// lines, negotiates with multi_ack_detailed and no-done and sends the pack;
+// s.Protocol "version=2" serves protocol v2 (see uploadpack_v2.go).
+// Protocol errors go to the client as git's "ERR" lines.
 func (r *Repos) UploadPack(ctx context.Context, s Session, in io.Reader, out io.Writer) error {
 	st, err := r.open(s.App)
 	if err != nil {
 		return err
 	}
-	tips, err := r.advertiseUpload(out, st)
-	if err != nil {
-		return err
+	if wantsV2(s.Protocol) {
+		return r.uploadPackV2(ctx, st, in, out)
 	}
-	br := bufio.NewReader(in)
-	pr := &pktReader{r: br, budget: r.opts.Limits.MaxRequestBytes}
-	wants, caps, err := readWants(pr, tips)
-	if err != nil || len(wants) == 0 {
+	refs, tips, err := r.advertiseUpload(out, st)
+	if err != nil {
+		return protocolError(ctx, out, err)
+	}
+	pr := &pktReader{r: bufio.NewReader(in), budget: r.opts.Limits.MaxRequestBytes, bad: ErrBadFetch}
+	err = r.fetchV0(ctx, st, refs, tips, pr, out)
+	return protocolError(ctx, out, err)
+}
+
+func (r *Repos) fetchV0(ctx context.Context, st *filesystem.Storage, refs []*plumbing.Reference, tips map[plumbing.Hash]bool, pr *pktReader, out io.Writer) error {
+	f, err := readWantsV0(pr, tips)
+	if err != nil || len(f.wants) == 0 {
 		return err // a lone flush: the client has everything
 	}
-	pr.budget = r.opts.Limits.MaxRequestBytes
-	haves, err := negotiate(pr, st, out)
+	plan, err := planShallow(st, f)
 	if err != nil {
 		return err
 	}
-	return sendPack(ctx, st, wants, haves, caps, out)
+	if f.deepens() {
+		if err := writeShallowLines(out, plan); err != nil {
+			return err
+		}
+		if err := (pktWriter{out}).flush(); err != nil {
+			return err
+		}
+	}
+	pr.budget = r.opts.Limits.MaxRequestBytes
+	common, err := newNegotiator(st, out, f).run(pr)
+	if err != nil {
+		return err
+	}
+	return r.packFor(ctx, st, refs, f, common, plan, packSink(out, f.caps))
+}
+
+// packFor lists the objects of a fetch and writes them.
+func (r *Repos) packFor(ctx context.Context, st *filesystem.Storage, refs []*plumbing.Reference, f *fetchRequest, common []plumbing.Hash, plan *shallowPlan, rp *reporter) error {
+	l, err := listObjects(st, f.wants, common, plan)
+	if err != nil {
+		return fmt.Errorf("list objects: %w", err)
+	}
+	if f.caps["include-tag"] {
+		l.list = append(l.list, includeTags(st, refs, l.out)...)
+	}
+	return sendPack(ctx, st, l, f.caps, rp)
+}
+
+func writeShallowLines(out io.Writer, plan *shallowPlan) error {
+	pw := pktWriter{out}
+	for _, h := range plan.shallow {
+		if err := pw.line("shallow %s\n", h); err != nil {
+			return err
+		}
+	}
+	for _, h := range plan.unshallow {
+		if err := pw.line("unshallow %s\n", h); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// protocolError tells the client a refused request in git's words (an ERR
+// packet) and says a hang-up — mid-request, or while the pack goes out to a
+// closed session — is the client's own.
+func protocolError(ctx context.Context, out io.Writer, err error) error {
+	hungUp := errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) ||
+		errors.Is(err, io.ErrClosedPipe) || ctx.Err() != nil
+	switch {
+	case err == nil:
+		return nil
+	case hungUp && !errors.Is(err, ErrHungUp):
+		return fmt.Errorf("%w: %w", ErrHungUp, err)
+	case errors.Is(err, ErrBadFetch), errors.Is(err, ErrNotOurRef):
+		_ = pktWriter{out}.line("ERR %s", errText(err))
+	}
+	return err
+}
+
+// errText is the message of err without its hint code.
+func errText(err error) string {
+	s := err.Error()
+	if i := strings.LastIndex(s, ": "+ErrBadFetch.Error()); i >= 0 {
+		return s[:i]
+	}
+	return s
 }
 
 // advertiseUpload writes HEAD, branches and tags with peeled tags, and
 // returns the set of values a client may want.
-func (r *Repos) advertiseUpload(w io.Writer, st *filesystem.Storage) (map[plumbing.Hash]bool, error) {
+func (r *Repos) advertiseUpload(w io.Writer, st *filesystem.Storage) ([]*plumbing.Reference, map[plumbing.Hash]bool, error) {
 	refs, err := visibleRefs(st)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	// Not plain side-band: its packets are limited to 1000 bytes and
-	// sendPack writes 64k ones. Every git since 1.6 takes side-band-64k.
-	caps := []string{"side-band-64k", "ofs-delta", "no-progress", "agent=" + r.opts.Agent}
+	caps := []string{"multi_ack", "thin-pack", "side-band", "side-band-64k", "ofs-delta", "shallow",
+		"deepen-since", "deepen-not", "deepen-relative", "no-progress", "include-tag",
+		"multi_ack_detailed", "no-done", "object-format=sha1", "agent=" + r.opts.Agent}
 	if head, err := st.Reference(plumbing.HEAD); err == nil && head.Type() == plumbing.SymbolicReference {
 		if h, err := current(st, head.Target()); err == nil && !h.IsZero() {
 			caps = append(caps, "symref=HEAD:"+head.Target().String())
@@ -66,7 +136,7 @@ func (r *Repos) advertiseUpload(w io.Writer, st *filesystem.Storage) (map[plumbi
 			line += "\x00" + strings.Join(caps, " ")
 		}
 		if err := pw.line("%s\n", line); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		tips[ref.Hash()] = true
 		if peeled, ok := peel(st, ref); ok {
@@ -74,7 +144,7 @@ func (r *Repos) advertiseUpload(w io.Writer, st *filesystem.Storage) (map[plumbi
 			tips[peeled] = true
 		}
 	}
-	return tips, pw.flush()
+	return refs, tips, pw.flush()
 }
 
 func peel(st *filesystem.Storage, ref *plumbing.Reference) (plumbing.Hash, bool) {
@@ -90,77 +160,4 @@ func peel(st *filesystem.Storage, ref *plumbing.Reference) (plumbing.Hash, bool)
 		return plumbing.ZeroHash, false
 	}
 	return tag, true
-}
-
-// readWants reads "want <id> [caps]" lines up to the flush. Only advertised
-// values may be wanted (git's default uploadpack.allowTipSHA1InWant=false).
-func readWants(pr *pktReader, tips map[plumbing.Hash]bool) ([]plumbing.Hash, map[string]bool, error) {
-	var wants []plumbing.Hash
-	caps := map[string]bool{}
-	for {
-		line, err := pr.next()
-		if errors.Is(err, errFlush) {
-			return wants, caps, nil
-		}
-		if err != nil {
-			return nil, nil, err
-		}
-		f := strings.Fields(string(line))
-		if len(f) < 2 || f[0] != "want" {
-			return nil, nil, fmt.Errorf("expected want, got %q: %w", clip(string(line)), ErrBadRequest)
-		}
-		h, ok := parseHash(f[1])
-		if !ok || !tips[h] {
-			return nil, nil, fmt.Errorf("not our ref %s: %w", clip(f[1]), ErrBadRequest)
-		}
-		for _, c := range f[2:] {
-			caps[c] = true
-		}
-		if len(wants) >= 10000 {
-			return nil, nil, fmt.Errorf("too many wants: %w", ErrBadRequest)
-		}
-		wants = append(wants, h)
-	}
-}
-
-// negotiate answers the client's haves as git does without multi_ack: NAK on
-// each flush until a common object is found, one ACK for the first common
-// object, and after "done" a final NAK if nothing was common.
-func negotiate(pr *pktReader, st storer.EncodedObjectStorer, out io.Writer) ([]plumbing.Hash, error) {
-	pw := pktWriter{out}
-	var common []plumbing.Hash
-	for {
-		line, err := pr.next()
-		switch {
-		case errors.Is(err, errFlush):
-			if len(common) == 0 {
-				if err := pw.line("NAK\n"); err != nil {
-					return nil, err
-				}
-			}
-			continue
-		case err != nil:
-			return nil, err
-		}
-		s := string(line)
-		if s == "done" {
-			if len(common) == 0 {
-				return nil, pw.line("NAK\n")
-			}
-			return common, nil
-		}
-		hex, ok := strings.CutPrefix(s, "have ")
-		h, valid := parseHash(hex)
-		if !ok || !valid {
-			return nil, fmt.Errorf("expected have or done, got %q: %w", clip(s), ErrBadRequest)
-		}
-		if st.HasEncodedObject(h) != nil {
-			continue
-		}
-		if common = append(common, h); len(common) == 1 {
-			if err := pw.line("ACK %s\n", h); err != nil {
-				return nil, err
-			}
-		}
-	}
 }

@@ -37,11 +37,11 @@ func TestUploadPackRequests(t *testing.T) {
 			[]string{pkt("ACK " + c1 + "\n")}},
 		{"unknown have", strings.NewReader(pkts("want "+c1+"\n", "", "have "+hashA+"\n", "", "done\n")), nil,
 			[]string{pkt("NAK\n") + pkt("NAK\n") + "PACK"}},
-		{"want not advertised", strings.NewReader(pkts("want "+hashA+"\n", "")), ErrBadRequest, nil},
-		{"want garbage", strings.NewReader(pkts("wants "+c1+"\n", "")), ErrBadRequest, nil},
-		{"have garbage", strings.NewReader(pkts("want "+c1+"\n", "", "have xyz\n")), ErrBadRequest, nil},
+		{"want not advertised", strings.NewReader(pkts("want "+hashA+"\n", "")), ErrNotOurRef, nil},
+		{"want garbage", strings.NewReader(pkts("wants "+c1+"\n", "")), ErrBadFetch, nil},
+		{"have garbage", strings.NewReader(pkts("want "+c1+"\n", "", "have xyz\n")), ErrBadFetch, nil},
 		{"truncated", strings.NewReader(pkts("want " + c1 + "\n")), io.ErrUnexpectedEOF, nil},
-		{"endless flushes in negotiation", endless(pkts("want "+c1+"\n", "")), ErrBadRequest, nil},
+		{"endless flushes in negotiation", endless(pkts("want "+c1+"\n", "")), ErrBadFetch, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

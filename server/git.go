@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/gliderlabs/ssh"
@@ -43,7 +44,7 @@ func (s *Server) uploadPack(sess ssh.Session, id auth.Identity, app string) int 
 		s.writeError(sess.Stderr(), err)
 		return 1
 	}
-	err := s.deps.Repos.UploadPack(sess.Context(), receive.Session{App: app, Pusher: id.String(), Stderr: sess.Stderr()}, sess, sess)
+	err := s.deps.Repos.UploadPack(sess.Context(), receive.Session{App: app, Pusher: id.String(), Stderr: sess.Stderr(), Protocol: gitProtocol(sess.Environ())}, sess, sess)
 	if err != nil {
 		s.writeError(sess.Stderr(), err)
 		return 1
@@ -94,4 +95,16 @@ func (s *Server) undoCreate(ctx context.Context, app string) {
 	if err := s.deps.Router.DestroyApp(ctx, app); err != nil {
 		s.log.Error("undo app creation", "app", app, "err", err)
 	}
+}
+
+// gitProtocol is the GIT_PROTOCOL the client sent in an env request (git's
+// ssh transport sends it, OpenSSH clients pass it with SendEnv); other
+// variables are ignored.
+func gitProtocol(env []string) string {
+	for _, kv := range env {
+		if v, ok := strings.CutPrefix(kv, "GIT_PROTOCOL="); ok {
+			return v
+		}
+	}
+	return ""
 }

@@ -124,6 +124,17 @@ func TestIdleSilentClientIsCut(t *testing.T) {
 			assert.Equal(t, tip, adv["refs/heads/main"])
 		})
 	})
+	t.Run("upload-pack mid-negotiation", func(t *testing.T) {
+		h.withT(t).silentSession("git-upload-pack '/my-bot'", func(stdin io.Writer, out *bufio.Reader) {
+			readAdvertisement(t, out)
+			_, err := io.WriteString(stdin, pkt("want "+tip+" multi_ack_detailed side-band-64k\n")+"0000"+
+				pkt("have "+strings.Repeat("1", 40)+"\n")+"0000")
+			require.NoError(t, err)
+			line, _, err := readPkt(out)
+			require.NoError(t, err)
+			assert.Equal(t, "NAK\n", string(line), "the round's answer; then the client says nothing")
+		})
+	})
 }
 
 // TestIdleStalledPushIsCut: a push that stops sending in the middle of its
