@@ -1,0 +1,144 @@
+package integration
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/config"
+	gitssh "github.com/go-git/go-git/v5/plumbing/transport/ssh"
+	"github.com/rogpeppe/go-internal/testscript"
+	gossh "golang.org/x/crypto/ssh"
+)
+
+// Commands of the client-matrix stories (matrix_*.txtar): every client's
+// result is compared, by git itself, with a local bare repository that
+// stock git was given the same operations.
+
+// samerefs APP BARE mirror-clones the app from gitd and checks that its
+// `git for-each-ref` equals BARE's and that `git fsck --full --strict` finds
+// nothing wrong in the fresh clone.
+func cmdSamerefs(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 || neg {
+		ts.Fatalf("usage: samerefs app bare")
+	}
+	dir, err := os.MkdirTemp(ts.MkAbs("."), "samerefs-")
+	ts.Check(err)
+	defer os.RemoveAll(dir)
+	runGit(ts, "", "clone", "-q", "--mirror", "ssh://bots/"+args[0], dir)
+	got := runGit(ts, dir, "for-each-ref")
+	want := runGit(ts, ts.MkAbs(args[1]), "for-each-ref")
+	if got != want {
+		ts.Fatalf("refs differ\ngitd:\n%s\nlocal bare:\n%s", got, want)
+	}
+	runGit(ts, dir, "fsck", "--full", "--strict", "--no-dangling")
+}
+
+func runGit(ts *testscript.TestScript, dir string, args ...string) string {
+	cmd := exec.Command("git", args...)
+	cmd.Dir = dir
+	cmd.Env = scriptEnv(ts)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		ts.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, stderr.String())
+	}
+	return string(out)
+}
+
+// gogit is go-git's own client, against the story's gitd as the admin:
+//
+//	gogit push DIR APP [-f] REFSPEC...   (a refspec ":refs/heads/x" deletes)
+//	gogit clone APP DIR [DEPTH]
+//	gogit fetch DIR APP
+func cmdGogit(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) < 3 {
+		ts.Fatalf("usage: gogit push|clone|fetch ...")
+	}
+	auth, err := gitssh.NewPublicKeysFromFile("git", filepath.Join(ts.Getenv("HOME"), ".ssh", "bots"), "")
+	ts.Check(err)
+	auth.HostKeyCallback = gossh.InsecureIgnoreHostKey()
+	url := func(app string) string { return "ssh://git@127.0.0.1:" + ts.Getenv("GITD_PORT") + "/" + app }
+	switch args[0] {
+	case "push":
+		err = gogitPush(ts.MkAbs(args[1]), url(args[2]), auth, args[3:])
+	case "clone":
+		depth := 0
+		if len(args) > 3 {
+			depth, err = strconv.Atoi(args[3])
+			ts.Check(err)
+		}
+		_, err = git.PlainClone(ts.MkAbs(args[2]), false, &git.CloneOptions{URL: url(args[1]), Auth: auth, Depth: depth})
+	case "fetch":
+		err = gogitFetch(ts.MkAbs(args[1]), url(args[2]), auth)
+	default:
+		ts.Fatalf("usage: gogit push|clone|fetch ...")
+	}
+	if errors.Is(err, git.NoErrAlreadyUpToDate) {
+		err = nil
+	}
+	if neg {
+		if err == nil {
+			ts.Fatalf("gogit %s succeeded", args[0])
+		}
+		ts.Logf("gogit: %v", err)
+		return
+	}
+	ts.Check(err)
+}
+
+func gogitPush(dir, url string, auth *gitssh.PublicKeys, specs []string) error {
+	r, err := git.PlainOpen(dir)
+	if err != nil {
+		return err
+	}
+	force := len(specs) > 0 && specs[0] == "-f"
+	if force {
+		specs = specs[1:]
+	}
+	var refspecs []config.RefSpec
+	for _, s := range specs {
+		refspecs = append(refspecs, config.RefSpec(s))
+	}
+	return r.Push(&git.PushOptions{RemoteURL: url, Auth: auth, RefSpecs: refspecs, Force: force})
+}
+
+func gogitFetch(dir, url string, auth *gitssh.PublicKeys) error {
+	r, err := git.PlainOpen(dir)
+	if err != nil {
+		return err
+	}
+	return r.Fetch(&git.FetchOptions{RemoteURL: url, Auth: auth,
+		RefSpecs: []config.RefSpec{"+refs/heads/*:refs/remotes/origin/*", "+refs/tags/*:refs/tags/*"}})
+}
+
+// jgit ARGS... runs JGit's command line (Debian's jgit-cli). Debian's
+// launcher starts with only the pgm jar on its classpath; JGit's own jars
+// and its dependencies are added here.
+func cmdJgit(ts *testscript.TestScript, neg bool, args []string) {
+	const dir = "/usr/share/java/"
+	jars := []string{"org.eclipse.jgit.jar", "org.eclipse.jgit.lfs.jar", "org.eclipse.jgit.http.apache.jar",
+		"org.eclipse.jgit.archive.jar", "jsch.jar", "jzlib.jar", "args4j.jar", "slf4j-api.jar", "slf4j-nop.jar",
+		"javaewah.jar", "httpclient.jar", "httpcore.jar", "commons-logging.jar"}
+	cp := ""
+	for _, j := range jars {
+		cp += ":" + dir + j
+	}
+	cmd := exec.Command("/usr/bin/jgit", args...)
+	cmd.Dir = ts.MkAbs(".")
+	cmd.Env = append(scriptEnv(ts), "JGIT_CLASSPATH="+cp[1:])
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	ts.Stdout().Write(stdout.Bytes())
+	ts.Stderr().Write(stderr.Bytes())
+	if neg != (err != nil) {
+		ts.Fatalf("jgit %s: %v", strings.Join(args, " "), err)
+	}
+}
