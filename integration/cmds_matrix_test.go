@@ -106,7 +106,8 @@ func gogitPush(dir, url string, auth *gitssh.PublicKeys, specs []string) error {
 	for _, s := range specs {
 		refspecs = append(refspecs, config.RefSpec(s))
 	}
-	return r.Push(&git.PushOptions{RemoteURL: url, Auth: auth, RefSpecs: refspecs, Force: force})
+	remote := git.NewRemote(r.Storer, &config.RemoteConfig{Name: "gitd", URLs: []string{url}})
+	return remote.Push(&git.PushOptions{RemoteName: "gitd", Auth: auth, RefSpecs: refspecs, Force: force})
 }
 
 func gogitFetch(dir, url string, auth *gitssh.PublicKeys) error {
@@ -114,7 +115,8 @@ func gogitFetch(dir, url string, auth *gitssh.PublicKeys) error {
 	if err != nil {
 		return err
 	}
-	return r.Fetch(&git.FetchOptions{RemoteURL: url, Auth: auth,
+	remote := git.NewRemote(r.Storer, &config.RemoteConfig{Name: "origin", URLs: []string{url}})
+	return remote.Fetch(&git.FetchOptions{RemoteName: "origin", Auth: auth,
 		RefSpecs: []config.RefSpec{"+refs/heads/*:refs/remotes/origin/*", "+refs/tags/*:refs/tags/*"}})
 }
 
