@@ -3,6 +3,7 @@ package integration
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,11 +15,37 @@ import (
 	gitssh "github.com/go-git/go-git/v5/plumbing/transport/ssh"
 	"github.com/rogpeppe/go-internal/testscript"
 	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/botrunner/botrunner/testenv/ci"
 )
 
 // Commands of the client-matrix stories (matrix_*.txtar): every client's
 // result is compared, by git itself, with a local bare repository that
 // stock git was given the same operations.
+
+// clientFiles are what each matrix client needs installed (Debian
+// packages python3-dulwich, python3-pygit2, jgit-cli).
+var clientFiles = map[string]string{
+	"dulwich": "/usr/lib/python3/dist-packages/dulwich",
+	"pygit2":  "/usr/lib/python3/dist-packages/pygit2",
+	"jgit":    "/usr/bin/jgit",
+}
+
+// haveClient is the condition [client:NAME]: whether the client is
+// installed. In CI a missing client is an error, not a skip.
+func haveClient(name string) (bool, error) {
+	path, ok := clientFiles[name]
+	if !ok {
+		return false, fmt.Errorf("unknown client %q", name)
+	}
+	if _, err := os.Stat(path); err != nil {
+		if ci.On() {
+			return false, fmt.Errorf("client %s: %w (CI installs it: .ci/run)", name, err)
+		}
+		return false, nil
+	}
+	return true, nil
+}
 
 // samerefs APP BARE mirror-clones the app from gitd and checks that its
 // `git for-each-ref` equals BARE's and that `git fsck --full --strict` finds
@@ -122,7 +149,8 @@ func gogitFetch(dir, url string, auth *gitssh.PublicKeys) error {
 
 // jgit ARGS... runs JGit's command line (Debian's jgit-cli). Debian's
 // launcher starts with only the pgm jar on its classpath; JGit's own jars
-// and its dependencies are added here.
+// and its dependencies are added here. It fails the story when JGit's exit
+// status is not what the story expects.
 func cmdJgit(ts *testscript.TestScript, neg bool, args []string) {
 	const dir = "/usr/share/java/"
 	jars := []string{"org.eclipse.jgit.jar", "org.eclipse.jgit.lfs.jar", "org.eclipse.jgit.http.apache.jar",
@@ -134,7 +162,9 @@ func cmdJgit(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	cmd := exec.Command("/usr/bin/jgit", args...)
 	cmd.Dir = ts.MkAbs(".")
-	cmd.Env = append(scriptEnv(ts), "JGIT_CLASSPATH="+cp[1:])
+	// Java takes its home from the password database, not $HOME: JGit
+	// must read the story's ~/.ssh.
+	cmd.Env = append(scriptEnv(ts), "JGIT_CLASSPATH="+cp[1:], "JAVA_TOOL_OPTIONS=-Duser.home="+ts.Getenv("HOME"))
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
