@@ -61,9 +61,24 @@ func cmdSamerefs(ts *testscript.TestScript, neg bool, args []string) {
 	got := runGit(ts, dir, "for-each-ref")
 	want := runGit(ts, ts.MkAbs(args[1]), "for-each-ref")
 	if got != want {
-		ts.Fatalf("refs differ\ngitd:\n%s\nlocal bare:\n%s", got, want)
+		ts.Fatalf("refs differ\nonly on gitd:\n%s\nonly on the local bare:\n%s", onlyIn(got, want), onlyIn(want, got))
 	}
 	runGit(ts, dir, "fsck", "--full", "--strict", "--no-dangling")
+}
+
+// onlyIn is a's lines that b does not have, 20 at most.
+func onlyIn(a, b string) string {
+	have := map[string]bool{}
+	for _, l := range strings.Split(b, "\n") {
+		have[l] = true
+	}
+	var out []string
+	for _, l := range strings.Split(a, "\n") {
+		if !have[l] && len(out) < 20 {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
 }
 
 func runGit(ts *testscript.TestScript, dir string, args ...string) string {
