@@ -6,10 +6,6 @@ var (
 	// ErrBadRequest is a malformed or oversized receive-pack request.
 	ErrBadRequest = hint.New("BAD_REQUEST", "malformed push request",
 		"push with a stock git client")
-	// ErrBadFetch is a malformed or oversized upload-pack request (see
-	// FetchError).
-	ErrBadFetch = hint.New("BAD_FETCH_REQUEST", "malformed fetch request",
-		"fetch or clone with a stock git client; GIT_TRACE_PACKET=1 shows what yours sent")
 	// ErrBadRefName is a ref name git's check-ref-format would refuse.
 	ErrBadRefName = hint.New("BAD_REF_NAME", "invalid ref name",
 		"push branches (refs/heads/...) or tags (refs/tags/...) with valid git names")

@@ -1,8 +1,6 @@
 package server
 
 import (
-	"fmt"
-	"io"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -44,18 +42,4 @@ func TestClientAbortIsNoInternalError(t *testing.T) {
 	assert.NotContains(t, h.logs.String(), "level=ERROR")
 	assert.Equal(t, tip, h.remoteRef(h.admin, "my-bot", "refs/heads/main"))
 	assert.NotEqual(t, next, tip)
-}
-
-func TestFetchErrorSaysFetch(t *testing.T) {
-	hung := fmt.Errorf("%w: read pkt-line: %w", receive.ErrHungUp, io.ErrUnexpectedEOF)
-	assert.Equal(t, hung, receive.FetchError(hung))
-
-	bad := receive.FetchError(fmt.Errorf("expected want, got %q: %w", "hello", receive.ErrBadRequest))
-	assert.ErrorIs(t, bad, receive.ErrBadFetch)
-	assert.NotErrorIs(t, bad, receive.ErrBadRequest)
-	assert.Equal(t, `expected want, got "hello": `+receive.ErrBadFetch.Msg, bad.Error())
-
-	other := io.ErrClosedPipe
-	assert.Equal(t, other, receive.FetchError(other))
-	assert.Nil(t, receive.FetchError(nil))
 }

@@ -44,7 +44,7 @@ func (s *Server) uploadPack(sess ssh.Session, id auth.Identity, app string) int 
 		return 1
 	}
 	err := s.deps.Repos.UploadPack(sess.Context(), receive.Session{App: app, Pusher: id.String(), Stderr: sess.Stderr()}, sess, sess)
-	if err = receive.FetchError(err); err != nil {
+	if err != nil {
 		s.writeError(sess.Stderr(), err)
 		return 1
 	}
