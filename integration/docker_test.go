@@ -139,6 +139,9 @@ func condition(cond string) (bool, error) {
 	if cond == "docker" {
 		return deploys.ready, nil
 	}
+	if name, ok := strings.CutPrefix(cond, "client:"); ok {
+		return haveClient(name)
+	}
 	return false, fmt.Errorf("unknown condition %q", cond)
 }
 

@@ -44,7 +44,7 @@ func (p *pktReader) malformed() error {
 func (p *pktReader) next() ([]byte, error) {
 	var hdr [4]byte
 	if _, err := io.ReadFull(p.r, hdr[:]); err != nil {
-		return nil, fmt.Errorf("read pkt-line: %w", noEOF(err))
+		return nil, readErr(err)
 	}
 	n, err := strconv.ParseUint(string(hdr[:]), 16, 16)
 	if err != nil {
@@ -66,16 +66,20 @@ func (p *pktReader) next() ([]byte, error) {
 	}
 	size := int(n) - 4
 	if _, err := io.ReadFull(p.r, p.buf[:size]); err != nil {
-		return nil, fmt.Errorf("read pkt-line: %w", noEOF(err))
+		return nil, readErr(err)
 	}
 	return bytes.TrimSuffix(p.buf[:size], []byte("\n")), nil
 }
 
-func noEOF(err error) error {
-	if err == io.EOF {
-		return io.ErrUnexpectedEOF
+// readErr says why a pkt-line could not be read. The end of the client's
+// input is ErrHungUp, no server error: git closes its side when it gives up
+// on its own (a --signed or --atomic push it knows will fail, a --depth the
+// server does not offer), in the middle of what it would have sent.
+func readErr(err error) error {
+	if err == io.EOF || err == io.ErrUnexpectedEOF {
+		return fmt.Errorf("%w: read pkt-line: %w", ErrHungUp, io.ErrUnexpectedEOF)
 	}
-	return err
+	return fmt.Errorf("read pkt-line: %w", err)
 }
 
 // pktWriter writes pkt-lines, splitting long payloads.

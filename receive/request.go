@@ -63,9 +63,6 @@ func readRequest(r io.Reader, lim Limits) (*request, error) {
 		if errors.Is(err, errFlush) {
 			break
 		}
-		if errors.Is(err, io.ErrUnexpectedEOF) {
-			return nil, fmt.Errorf("%w: %w", ErrHungUp, err)
-		}
 		if err != nil {
 			return nil, err
 		}
@@ -79,9 +76,7 @@ func readRequest(r io.Reader, lim Limits) (*request, error) {
 		req.Commands = append(req.Commands, c)
 	}
 	if len(req.Commands) > 0 && req.has(capPushOptions) {
-		if err := req.readOptions(pr); errors.Is(err, io.ErrUnexpectedEOF) {
-			return nil, fmt.Errorf("%w: %w", ErrHungUp, err)
-		} else if err != nil {
+		if err := req.readOptions(pr); err != nil {
 			return nil, err
 		}
 	}
