@@ -168,7 +168,11 @@ func (f *fakeClient) NetworkCreate(_ context.Context, name string, o client.Netw
 	f.netCreated = append(f.netCreated, o)
 	f.netIDs++
 	id := "net-ours"
-	f.nets = append(f.nets, netSummary(id, name, 10))
+	n := netSummary(id, name, 10)
+	if o.IPAM != nil {
+		n.IPAM = *o.IPAM
+	}
+	f.nets = append(f.nets, n)
 	if f.onNetCreate != nil {
 		f.onNetCreate(f, name)
 	}
