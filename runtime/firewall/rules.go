@@ -172,6 +172,9 @@ func (c Config) inputRules() [][]string {
 				rules = append(rules, allowRules(s, a.Port)...)
 			}
 		}
+		for _, d := range c.DNS { // a resolver on one of the host's own addresses
+			rules = append(rules, allowRules(cat(s, "-d", d.String()+"/32"), 53)...)
+		}
 		rules = append(rules, cat(s, "-j", "DROP"))
 	}
 	return rules
