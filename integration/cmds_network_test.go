@@ -7,16 +7,15 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	goruntime "runtime"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
-	"golang.org/x/sys/unix"
 
 	"github.com/botrunner/botrunner/hooks"
 	"github.com/botrunner/botrunner/runtime/firewall"
+	"github.com/botrunner/botrunner/testenv"
 	"github.com/botrunner/botrunner/testenv/ci"
 )
 
@@ -32,80 +31,26 @@ func netAdmin() (bool, error) {
 	return ok, nil
 }
 
-// netlab: the story's small internet and host service. It makes a network
-// namespace standing for the internet behind a veth pair on
-// 198.51.100.0/24 (TEST-NET-2, which bots may reach), with a server on
-// $INTERNET:8080 that sends "internet-secret"; 169.254.77.77 (link-local,
-// which bots may not reach) is routed to the same server. It listens on
-// 0.0.0.0:$HOST_PORT on the host itself, sending "host-secret". When the
-// story ends it removes all that, and the bot firewall chains and app
-// networks of the story's gitd.
+// netlab: the story's small internet and host service. It starts
+// testenv.Internet, whose server on $INTERNET:8080 (and on link-local
+// 169.254.77.77) sends "internet-secret", and listens on 0.0.0.0:$HOST_PORT
+// on the host itself, sending "host-secret". When the story ends it removes
+// all that, and the bot firewall chains and app networks of the story's
+// gitd.
 func cmdNetlab(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 0 {
 		ts.Fatalf("usage: netlab")
 	}
-	tok := randHex(3)
-	ns, hostIf, nsIf := "brst-"+tok, "bst"+tok+"h", "bst"+tok+"n"
-	ts.Defer(func() { _ = exec.Command("ip", "netns", "del", ns).Run() })
+	in, err := testenv.StartInternet("internet-secret")
+	ts.Check(err)
+	ts.Defer(in.Close)
 	ts.Defer(func() { cleanupGitdNetwork(ts) })
-	for _, a := range [][]string{
-		{"netns", "add", ns},
-		{"link", "add", hostIf, "type", "veth", "peer", "name", nsIf},
-		{"link", "set", nsIf, "netns", ns},
-		{"addr", "add", "198.51.100.1/24", "dev", hostIf},
-		{"link", "set", hostIf, "up"},
-		{"-n", ns, "addr", "add", "198.51.100.2/24", "dev", nsIf},
-		{"-n", ns, "addr", "add", "169.254.77.77/32", "dev", nsIf},
-		{"-n", ns, "link", "set", nsIf, "up"},
-		{"-n", ns, "link", "set", "lo", "up"},
-		{"-n", ns, "route", "add", "default", "via", "198.51.100.1"},
-		{"route", "add", "169.254.77.77/32", "via", "198.51.100.2", "dev", hostIf},
-	} {
-		if out, err := exec.Command("ip", a...).CombinedOutput(); err != nil {
-			ts.Fatalf("ip %s: %v: %s", strings.Join(a, " "), err, out)
-		}
-	}
-	done := make(chan error, 1)
-	go func() { // a thread in the namespace opens the internet's socket
-		goruntime.LockOSThread() // never unlocked: the thread ends with the goroutine
-		fd, err := unix.Open("/var/run/netns/"+ns, unix.O_RDONLY|unix.O_CLOEXEC, 0)
-		if err == nil {
-			err = unix.Setns(fd, unix.CLONE_NEWNET)
-			unix.Close(fd)
-		}
-		if err == nil {
-			err = serveBytes(ts, "tcp4", "0.0.0.0:8080", "internet-secret", nil)
-		}
-		done <- err
-	}()
-	ts.Check(<-done)
-	ts.Check(serveBytes(ts, "tcp4", "0.0.0.0:0", "host-secret", func(port int) {
-		ts.Setenv("HOST_PORT", strconv.Itoa(port))
-	}))
-	ts.Setenv("INTERNET", "198.51.100.2")
-}
-
-// serveBytes sends msg to every connection on addr until the story ends.
-func serveBytes(ts *testscript.TestScript, network, addr, msg string, port func(int)) error {
-	l, err := net.Listen(network, addr)
-	if err != nil {
-		return err
-	}
+	l, err := net.Listen("tcp4", "0.0.0.0:0")
+	ts.Check(err)
 	ts.Defer(func() { l.Close() })
-	if port != nil {
-		port(l.Addr().(*net.TCPAddr).Port)
-	}
-	go func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			_, _ = c.Write([]byte(msg))
-			c.Close()
-		}
-	}()
-	return nil
+	go testenv.ServeBytes(l, "host-secret")
+	ts.Setenv("HOST_PORT", strconv.Itoa(l.Addr().(*net.TCPAddr).Port))
+	ts.Setenv("INTERNET", in.Addr)
 }
 
 // cleanupGitdNetwork removes the bot firewall chains and the app networks

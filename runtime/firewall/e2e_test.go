@@ -9,14 +9,11 @@ import (
 	"net"
 	"net/netip"
 	"os"
-	"os/exec"
-	goruntime "runtime"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/moby/moby/client"
-	"golang.org/x/sys/unix"
 
 	"github.com/botrunner/botrunner/runtime"
 	"github.com/botrunner/botrunner/runtime/docker"
@@ -65,10 +62,9 @@ while True:
 // another host address), not link-local addresses. A second container on
 // alice's own network cannot reach her bot either (ICC off).
 //
-// The internet is a network namespace the test makes, behind a veth pair
-// on 198.51.100.0/24 (TEST-NET-2, not a blocked range); it also holds
-// 169.254.77.77 (routed to it by the host), so that a link-local address
-// that answers is tried, not only 169.254.169.254.
+// The internet is testenv.Internet, a network namespace on TEST-NET-2; it
+// also serves 169.254.77.77, so that a link-local address that answers is
+// tried, not only 169.254.169.254.
 func TestBotNetwork(t *testing.T) {
 	ci.NeedTools(t, "iptables", "iptables-restore", "ip")
 	if os.Geteuid() != 0 {
@@ -88,7 +84,11 @@ func TestBotNetwork(t *testing.T) {
 	if err := fw.Apply(ctx, firewall.Exec); err != nil {
 		t.Fatal(err)
 	}
-	internet := startInternet(t, tok)
+	internet, err := testenv.StartInternet("internet-secret")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(internet.Close)
 	host := listen(t, "tcp4", "0.0.0.0:0", "host-secret")
 
 	d := docker.New(c, nil)
@@ -103,11 +103,11 @@ func TestBotNetwork(t *testing.T) {
 
 	hostPort := host.Addr().(*net.TCPAddr).Port
 	targets := map[string]string{
-		"internet":  internet + ":8080",
+		"internet":  internet.Addr + ":8080",
 		"alice":     aliceIP + ":8000",
 		"host-gw":   "GATEWAY:" + fmt.Sprint(hostPort),
-		"host-veth": strings.TrimSuffix(internet, ".2") + ".1:" + fmt.Sprint(hostPort),
-		"linklocal": "169.254.77.77:8080",
+		"host-veth": internet.HostAddr + ":" + fmt.Sprint(hostPort),
+		"linklocal": internet.LinkLocal + ":8080",
 		"metadata":  "169.254.169.254:80",
 	}
 	got := runProbe(t, d, c, img, bob, targets)
@@ -215,72 +215,8 @@ func listen(t *testing.T, network, addr, msg string) net.Listener {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { l.Close() })
-	go func() {
-		for {
-			conn, err := l.Accept()
-			if err != nil {
-				return
-			}
-			_, _ = conn.Write([]byte(msg))
-			conn.Close()
-		}
-	}()
+	go testenv.ServeBytes(l, msg)
 	return l
-}
-
-// startInternet makes the namespace standing for the internet and returns
-// its address; a listener in it sends "internet-secret".
-func startInternet(t *testing.T, tok string) string {
-	t.Helper()
-	ns, hostIf, nsIf := "brfw-"+tok, "bfw"+tok+"h", "bfw"+tok+"n"
-	t.Cleanup(func() {
-		_ = exec.Command("ip", "netns", "del", ns).Run() // takes the veth pair and the route along
-	})
-	for _, args := range [][]string{
-		{"netns", "add", ns},
-		{"link", "add", hostIf, "type", "veth", "peer", "name", nsIf},
-		{"link", "set", nsIf, "netns", ns},
-		{"addr", "add", "198.51.100.1/24", "dev", hostIf},
-		{"link", "set", hostIf, "up"},
-		{"-n", ns, "addr", "add", "198.51.100.2/24", "dev", nsIf},
-		{"-n", ns, "addr", "add", "169.254.77.77/32", "dev", nsIf},
-		{"-n", ns, "link", "set", nsIf, "up"},
-		{"-n", ns, "link", "set", "lo", "up"},
-		{"-n", ns, "route", "add", "default", "via", "198.51.100.1"},
-		{"route", "add", "169.254.77.77/32", "via", "198.51.100.2", "dev", hostIf},
-	} {
-		if out, err := exec.Command("ip", args...).CombinedOutput(); err != nil {
-			t.Fatalf("ip %s: %v: %s", strings.Join(args, " "), err, out)
-		}
-	}
-	inNamespace(t, ns, func() { listen(t, "tcp4", "0.0.0.0:8080", "internet-secret") })
-	return "198.51.100.2"
-}
-
-// inNamespace runs f on a thread in the network namespace ns; sockets f
-// opens stay there.
-func inNamespace(t *testing.T, ns string, f func()) {
-	t.Helper()
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		goruntime.LockOSThread() // never unlocked: the thread dies with the goroutine
-		fd, err := unix.Open("/var/run/netns/"+ns, unix.O_RDONLY|unix.O_CLOEXEC, 0)
-		if err != nil {
-			t.Errorf("open netns: %v", err)
-			return
-		}
-		defer unix.Close(fd)
-		if err := unix.Setns(fd, unix.CLONE_NEWNET); err != nil {
-			t.Errorf("setns: %v", err)
-			return
-		}
-		f()
-	}()
-	<-done
-	if t.Failed() {
-		t.FailNow()
-	}
 }
 
 func randHex(n int) string {
