@@ -172,6 +172,7 @@ func (f *fakeClient) NetworkCreate(_ context.Context, name string, o client.Netw
 	if o.IPAM != nil {
 		n.IPAM = *o.IPAM
 	}
+	n.Labels = o.Labels
 	f.nets = append(f.nets, n)
 	if f.onNetCreate != nil {
 		f.onNetCreate(f, name)

@@ -139,6 +139,11 @@ func (d *Driver) existingNetwork(ctx context.Context, name string) (string, erro
 		return "", err
 	}
 	win := oldest(nets)
+	if d.pool != nil && win.Labels[IsolatedLabel] != "1" {
+		// Someone else made a network by the app's name: it may let bots
+		// reach each other, so no bot goes on it.
+		return "", ErrNotIsolated.With(fmt.Sprintf("network %s exists but is not one gitd made isolated", name), nil)
+	}
 	d.removeDuplicates(ctx, nets, win.ID)
 	return win.ID, nil
 }

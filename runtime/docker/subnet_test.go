@@ -115,3 +115,19 @@ func TestRemoveNetwork(t *testing.T) {
 		t.Errorf("removed %v, want only our n1", f.netRemoved)
 	}
 }
+
+// A network by the app's name that gitd did not make isolated is refused:
+// bots on it might reach each other.
+func TestCreateRefusesForeignNetwork(t *testing.T) {
+	f := &fakeClient{nets: []network.Summary{labelled(netSummary("n1", "app", 1))}}
+	d := New(f, nil)
+	d.IsolateNetworks([]netip.Prefix{netip.MustParsePrefix("10.213.0.0/27")})
+	s := botSpec()
+	s.Network = "app"
+	if _, err := d.Create(context.Background(), s); !errors.Is(err, ErrNotIsolated) {
+		t.Fatalf("got %v, want %s", err, ErrNotIsolated.Code)
+	}
+	if len(f.netCreated) != 0 {
+		t.Errorf("a network was created")
+	}
+}
