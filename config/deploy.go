@@ -6,7 +6,7 @@ import "time"
 type Deploy struct {
 	Runtime      string        `default:"docker" env:"GITD_RUNTIME" enum:"docker,none" help:"Where bots run: docker, or none to host git only."`
 	BaseImage    string        `default:"python:3.11-slim" env:"GITD_BASE_IMAGE,BASE_IMAGE" help:"Base image of the simple (bot.py) strategy."`
-	Network      string        `default:"bot_runner_network" env:"GITD_DOCKER_NETWORK,DOCKER_NETWORK" help:"Docker network bots run on (created if missing)."`
+	Network      string        `env:"GITD_DOCKER_NETWORK,DOCKER_NETWORK" help:"Docker network all bots share (created if missing; bots on it can reach each other). Default: a network per app (docs/network.md)."`
 	Memory       Size          `default:"256m" env:"GITD_MEMORY" help:"Memory limit per bot."`
 	CPUs         float64       `name:"cpus" default:"0.5" env:"GITD_CPUS" help:"CPU limit per bot."`
 	Pids         int64         `default:"100" env:"GITD_PIDS" help:"Process limit per bot."`
@@ -22,6 +22,9 @@ type Deploy struct {
 	RestartMax   time.Duration `default:"5m" env:"GITD_RESTART_MAX_DELAY" help:"Longest delay between crash restarts."`
 	RestartReset time.Duration `default:"10m" env:"GITD_RESTART_RESET" help:"A bot up this long has its crash count reset."`
 	BotEnv       []string      `env:"GITD_BOT_ENV" sep:"," help:"KEY=VALUE every bot gets, e.g. TELEGRAM_API of a local Bot API server."`
+	BotSubnets   string        `default:"10.213.0.0/16" env:"GITD_BOT_SUBNETS" help:"IPv4 CIDRs the apps' networks come from, a /28 each."`
+	BotFirewall  string        `default:"auto" env:"GITD_BOT_FIREWALL" enum:"auto,on,off" help:"Keep bots off the host and private addresses with iptables: auto (if gitd can; else it logs the rules to add), on (refuse to start without), off."`
+	BotAllow     []string      `env:"GITD_BOT_ALLOW" sep:"," help:"Destinations bots may reach although private: CIDR[:PORT] or host:PORT, e.g. a local Bot API server."`
 	// AllowVulnerableRunc runs bots on an engine whose runc has known
 	// container escapes (or cannot be checked): gitd refuses it otherwise.
 	AllowVulnerableRunc bool `env:"GITD_ALLOW_VULNERABLE_RUNC" help:"Run bots even on a runc older than 1.1.12 (CVE-2024-21626) or one gitd cannot check. Unsafe."`

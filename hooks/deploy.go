@@ -47,7 +47,7 @@ type Store interface {
 // Config is how bots run.
 type Config struct {
 	Limits     runtime.Limits
-	Network    string
+	Network    string        // shared by all bots; "" = a network per app (AppNetwork)
 	User       string        // uid:gid bots run as; default 10001:10001
 	StartCheck time.Duration // default 5 s; an app's setting wins
 	StopGrace  time.Duration // default 10 s

@@ -132,6 +132,9 @@ func (d *Deploy) Destroy(ctx context.Context, app string) error {
 	if err := d.removeContainers(ctx, app); err != nil {
 		return err
 	}
+	if err := d.removeNetwork(ctx, app); err != nil {
+		return err
+	}
 	if d.cfg.Logs != nil {
 		if err := d.cfg.Logs.Delete(app); err != nil {
 			return err
@@ -163,6 +166,24 @@ func (d *Deploy) removeContainers(ctx context.Context, app string) error {
 		if err := d.rt.Remove(ctx, c.ID); err != nil && !errors.Is(err, runtime.ErrNotFound) {
 			return err
 		}
+	}
+	return nil
+}
+
+// networkRemover is a runtime that made the app a network of its own.
+type networkRemover interface {
+	RemoveNetwork(ctx context.Context, name string) error
+}
+
+// removeNetwork removes the app's own network (none when bots share one).
+func (d *Deploy) removeNetwork(ctx context.Context, app string) error {
+	nr, ok := d.rt.(networkRemover)
+	if !ok || d.cfg.Network != "" {
+		return nil
+	}
+	if err := nr.RemoveNetwork(ctx, d.network(app)); err != nil {
+		d.log.Warn("destroy: network left", "app", app, "err", err)
+		return ErrDestroyIncomplete.Reword("", "the network of %s could not be removed", names.Quote(app))
 	}
 	return nil
 }

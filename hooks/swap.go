@@ -160,7 +160,7 @@ func (d *Deploy) spec(app store.App, rel store.Release) runtime.Spec {
 		Env:     botEnv(d.cfg.Env, rel.Config),
 		Labels:  d.containerLabels(app, rel),
 		Limits:  d.cfg.Limits,
-		Network: d.cfg.Network,
+		Network: d.network(app.Name),
 		User:    d.cfg.User,
 	}
 }
@@ -186,4 +186,25 @@ func (d *Deploy) containerLabels(app store.App, rel store.Release) map[string]st
 		l[runtime.LabelInstance] = d.cfg.Instance
 	}
 	return l
+}
+
+// network is the app's Docker network: with no shared network configured,
+// one of its own (see AppNetwork), so that no other app's bots reach it.
+func (d *Deploy) network(app string) string {
+	if d.cfg.Network != "" {
+		return d.cfg.Network
+	}
+	return AppNetwork(d.cfg.Instance, app)
+}
+
+// AppNetwork names an app's own network; the instance part keeps apps of
+// the same name on two gitd that share an engine apart.
+func AppNetwork(instance, app string) string {
+	if len(instance) > 8 {
+		instance = instance[:8]
+	}
+	if instance == "" {
+		return "botrunner-app-" + app
+	}
+	return "botrunner-app-" + instance + "-" + app
 }

@@ -36,6 +36,8 @@ var commands = map[string]func(ts *testscript.TestScript, neg bool, args []strin
 	"registry": cmdRegistry,
 	// client-matrix stories (cmds_matrix_test.go)
 	"samerefs": cmdSamerefs, "gogit": cmdGogit, "jgit": cmdJgit,
+	// the bot network story (cmds_network_test.go)
+	"netlab": cmdNetlab, "botaddr": cmdBotaddr,
 }
 
 // killwhen GLOB PROGRAM ARGS... runs a program in a process group of its own,

@@ -136,8 +136,11 @@ func cleanupImages() {
 // condition answers [docker]: whether deploy stories can run here. In CI
 // it is always true: prepareDocker fails the run first when it cannot.
 func condition(cond string) (bool, error) {
-	if cond == "docker" {
+	switch cond {
+	case "docker":
 		return deploys.ready, nil
+	case "netadmin":
+		return netAdmin()
 	}
 	if name, ok := strings.CutPrefix(cond, "client:"); ok {
 		return haveClient(name)

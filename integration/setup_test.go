@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -115,8 +116,14 @@ func startGitd(env *testscript.Env, port, adminKey string) error {
 }
 
 func (p *gitdProc) start(work, port, adminKey string, environ []string) error {
+	// A story's gitd.env may have it listen on every address, as gitd's
+	// default does (STORY_LISTEN_ALL=1), to show what bots can reach.
+	host := "127.0.0.1"
+	if slices.Contains(environ, "STORY_LISTEN_ALL=1") {
+		host = "0.0.0.0"
+	}
 	cmd := exec.Command(filepath.Join(binDir, "gitd"), "--data", filepath.Join(work, "data"),
-		"--listen", "127.0.0.1:"+port, "--admin-key", adminKey)
+		"--listen", host+":"+port, "--admin-key", adminKey)
 	cmd.Env = environ
 	cmd.Stdout, cmd.Stderr = p.logf, p.logf
 	if err := cmd.Start(); err != nil {

@@ -22,6 +22,8 @@
 // The helpers that start containers (NewNetwork, StartFakeTelegram,
 // StartPipIndex) use only networks the test creates and publish no ports:
 // test traffic stays on those networks (docs/architecture.md, last section).
+// StartInternet (root only) makes a network namespace on TEST-NET-2 that
+// stands for the internet in bot network tests; Close removes it.
 // Everything here drives the docker CLI, which negotiates the API version
 // with the engine (20.10 on our machines).
 package testenv

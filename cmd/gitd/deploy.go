@@ -53,6 +53,13 @@ func newDeployer(cfg *config.Config, st *store.Store, repos *receive.Repos, log 
 	if err := checkEngine(ctx, drv, d.AllowVulnerableRunc, log); err != nil {
 		return deployer{}, err
 	}
+	instance, err := instanceID(cfg.Data)
+	if err != nil {
+		return deployer{}, err
+	}
+	if err := botNetworks(ctx, drv, d, instance, log); err != nil {
+		return deployer{}, err
+	}
 	builder := build.New(build.NewDockerEngine(cli), build.Options{
 		BaseImage: d.BaseImage, Timeout: d.BuildTimeout, Memory: int64(d.BuildMemory),
 		Network: d.BuildNetwork, BuildArgs: buildArgs(d), Log: log,
@@ -69,10 +76,6 @@ func newDeployer(cfg *config.Config, st *store.Store, repos *receive.Repos, log 
 	}
 	// Logs are redacted with every value the apps' config vars have had.
 	logs, err := logstore.Open(filepath.Join(cfg.Data, "logs"), logstore.Options{Secrets: st})
-	if err != nil {
-		return deployer{}, err
-	}
-	instance, err := instanceID(cfg.Data)
 	if err != nil {
 		return deployer{}, err
 	}

@@ -3,6 +3,7 @@ package docker
 import (
 	"context"
 	"log/slog"
+	"net/netip"
 	"strings"
 	"sync"
 	"time"
@@ -20,6 +21,9 @@ type Driver struct {
 	// netMu serialises network creation within the process, cheaply;
 	// across processes ensureNetwork takes an engine-side lock.
 	netMu *sync.Mutex
+	// pool, when set, makes every network the driver creates an isolated
+	// one on its own subnet of the pool (see IsolateNetworks).
+	pool []netip.Prefix
 }
 
 // netMu is the process-wide lock for network creation.
@@ -34,6 +38,13 @@ func New(c Client, log *slog.Logger) *Driver {
 	}
 	return &Driver{c: c, log: log.With("component", "runtime/docker"), netMu: &netMu}
 }
+
+// IsolateNetworks has every network the driver creates from now on get
+// inter-container traffic off and its own /28 of pool (ParsePool). gitd
+// names one network per app, so one app's bots cannot reach another's; the
+// host's firewall (package runtime/firewall) does the rest. Call it before
+// the driver is used.
+func (d *Driver) IsolateNetworks(pool []netip.Prefix) { d.pool = pool }
 
 // Start starts a created or stopped container; a running one is left alone
 // (the engine answers 304, which the client reports as success).

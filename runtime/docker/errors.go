@@ -74,3 +74,17 @@ var (
 // ErrEventStreamEnded: the engine closed the event stream (it restarted, or
 // a proxy in between timed out). Consumers subscribe again.
 var ErrEventStreamEnded = errors.New("the Docker Engine closed the event stream")
+
+// Sentinels for apps' isolated networks.
+var (
+	// ErrNoSubnet: every subnet of the pool is taken.
+	ErrNoSubnet = hint.New("NETWORK_NO_SUBNET", "no free subnet for the app's network",
+		"the server's bot subnet pool is used up: the admin can give GITD_BOT_SUBNETS a larger or second range, or destroy unused apps")
+	// ErrNotIsolated: a network by an app's name exists that gitd did not
+	// make isolated.
+	ErrNotIsolated = hint.New("NETWORK_NOT_ISOLATED", "the app's network is not isolated",
+		"the server's admin should remove that Docker network (docker network rm NAME); gitd then makes it again with inter-container traffic off")
+	// ErrBadPool: GITD_BOT_SUBNETS cannot be read.
+	ErrBadPool = hint.New("NETWORK_BAD_POOL", "invalid bot subnet pool",
+		"set GITD_BOT_SUBNETS to IPv4 CIDRs such as 10.213.0.0/16 (each app gets a /28 of it)")
+)

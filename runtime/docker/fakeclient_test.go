@@ -168,7 +168,12 @@ func (f *fakeClient) NetworkCreate(_ context.Context, name string, o client.Netw
 	f.netCreated = append(f.netCreated, o)
 	f.netIDs++
 	id := "net-ours"
-	f.nets = append(f.nets, netSummary(id, name, 10))
+	n := netSummary(id, name, 10)
+	if o.IPAM != nil {
+		n.IPAM = *o.IPAM
+	}
+	n.Labels = o.Labels
+	f.nets = append(f.nets, n)
 	if f.onNetCreate != nil {
 		f.onNetCreate(f, name)
 	}

@@ -3,6 +3,7 @@ package docker
 import (
 	"context"
 	"fmt"
+	"net/netip"
 	"slices"
 	"strings"
 
@@ -32,7 +33,12 @@ func (d *Driver) ensureNetwork(ctx context.Context, name, image string) (string,
 	if id, err := d.existingNetwork(ctx, name); id != "" || err != nil {
 		return id, err
 	}
-	unlock, err := d.engineLock(ctx, "net-"+name, image)
+	// Isolated networks share one lock: their subnets come from one pool.
+	key := "net-" + name
+	if d.pool != nil {
+		key = "net-pool"
+	}
+	unlock, err := d.engineLock(ctx, key, image)
 	if err != nil {
 		return "", err
 	}
@@ -41,10 +47,11 @@ func (d *Driver) ensureNetwork(ctx context.Context, name, image string) (string,
 	if id, err := d.existingNetwork(ctx, name); id != "" || err != nil {
 		return id, err
 	}
-	res, err := d.c.NetworkCreate(ctx, name, client.NetworkCreateOptions{
-		Driver: "bridge",
-		Labels: map[string]string{NetworkLabel: "1"},
-	})
+	opts, err := d.createNetworkOptions(ctx)
+	if err != nil {
+		return "", err
+	}
+	res, err := d.c.NetworkCreate(ctx, name, opts)
 	if cerrdefs.IsConflict(err) || cerrdefs.IsAlreadyExists(err) {
 		// An engine at API 1.44+ refusing a racer that took no lock.
 		return d.existingNetwork(ctx, name)
@@ -52,8 +59,75 @@ func (d *Driver) ensureNetwork(ctx context.Context, name, image string) (string,
 	if err != nil {
 		return "", fmt.Errorf("create network %s: %w", name, err)
 	}
-	d.log.Info("network created", "network", name, "id", short(res.ID))
+	d.log.Info("network created", "network", name, "id", short(res.ID), "isolated", d.pool != nil)
 	return res.ID, nil
+}
+
+// createNetworkOptions is a plain labelled bridge, or with a pool (see
+// IsolateNetworks) a bridge whose containers cannot reach each other (ICC
+// off) on the first free subnet of the pool. The caller holds the lock.
+func (d *Driver) createNetworkOptions(ctx context.Context) (client.NetworkCreateOptions, error) {
+	opts := client.NetworkCreateOptions{Driver: "bridge", Labels: map[string]string{NetworkLabel: "1"}}
+	if d.pool == nil {
+		return opts, nil
+	}
+	used, err := d.usedSubnets(ctx)
+	if err != nil {
+		return opts, err
+	}
+	subnet, ok := freeSubnet(d.pool, used)
+	if !ok {
+		return opts, ErrNoSubnet.With(fmt.Sprintf("every /%d of the bot subnet pool %v is taken", AppSubnetBits, d.pool), nil)
+	}
+	opts.IPAM = &network.IPAM{Config: []network.IPAMConfig{{Subnet: subnet}}}
+	opts.Options = map[string]string{iccOption: "false"}
+	opts.Labels[IsolatedLabel] = "1"
+	return opts, nil
+}
+
+// iccOption is the bridge driver's switch for traffic between the
+// containers of one network.
+const iccOption = "com.docker.network.bridge.enable_icc"
+
+// IsolatedLabel marks the networks made from the pool (ICC off).
+const IsolatedLabel = "botrunner.isolated"
+
+// usedSubnets lists the subnets of every network on the engine.
+func (d *Driver) usedSubnets(ctx context.Context) ([]netip.Prefix, error) {
+	res, err := d.c.NetworkList(ctx, client.NetworkListOptions{})
+	if err != nil {
+		return nil, fmt.Errorf("list networks: %w", err)
+	}
+	var used []netip.Prefix
+	for _, n := range res.Items {
+		for _, c := range n.IPAM.Config {
+			used = append(used, c.Subnet)
+		}
+	}
+	return used, nil
+}
+
+// RemoveNetwork removes the networks of ours called name (an app's, when
+// the app goes). One that does not exist is no error; one that containers
+// still use is (the engine refuses).
+func (d *Driver) RemoveNetwork(ctx context.Context, name string) error {
+	if name == "none" {
+		return nil
+	}
+	nets, err := d.networks(ctx, name)
+	if err != nil {
+		return err
+	}
+	for _, n := range nets {
+		if n.Labels[NetworkLabel] != "1" {
+			continue
+		}
+		if _, err := d.c.NetworkRemove(ctx, n.ID, client.NetworkRemoveOptions{}); err != nil && !cerrdefs.IsNotFound(err) {
+			return fmt.Errorf("remove network %s: %w", name, err)
+		}
+		d.log.Info("network removed", "network", name, "id", short(n.ID))
+	}
+	return nil
 }
 
 // existingNetwork returns the ID of the network called name, or "" when
@@ -65,6 +139,11 @@ func (d *Driver) existingNetwork(ctx context.Context, name string) (string, erro
 		return "", err
 	}
 	win := oldest(nets)
+	if d.pool != nil && win.Labels[IsolatedLabel] != "1" {
+		// Someone else made a network by the app's name: it may let bots
+		// reach each other, so no bot goes on it.
+		return "", ErrNotIsolated.With(fmt.Sprintf("network %s exists but is not one gitd made isolated", name), nil)
+	}
 	d.removeDuplicates(ctx, nets, win.ID)
 	return win.ID, nil
 }

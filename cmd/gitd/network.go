@@ -1,0 +1,77 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"net/netip"
+	"strings"
+
+	"github.com/botrunner/botrunner/config"
+	"github.com/botrunner/botrunner/runtime/docker"
+	"github.com/botrunner/botrunner/runtime/firewall"
+)
+
+// resolvConfs are where the Docker Engine reads the resolvers its embedded
+// DNS forwards to: the host's, or systemd-resolved's upstreams when the
+// host's only names a loopback stub.
+var resolvConfs = []string{"/etc/resolv.conf", "/run/systemd/resolve/resolv.conf"}
+
+// botNetworks gives each app an isolated network from GITD_BOT_SUBNETS and
+// sets the host firewall that keeps bots to the internet (docs/network.md).
+// With GITD_DOCKER_NETWORK set, bots share that network as before.
+func botNetworks(ctx context.Context, drv *docker.Driver, d config.Deploy, instance string, log *slog.Logger) error {
+	if d.Network != "" {
+		log.Warn("GITD_DOCKER_NETWORK is set: all bots share one network and can reach each other, "+
+			"and the bot firewall is not applied to it (docs/network.md)", "network", d.Network)
+		return nil
+	}
+	pool, err := docker.ParsePool(d.BotSubnets)
+	if err != nil {
+		return err
+	}
+	drv.IsolateNetworks(pool)
+	allow, err := firewall.ParseAllow(strings.Join(d.BotAllow, ","))
+	if err != nil {
+		return err
+	}
+	fw := firewall.Config{Instance: instance, Bots: pool, DNS: resolvers(log), Allow: allow}
+	return applyFirewall(ctx, fw, d.BotFirewall, firewall.Exec, log)
+}
+
+// resolvers are the first resolv.conf's non-loopback IPv4 nameservers.
+func resolvers(log *slog.Logger) []netip.Addr {
+	for _, p := range resolvConfs {
+		dns, err := firewall.Resolvers(p)
+		if err != nil {
+			log.Debug("resolv.conf", "path", p, "err", err)
+			continue
+		}
+		if len(dns) > 0 {
+			return dns
+		}
+	}
+	return nil
+}
+
+// applyFirewall sets the rules, or (GITD_BOT_FIREWALL=auto) says loudly
+// which rules the admin must add when gitd cannot.
+func applyFirewall(ctx context.Context, fw firewall.Config, mode string, run firewall.Runner, log *slog.Logger) error {
+	if mode == "off" {
+		log.Warn("GITD_BOT_FIREWALL=off: gitd does not keep bots off the host and private networks; "+
+			"make sure these rules are in place on the Docker host (docs/network.md)", "rules", fw.Script())
+		return nil
+	}
+	err := fw.Apply(ctx, run)
+	if err == nil {
+		fwd, in := fw.Chains()
+		log.Info("bot firewall set", "chains", fwd+","+in, "bots", fw.Bots, "dns", fw.DNS, "allow", fw.Allow)
+		return nil
+	}
+	if mode == "on" {
+		return err
+	}
+	log.Error("BOTS CAN REACH THE HOST AND PRIVATE NETWORKS: gitd cannot set the bot firewall. "+
+		"Run these rules as root on the Docker host after every start of the Docker Engine, "+
+		"then set GITD_BOT_FIREWALL=off (docs/network.md)", "err", err, "rules", fw.Script())
+	return nil
+}
