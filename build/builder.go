@@ -65,6 +65,7 @@ type Options struct {
 	Network    string            // network for RUN steps ("" = the engine's default bridge)
 	BuildArgs  map[string]string // e.g. PIP_INDEX_URL (operator's mirror); never the app's config vars
 	MaxContext int64             // build context (tar) size limit in bytes
+	Registries []string          // GITD_BUILD_REGISTRIES: hosts a Dockerfile's FROM may name besides docker.io
 	Labels     map[string]string // extra image labels (e.g. botrunner.test=1); the botrunner.* keys win
 	Log        *slog.Logger
 

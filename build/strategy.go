@@ -135,10 +135,24 @@ func (dockerfileStrategy) Detect(t *tree, _ Settings) (string, bool, error) {
 }
 
 func (dockerfileStrategy) Build(ctx context.Context, b *Builder, j *job) (Result, error) {
+	if err := b.checkDockerfile(j.tree); err != nil {
+		b.log.Info("dockerfile refused", "app", j.req.App, "release", j.req.Release, "code", hint.CodeOf(err))
+		return Result{}, err
+	}
 	return b.run(ctx, j, plan{
 		spec:       contextSpec{keep: map[string]bool{"Dockerfile": true, ignoreFile: true}},
 		dockerfile: "Dockerfile",
 		buildArgs:  b.opts.BuildArgs,
 		failTip:    "fix the Dockerfile step above and push again",
 	})
+}
+
+// checkDockerfile runs the Dockerfile policy on the tree's Dockerfile.
+func (b *Builder) checkDockerfile(t *tree) error {
+	f, err := t.root.Open("Dockerfile")
+	if err != nil {
+		return fmt.Errorf("open Dockerfile: %w", err)
+	}
+	defer f.Close()
+	return dockerfilePolicy{registries: b.opts.Registries, buildArgs: b.opts.BuildArgs}.check(f)
 }

@@ -55,7 +55,7 @@ func newDeployer(cfg *config.Config, st *store.Store, repos *receive.Repos, log 
 	}
 	builder := build.New(build.NewDockerEngine(cli), build.Options{
 		BaseImage: d.BaseImage, Timeout: d.BuildTimeout, Memory: int64(d.BuildMemory),
-		Network: d.BuildNetwork, BuildArgs: buildArgs(d), Log: log,
+		Network: d.BuildNetwork, BuildArgs: buildArgs(d), Log: log, Registries: d.BuildRegistries,
 		BuildpackBuilder: d.BuildpackBuilder, BuildpackLifecycle: d.BuildpackLifecycle,
 		BuildpackPull: d.BuildpackPull, BuildpackEngine: cli,
 	})
