@@ -68,6 +68,12 @@ var (
 		"build timed out",
 		"make the build faster, or ask the operator to raise GITD_BUILD_TIMEOUT")
 
+	// ErrBuildDiskExceeded: the build wrote more than Options.Disk.
+	ErrBuildDiskExceeded = hint.New("BUILD_DISK_EXCEEDED",
+		"build wrote more than its disk budget",
+		"write less in the build (clean package caches in the same RUN step, keep data out of the image), "+
+			"or ask the operator to raise GITD_BUILD_DISK")
+
 	// ErrEngine: the Docker Engine could not be reached or misbehaved;
 	// nothing the pusher did.
 	ErrEngine = hint.New("ENGINE_UNAVAILABLE",

@@ -125,6 +125,10 @@ func (f *fakeEngine) ImageRemove(_ context.Context, ref string, _ client.ImageRe
 	return client.ImageRemoveResult{}, nil
 }
 
+func (f *fakeEngine) ContainerInspect(context.Context, string, client.ContainerInspectOptions) (client.ContainerInspectResult, error) {
+	return client.ContainerInspectResult{}, errors.New("no such container")
+}
+
 // ctxReader blocks until ctx ends, like a build that takes too long.
 type ctxReader struct{ ctx context.Context }
 

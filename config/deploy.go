@@ -15,6 +15,8 @@ type Deploy struct {
 	StopGrace       time.Duration `default:"10s" env:"GITD_STOP_GRACE" help:"SIGTERM grace before SIGKILL when a bot stops."`
 	BuildTimeout    time.Duration `default:"15m" env:"GITD_BUILD_TIMEOUT" help:"Longest a build may take."`
 	BuildMemory     Size          `default:"1GiB" env:"GITD_BUILD_MEMORY" help:"Memory limit of a build."`
+	BuildPids       int64         `default:"512" env:"GITD_BUILD_PIDS" help:"Most processes a build may run at once (needs the engine's cgroupfs driver and a writable /sys/fs/cgroup; 0 = no limit)."`
+	BuildDisk       Size          `default:"2GiB" env:"GITD_BUILD_DISK" help:"Most a build may write, all steps together; past it the build is cancelled (0 = no limit)."`
 	BuildNetwork    string        `env:"GITD_BUILD_NETWORK" help:"Docker network for build steps (e.g. one with a package mirror)."`
 	BuildRegistries []string      `env:"GITD_BUILD_REGISTRIES" sep:"," placeholder:"HOST[:PORT]" help:"Registries a pushed Dockerfile's FROM and COPY --from may name besides docker.io (none by default: the engine pulls with its own network and credentials)."`
 	PipIndexURL     string        `env:"GITD_PIP_INDEX_URL" help:"Python package index for builds (PIP_INDEX_URL)."`

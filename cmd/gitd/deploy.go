@@ -53,8 +53,13 @@ func newDeployer(cfg *config.Config, st *store.Store, repos *receive.Repos, log 
 	if err := checkEngine(ctx, drv, d.AllowVulnerableRunc, log); err != nil {
 		return deployer{}, err
 	}
+	info, err := cli.Info(ctx, client.InfoOptions{})
+	if err != nil {
+		return deployer{}, engineError(err)
+	}
 	builder := build.New(build.NewDockerEngine(cli), build.Options{
 		BaseImage: d.BaseImage, Timeout: d.BuildTimeout, Memory: int64(d.BuildMemory),
+		Pids: d.BuildPids, CgroupDriver: info.Info.CgroupDriver, Disk: int64(d.BuildDisk),
 		Network: d.BuildNetwork, BuildArgs: buildArgs(d), Log: log, Registries: d.BuildRegistries,
 		BuildpackBuilder: d.BuildpackBuilder, BuildpackLifecycle: d.BuildpackLifecycle,
 		BuildpackPull: d.BuildpackPull, BuildpackEngine: cli,
