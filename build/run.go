@@ -47,11 +47,16 @@ func (b *Builder) run(ctx context.Context, j *job, p plan) (Result, error) {
 	}
 	defer resp.Body.Close()
 	res, err := renderStream(resp.Body, j.req.Output, p.depsStep, lim.disk.container)
-	if err != nil {
-		return Result{}, b.buildError(ctx, lim, err, p, false)
+	if err == nil && res.failure != "" && lim.diskExceeded() {
+		err = errors.New(res.failure)
 	}
-	if res.failure != "" && lim.diskExceeded() {
-		return Result{}, b.buildError(ctx, lim, errors.New(res.failure), p, false)
+	if err != nil {
+		if lim.diskExceeded() {
+			b.log.Info("build over its disk budget", "app", j.req.App, "release", j.req.Release,
+				"written", lim.disk.used(), "budget", b.opts.Disk, "after", time.Since(began).Round(time.Millisecond))
+			b.removeLeaf(lim.disk.step(), res.lastLayer)
+		}
+		return Result{}, b.buildError(ctx, lim, err, p, false)
 	}
 	if res.failure != "" {
 		b.log.Info("build failed", "app", j.req.App, "release", j.req.Release, "error", res.failure)
@@ -65,6 +70,33 @@ func (b *Builder) run(ctx context.Context, j *job, p plan) (Result, error) {
 		"deps_cached", res.depsCached, "took", time.Since(began).Round(time.Millisecond), "disk_peak", lim.disk.used())
 	return Result{Image: id, Tag: tag, Strategy: j.strategy, Detail: j.detail,
 		DepsCached: res.depsCached, User: user}, nil
+}
+
+// removeLeaf removes the untagged layer a cancelled build left as its
+// last, and the untagged parents only it uses: what an over-budget build
+// wrote stays on no disk. A tagged image (the base) or one with children
+// (shared cache) stays.
+func (b *Builder) removeLeaf(step, id string) {
+	if id == "" {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	// The engine kills and removes the step container as it unwinds the
+	// build; the layer under it can go only then.
+	for step != "" && ctx.Err() == nil {
+		if _, err := b.engine.ContainerInspect(ctx, step, client.ContainerInspectOptions{}); err != nil {
+			break
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	img, err := b.engine.ImageInspect(ctx, id)
+	if err != nil || len(img.RepoTags) > 0 {
+		return
+	}
+	if _, err := b.engine.ImageRemove(ctx, id, client.ImageRemoveOptions{PruneChildren: true}); err != nil {
+		b.log.Info("layer of a cancelled build kept", "image", id, "err", err)
+	}
 }
 
 // imageInfo inspects the new image for its ID and USER. The ID from the

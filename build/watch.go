@@ -2,7 +2,11 @@ package build
 
 import (
 	"context"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/moby/moby/client"
@@ -32,6 +36,7 @@ type diskWatch struct {
 	done    int64  // what the finished steps wrote
 	over    bool
 	peak    int64
+	upper   map[string]string // step container -> its upper dir ("" = ask the engine)
 }
 
 // container is called for each new step container.
@@ -70,19 +75,88 @@ func (w *diskWatch) measure(ctx context.Context) bool {
 	if id == "" {
 		return false
 	}
-	res, err := w.eng.ContainerInspect(ctx, id, client.ContainerInspectOptions{Size: true})
-	if err != nil || res.Container.SizeRw == nil {
+	size, ok := w.size(ctx, id)
+	if !ok {
 		return false
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.current == id {
-		w.last = *res.Container.SizeRw
+		w.last = size
 	}
 	used := w.done + w.last
 	w.peak = max(w.peak, used)
 	w.over = used > w.budget
 	return w.over
+}
+
+// step is the step container running last.
+func (w *diskWatch) step() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.current
+}
+
+// size measures a step container's writable layer: by walking its upper
+// directory where gitd can read it (fast: only what the step wrote), else
+// by asking the engine, which also walks the whole image (slow on
+// fuse-overlayfs: many seconds per call).
+func (w *diskWatch) size(ctx context.Context, id string) (int64, bool) {
+	w.mu.Lock()
+	upper, known := w.upper[id]
+	w.mu.Unlock()
+	if !known {
+		res, err := w.eng.ContainerInspect(ctx, id, client.ContainerInspectOptions{})
+		if err != nil {
+			return 0, false
+		}
+		if res.Container.GraphDriver != nil {
+			upper = res.Container.GraphDriver.Data["UpperDir"]
+		}
+		if upper != "" {
+			if _, err := os.Stat(upper); err != nil {
+				upper = ""
+			}
+		}
+		w.mu.Lock()
+		if w.upper == nil {
+			w.upper = map[string]string{}
+		}
+		w.upper[id] = upper
+		w.mu.Unlock()
+	}
+	if upper != "" {
+		return dirUsage(upper)
+	}
+	res, err := w.eng.ContainerInspect(ctx, id, client.ContainerInspectOptions{Size: true})
+	if err != nil || res.Container.SizeRw == nil {
+		return 0, false
+	}
+	return *res.Container.SizeRw, true
+}
+
+// dirUsage is the disk space the files under dir take (allocated blocks,
+// so a sparse file counts what it holds). A directory that is gone (the
+// step ended) is no measurement.
+func dirUsage(dir string) (int64, bool) {
+	var n int64
+	err := filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil // vanished while walking
+		}
+		if fi, err := d.Info(); err == nil {
+			if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+				n += st.Blocks * 512
+			} else {
+				n += fi.Size()
+			}
+		}
+		return nil
+	})
+	if _, serr := os.Stat(dir); err != nil || serr != nil {
+		return 0, false
+	}
+	return n, true
 }
 
 func (w *diskWatch) exceeded() bool {
