@@ -34,6 +34,8 @@ var commands = map[string]func(ts *testscript.TestScript, neg bool, args []strin
 	"mktar": cmdMktar, "gitdaemon": cmdGitDaemon, "gitdwith": cmdGitdWith,
 	// image-mode stories (cmds_registry_test.go)
 	"registry": cmdRegistry,
+	// build isolation stories (cmds_secret_test.go)
+	"secretserver": cmdSecretServer,
 }
 
 // killwhen GLOB PROGRAM ARGS... runs a program in a process group of its own,
