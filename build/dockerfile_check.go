@@ -38,24 +38,48 @@ type dockerfilePolicy struct {
 // refuses what the classic builder reads differently (heredocs) and
 // custom frontends (# syntax=).
 func (p dockerfilePolicy) check(r io.Reader) error {
+	_, err := p.checkBases(r)
+	return err
+}
+
+// checkBases is check, returning the images the Dockerfile builds on
+// (FROM lines that name no earlier stage).
+func (p dockerfilePolicy) checkBases(r io.Reader) ([]string, error) {
 	dt, err := io.ReadAll(io.LimitReader(r, maxDockerfile+1))
 	if err != nil {
-		return fmt.Errorf("read Dockerfile: %w", err)
+		return nil, fmt.Errorf("read Dockerfile: %w", err)
 	}
 	if len(dt) > maxDockerfile {
-		return ErrDockerfileInvalid.With("the Dockerfile is larger than 1 MiB", nil)
+		return nil, ErrDockerfileInvalid.With("the Dockerfile is larger than 1 MiB", nil)
 	}
 	if syntax, _, _, ok := parser.DetectSyntax(dt); ok {
-		return ErrDockerfileFrontend.With(fmt.Sprintf("the Dockerfile asks for the frontend %q (# syntax=)", syntax), nil)
+		return nil, ErrDockerfileFrontend.With(fmt.Sprintf("the Dockerfile asks for the frontend %q (# syntax=)", syntax), nil)
 	}
 	res, err := parser.Parse(bytes.NewReader(dt))
 	if err != nil {
-		return ErrDockerfileInvalid.With("invalid Dockerfile: "+err.Error(), err)
+		return nil, ErrDockerfileInvalid.With("invalid Dockerfile: "+err.Error(), err)
 	}
 	w := &dfWalk{policy: p, lex: shell.NewLex(res.EscapeToken), meta: envMap{}, stages: map[string]bool{}}
 	for _, n := range res.AST.Children {
 		if err := w.instruction(n, false); err != nil {
-			return err
+			return nil, err
+		}
+	}
+	return w.bases, nil
+}
+
+// checkTriggers checks a base image's ONBUILD triggers, which run in the
+// build as if written after its FROM line.
+func (p dockerfilePolicy) checkTriggers(image string, triggers []string) error {
+	res, err := parser.Parse(strings.NewReader(strings.Join(triggers, "\n") + "\n"))
+	if err != nil {
+		return ErrDockerfileInvalid.With(fmt.Sprintf("the base image %s has ONBUILD triggers that cannot be read: %v", image, err), err)
+	}
+	w := &dfWalk{policy: p, lex: shell.NewLex(res.EscapeToken), meta: envMap{}, env: envMap{}, inStage: true,
+		stages: map[string]bool{}}
+	for _, n := range res.AST.Children {
+		if err := w.instruction(n, true); err != nil {
+			return hint.Of(err).With(fmt.Sprintf("the base image %s has an ONBUILD trigger: %s", image, err.Error()), err)
 		}
 	}
 	return nil
@@ -83,6 +107,7 @@ type dfWalk struct {
 	env      envMap // the current stage's ARG and ENV values
 	inStage  bool
 	stages   map[string]bool // stage names (and indexes) so far
+	bases    []string        // the images FROM lines build on
 	nStages  int
 	lastLine int
 }
@@ -136,6 +161,9 @@ func (w *dfWalk) from(n *parser.Node) error {
 	img := w.expand(n.Next.Value, w.meta)
 	if err := w.image(n, img, "FROM "+n.Next.Value); err != nil {
 		return err
+	}
+	if !w.stages[strings.ToLower(img)] && !strings.EqualFold(img, "scratch") {
+		w.bases = append(w.bases, img)
 	}
 	w.stages[strconv.Itoa(w.nStages)] = true
 	w.nStages++
@@ -220,8 +248,12 @@ func (w *dfWalk) copyFrom(n *parser.Node) error {
 		if !ok || !strings.EqualFold(name, "from") {
 			continue
 		}
-		if err := w.image(n, w.expand(v, w.vars()), "COPY --from="+v); err != nil {
+		img := w.expand(v, w.vars())
+		if err := w.image(n, img, "COPY --from="+v); err != nil {
 			return err
+		}
+		if !w.stages[strings.ToLower(img)] {
+			w.bases = append(w.bases, img)
 		}
 	}
 	return nil

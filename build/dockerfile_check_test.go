@@ -144,3 +144,24 @@ func FuzzCheckDockerfile(f *testing.F) {
 		}
 	})
 }
+
+func TestCheckDockerfileBases(t *testing.T) {
+	f := &fakeEngine{t: t, images: map[string]string{"local/base:1": "sha256:b"}, onbuild: map[string][]string{
+		"local/evil:1": {"ADD http://169.254.169.254/latest/meta-data/ /m"}, "local/ok:1": {"COPY . /app"}}}
+	for img := range f.onbuild {
+		f.images[img] = "sha256:" + img
+	}
+	check := func(df string, registries ...string) error {
+		b := New(f, Options{Registries: registries})
+		return b.checkDockerfile(t.Context(), &tree{root: mustRoot(t, writeTree(t, map[string]string{"Dockerfile": df}))})
+	}
+	assert.NoError(t, check("FROM local/base:1\nCOPY --from=local/ok:1 /a /b\n"))
+	assert.NoError(t, check("FROM local/ok:1\n"), "a COPY trigger is fine")
+	err := check("FROM local/evil:1\n")
+	assert.Equal(t, ErrRemoteAdd.Code, hint.CodeOf(err), "an ONBUILD ADD of a URL in the base image: %v", err)
+	assert.Contains(t, err.Error(), "local/evil:1")
+	assert.Equal(t, ErrRemoteAdd.Code, hint.CodeOf(check("FROM local/base:1\nCOPY --from=local/evil:1 /a /b\n")))
+	err = check("FROM python:3.11-slim\n")
+	assert.Equal(t, ErrDockerfileRegistry.Code, hint.CodeOf(err), "not on the engine: it would be pulled")
+	assert.NoError(t, check("FROM python:3.11-slim\n", "docker.io"), "pulls from docker.io allowed")
+}
