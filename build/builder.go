@@ -130,7 +130,7 @@ func New(engine Engine, o Options) *Builder {
 	if o.Pids > 0 {
 		pl, err := newPidsLimiter(cgroupRoot, o.CgroupDriver, o.Pids)
 		if err != nil {
-			b.log.Error("build process limit NOT enforced: a build may fork without limit (see docs/operations.md, GITD_BUILD_PIDS)",
+			b.log.Error("build process limit NOT enforced: a build may fork without limit (see docs/architecture.md, Builds)",
 				"pids", o.Pids, "err", err)
 		} else {
 			b.log.Info("build process limit", "pids", o.Pids, "cgroup_v2", pl.v2)
