@@ -65,6 +65,18 @@ type Options struct {
 	Network    string            // network for RUN steps ("" = the engine's default bridge)
 	BuildArgs  map[string]string // e.g. PIP_INDEX_URL (operator's mirror); never the app's config vars
 	MaxContext int64             // build context (tar) size limit in bytes
+	// Pids is the most processes a build may run at once (GITD_BUILD_PIDS;
+	// 0 = no limit). It needs the engine's cgroup driver (CgroupDriver,
+	// from the engine's info) to be cgroupfs and /sys/fs/cgroup writable;
+	// New logs an error when it cannot be enforced.
+	Pids         int64
+	CgroupDriver string
+	// Disk is the most a build may write, all steps together
+	// (GITD_BUILD_DISK; 0 = no limit), measured every DiskPoll
+	// (0 = DefaultDiskPoll) while the build runs.
+	Disk       int64
+	DiskPoll   time.Duration
+	Registries []string          // GITD_BUILD_REGISTRIES: hosts a Dockerfile's FROM may name besides docker.io
 	Labels     map[string]string // extra image labels (e.g. botrunner.test=1); the botrunner.* keys win
 	Log        *slog.Logger
 
@@ -87,6 +99,7 @@ type Builder struct {
 	engine Engine
 	opts   Options
 	log    *slog.Logger
+	pids   *pidsLimiter // nil = builds have no process limit
 }
 
 // New returns a Builder using engine.
@@ -106,11 +119,25 @@ func New(engine Engine, o Options) *Builder {
 	if o.BuildpackBuilder == "" {
 		o.BuildpackBuilder = DefaultBuildpackBuilder
 	}
+	if o.DiskPoll <= 0 {
+		o.DiskPoll = DefaultDiskPoll
+	}
 	log := o.Log
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Builder{engine: engine, opts: o, log: log.With("component", "build")}
+	b := &Builder{engine: engine, opts: o, log: log.With("component", "build")}
+	if o.Pids > 0 {
+		pl, err := newPidsLimiter(cgroupRoot, o.CgroupDriver, o.Pids)
+		if err != nil {
+			b.log.Error("build process limit NOT enforced: a build may fork without limit (see docs/architecture.md, Builds)",
+				"pids", o.Pids, "err", err)
+		} else {
+			b.log.Info("build process limit", "pids", o.Pids, "cgroup_v2", pl.v2)
+		}
+		b.pids = pl
+	}
+	return b
 }
 
 // Tag is the image tag of an app's release.

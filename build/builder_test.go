@@ -61,7 +61,7 @@ func TestBuildSimple(t *testing.T) {
 
 func TestBuildDockerfile(t *testing.T) {
 	f := &fakeEngine{t: t, stream: jsonStream(t, streamLines(t, "Step 1/1 : FROM x", "Successfully built 1234")...),
-		images: map[string]string{"botrunner/echo-bot:v7": "sha256:1234"}, user: "app"}
+		images: map[string]string{"botrunner/echo-bot:v7": "sha256:1234", "x": "sha256:base"}, user: "app"}
 	b := New(f, Options{BuildArgs: map[string]string{"PIP_INDEX_URL": "u", "OTHER": "x"}})
 	dir := writeTree(t, map[string]string{"Dockerfile": "FROM x", ".dockerignore": "Dockerfile\n.dockerignore\nsecret",
 		"secret": "s", "app.py": ""})

@@ -42,7 +42,7 @@ func (b *Builder) labelImage(ctx context.Context, j *job, tag string) error {
 		return fmt.Errorf("label image: %w", err)
 	}
 	defer resp.Body.Close()
-	res, err := renderStream(resp.Body, io.Discard, "")
+	res, err := renderStream(resp.Body, io.Discard, "", nil)
 	if err != nil {
 		return fmt.Errorf("label image: %w", err)
 	}

@@ -68,6 +68,12 @@ var (
 		"build timed out",
 		"make the build faster, or ask the operator to raise GITD_BUILD_TIMEOUT")
 
+	// ErrBuildDiskExceeded: the build wrote more than Options.Disk.
+	ErrBuildDiskExceeded = hint.New("BUILD_DISK_EXCEEDED",
+		"build wrote more than its disk budget",
+		"write less in the build (clean package caches in the same RUN step, keep data out of the image), "+
+			"or ask the operator to raise GITD_BUILD_DISK")
+
 	// ErrEngine: the Docker Engine could not be reached or misbehaved;
 	// nothing the pusher did.
 	ErrEngine = hint.New("ENGINE_UNAVAILABLE",
@@ -78,4 +84,39 @@ var (
 	ErrInvalidRequest = hint.New("INVALID_BUILD_REQUEST",
 		"invalid build request",
 		"this is a bug in the server; please report it")
+)
+
+// The Dockerfile checks (dockerfile_check.go): a pushed Dockerfile may
+// not make the engine fetch anything itself.
+var (
+	// ErrRemoteAdd: ADD of a URL or git remote, fetched by the engine
+	// from the host's network.
+	ErrRemoteAdd = hint.New("BUILD_REMOTE_ADD",
+		"ADD from a URL is not allowed",
+		"download in a RUN step instead (e.g. RUN curl -fsSLo /app/file https://…, or pip/git in RUN), "+
+			"or commit the file and ADD/COPY it from the repository")
+
+	// ErrDockerfileRegistry: FROM or COPY --from names an image on a
+	// registry host the operator did not allow.
+	ErrDockerfileRegistry = hint.New("BUILD_REGISTRY_NOT_ALLOWED",
+		"the base image's registry is not allowed",
+		"use an image the server has (docker.io names such as python:3.11-slim), "+
+			"or ask the operator to allow the registry with GITD_BUILD_REGISTRIES")
+
+	// ErrDockerfileFrontend: a # syntax= directive asks for a custom
+	// frontend image, which would run as the builder.
+	ErrDockerfileFrontend = hint.New("BUILD_FRONTEND_NOT_ALLOWED",
+		"custom Dockerfile frontends are not allowed",
+		"remove the `# syntax=` line: this server builds with the engine's own Dockerfile parser")
+
+	// ErrDockerfileHeredoc: a heredoc, which the classic builder does not
+	// read as BuildKit does.
+	ErrDockerfileHeredoc = hint.New("BUILD_HEREDOC_NOT_ALLOWED",
+		"heredocs are not supported",
+		"write the file in the repository and COPY it, or use RUN lines with && and \\ continuations")
+
+	// ErrDockerfileInvalid: the Dockerfile cannot be parsed, or is too big.
+	ErrDockerfileInvalid = hint.New("INVALID_DOCKERFILE",
+		"invalid Dockerfile",
+		"fix the Dockerfile (see https://docs.docker.com/reference/dockerfile/) and push again")
 )

@@ -79,11 +79,12 @@ func names(m map[string]tarEntry) []string {
 // and answers with a canned JSON stream.
 type fakeEngine struct {
 	mu       sync.Mutex
-	stream   string            // JSON messages the build answers with
-	buildErr error             // ImageBuild fails with this
-	block    bool              // the stream blocks until ctx ends
-	images   map[string]string // tag -> ID for ImageInspect
-	user     string            // the USER ImageInspect reports
+	stream   string              // JSON messages the build answers with
+	buildErr error               // ImageBuild fails with this
+	block    bool                // the stream blocks until ctx ends
+	images   map[string]string   // tag -> ID for ImageInspect
+	user     string              // the USER ImageInspect reports
+	onbuild  map[string][]string // image -> its ONBUILD triggers
 	opts     client.ImageBuildOptions
 	context  map[string]tarEntry
 	builds   int
@@ -115,6 +116,7 @@ func (f *fakeEngine) ImageInspect(_ context.Context, ref string, _ ...client.Ima
 	}
 	cfg := &dockerspec.DockerOCIImageConfig{}
 	cfg.User = f.user
+	cfg.OnBuild = f.onbuild[ref]
 	return client.ImageInspectResult{InspectResponse: image.InspectResponse{ID: id, Config: cfg}}, nil
 }
 
@@ -123,6 +125,18 @@ func (f *fakeEngine) ImageRemove(_ context.Context, ref string, _ client.ImageRe
 	defer f.mu.Unlock()
 	f.removed = append(f.removed, ref)
 	return client.ImageRemoveResult{}, nil
+}
+
+func (f *fakeEngine) ContainerInspect(context.Context, string, client.ContainerInspectOptions) (client.ContainerInspectResult, error) {
+	return client.ContainerInspectResult{}, errors.New("no such container")
+}
+
+func mustRoot(t *testing.T, dir string) *os.Root {
+	t.Helper()
+	r, err := os.OpenRoot(dir)
+	require.NoError(t, err)
+	t.Cleanup(func() { r.Close() })
+	return r
 }
 
 // ctxReader blocks until ctx ends, like a build that takes too long.

@@ -34,17 +34,29 @@ func (b *Builder) run(ctx context.Context, j *job, p plan) (Result, error) {
 	tag := Tag(j.req.App, j.req.Release)
 	fmt.Fprintf(j.req.Output, "Sending build context (%s)\n", humanBytes(size))
 
-	bctx, cancel := context.WithTimeout(ctx, b.opts.Timeout)
-	defer cancel()
-	began := time.Now()
-	resp, err := b.engine.ImageBuild(bctx, tarFile, b.buildOptions(j, p, tag))
+	lim, err := b.startLimits(ctx, j)
 	if err != nil {
-		return Result{}, b.buildError(ctx, bctx, err, p, true)
+		return Result{}, err
+	}
+	defer lim.stop()
+	began := time.Now()
+	bctx := lim.ctx
+	resp, err := b.engine.ImageBuild(bctx, tarFile, b.buildOptions(j, p, tag, lim.cgroup))
+	if err != nil {
+		return Result{}, b.buildError(ctx, lim, err, p, true)
 	}
 	defer resp.Body.Close()
-	res, err := renderStream(resp.Body, j.req.Output, p.depsStep)
+	res, err := renderStream(resp.Body, j.req.Output, p.depsStep, lim.disk.container)
+	if err == nil && res.failure != "" && lim.diskExceeded() {
+		err = errors.New(res.failure)
+	}
 	if err != nil {
-		return Result{}, b.buildError(ctx, bctx, err, p, false)
+		if lim.diskExceeded() {
+			b.log.Info("build over its disk budget", "app", j.req.App, "release", j.req.Release,
+				"written", lim.disk.used(), "budget", b.opts.Disk, "after", time.Since(began).Round(time.Millisecond))
+			b.removeLeaf(lim.disk.step(), res.lastLayer)
+		}
+		return Result{}, b.buildError(ctx, lim, err, p, false)
 	}
 	if res.failure != "" {
 		b.log.Info("build failed", "app", j.req.App, "release", j.req.Release, "error", res.failure)
@@ -52,12 +64,39 @@ func (b *Builder) run(ctx context.Context, j *job, p plan) (Result, error) {
 	}
 	id, user, err := b.imageInfo(bctx, tag, res.imageID)
 	if err != nil {
-		return Result{}, b.buildError(ctx, bctx, err, p, false)
+		return Result{}, b.buildError(ctx, lim, err, p, false)
 	}
 	b.log.Info("built", "app", j.req.App, "release", j.req.Release, "image", id,
-		"deps_cached", res.depsCached, "took", time.Since(began).Round(time.Millisecond))
+		"deps_cached", res.depsCached, "took", time.Since(began).Round(time.Millisecond), "disk_peak", lim.disk.used())
 	return Result{Image: id, Tag: tag, Strategy: j.strategy, Detail: j.detail,
 		DepsCached: res.depsCached, User: user}, nil
+}
+
+// removeLeaf removes the untagged layer a cancelled build left as its
+// last, and the untagged parents only it uses: what an over-budget build
+// wrote stays on no disk. A tagged image (the base) or one with children
+// (shared cache) stays.
+func (b *Builder) removeLeaf(step, id string) {
+	if id == "" {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	// The engine kills and removes the step container as it unwinds the
+	// build; the layer under it can go only then.
+	for step != "" && ctx.Err() == nil {
+		if _, err := b.engine.ContainerInspect(ctx, step, client.ContainerInspectOptions{}); err != nil {
+			break
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	img, err := b.engine.ImageInspect(ctx, id)
+	if err != nil || len(img.RepoTags) > 0 {
+		return
+	}
+	if _, err := b.engine.ImageRemove(ctx, id, client.ImageRemoveOptions{PruneChildren: true}); err != nil {
+		b.log.Info("layer of a cancelled build kept", "image", id, "err", err)
+	}
 }
 
 // imageInfo inspects the new image for its ID and USER. The ID from the
@@ -104,7 +143,7 @@ func removeTemp(f *os.File) {
 // buildOptions ask for the classic builder (BuildKit over the API needs a
 // session), never pull (there may be no registry), and clean up
 // intermediate containers even when a step fails.
-func (b *Builder) buildOptions(j *job, p plan, tag string) client.ImageBuildOptions {
+func (b *Builder) buildOptions(j *job, p plan, tag, cgroup string) client.ImageBuildOptions {
 	args := make(map[string]*string, len(p.buildArgs))
 	for k, v := range p.buildArgs {
 		args[k] = &v
@@ -114,17 +153,18 @@ func (b *Builder) buildOptions(j *job, p plan, tag string) client.ImageBuildOpti
 		labels = nil
 	}
 	return client.ImageBuildOptions{
-		Version:     buildtypes.BuilderV1,
-		Tags:        []string{tag},
-		Dockerfile:  p.dockerfile,
-		Labels:      labels,
-		Remove:      true,
-		ForceRemove: true,
-		PullParent:  false,
-		Memory:      b.opts.Memory,
-		MemorySwap:  b.opts.Memory,
-		NetworkMode: b.opts.Network,
-		BuildArgs:   args,
+		Version:      buildtypes.BuilderV1,
+		Tags:         []string{tag},
+		Dockerfile:   p.dockerfile,
+		Labels:       labels,
+		Remove:       true,
+		ForceRemove:  true,
+		PullParent:   false,
+		Memory:       b.opts.Memory,
+		MemorySwap:   b.opts.Memory,
+		NetworkMode:  b.opts.Network,
+		CgroupParent: cgroup,
+		BuildArgs:    args,
 	}
 }
 
@@ -132,11 +172,14 @@ func (b *Builder) buildOptions(j *job, p plan, tag string) client.ImageBuildOpti
 // marks the engine's answer to the build request itself: that is the
 // build's fault (a Dockerfile it cannot parse). Later errors (a broken
 // stream) are the engine's.
-func (b *Builder) buildError(ctx, bctx context.Context, err error, p plan, atStart bool) error {
+func (b *Builder) buildError(ctx context.Context, lim *limits, err error, p plan, atStart bool) error {
 	switch {
 	case ctx.Err() != nil:
 		return fmt.Errorf("build: %w", ctx.Err())
-	case errors.Is(bctx.Err(), context.DeadlineExceeded):
+	case lim.diskExceeded():
+		return ErrBuildDiskExceeded.With(fmt.Sprintf("build wrote more than its disk budget (%s)",
+			humanBytes(b.opts.Disk)), err)
+	case errors.Is(lim.ctx.Err(), context.DeadlineExceeded):
 		return ErrBuildTimeout.With("build timed out after "+shortDuration(b.opts.Timeout), err)
 	case client.IsErrConnectionFailed(err):
 		return ErrEngine.With("cannot reach the Docker Engine: "+err.Error(), err)

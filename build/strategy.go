@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
+
+	"github.com/distribution/reference"
 
 	"github.com/botrunner/botrunner/hint"
 )
@@ -135,10 +138,61 @@ func (dockerfileStrategy) Detect(t *tree, _ Settings) (string, bool, error) {
 }
 
 func (dockerfileStrategy) Build(ctx context.Context, b *Builder, j *job) (Result, error) {
+	if err := b.checkDockerfile(ctx, j.tree); err != nil {
+		b.log.Info("dockerfile refused", "app", j.req.App, "release", j.req.Release, "code", hint.CodeOf(err))
+		return Result{}, err
+	}
 	return b.run(ctx, j, plan{
 		spec:       contextSpec{keep: map[string]bool{"Dockerfile": true, ignoreFile: true}},
 		dockerfile: "Dockerfile",
 		buildArgs:  b.opts.BuildArgs,
 		failTip:    "fix the Dockerfile step above and push again",
 	})
+}
+
+// pullAllowed says whether the engine may pull img for a build.
+func (b *Builder) pullAllowed(img string) error {
+	host := "docker.io"
+	if named, err := reference.ParseNormalizedNamed(img); err == nil {
+		host = reference.Domain(named)
+	}
+	if slices.Contains(b.opts.Registries, host) {
+		return nil
+	}
+	return ErrDockerfileRegistry.With(fmt.Sprintf(
+		"the Dockerfile builds on %s, which is not on this server, and builds may not pull from %s", img, host), nil)
+}
+
+// checkDockerfile runs the Dockerfile policy on the tree's Dockerfile
+// and on the ONBUILD triggers of the images it builds on: an image pulled
+// with deploy:image may carry an ONBUILD ADD of a URL.
+func (b *Builder) checkDockerfile(ctx context.Context, t *tree) error {
+	f, err := t.root.Open("Dockerfile")
+	if err != nil {
+		return fmt.Errorf("open Dockerfile: %w", err)
+	}
+	defer f.Close()
+	p := dockerfilePolicy{registries: b.opts.Registries, buildArgs: b.opts.BuildArgs}
+	bases, err := p.checkBases(f)
+	if err != nil {
+		return err
+	}
+	for _, img := range bases {
+		res, err := b.engine.ImageInspect(ctx, img)
+		if err != nil {
+			// The engine would pull it: only from a registry the operator
+			// allowed, and then its ONBUILD triggers go unchecked.
+			if err := b.pullAllowed(img); err != nil {
+				return err
+			}
+			continue
+		}
+		if res.Config == nil || len(res.Config.OnBuild) == 0 {
+			continue
+		}
+		if err := p.checkTriggers(img, res.Config.OnBuild); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 
 	"github.com/moby/moby/api/types/jsonstream"
@@ -24,6 +25,7 @@ type streamResult struct {
 	depsCached bool   // the dependency step reported " ---> Using cache"
 	failure    string // the engine's error message; "" when the build succeeded
 	step       string // the instruction running last, e.g. "RUN python -m compileall -q /app"
+	lastLayer  string // the short ID of the last layer the builder printed (" ---> 0123456789ab")
 }
 
 // maxLine bounds a line held back while waiting for its newline, so
@@ -43,13 +45,14 @@ type renderer struct {
 	partial    []byte
 	lastStatus string
 	res        streamResult
+	onStep     func(container string) // called with each step container's short ID; nil = none
 }
 
 // renderStream reads the engine's build stream to its end. The error is
 // for a stream that broke (a cancelled context, a dropped connection); a
 // failed build is res.failure.
-func renderStream(r io.Reader, out io.Writer, depsStep string) (streamResult, error) {
-	rd := &renderer{out: out, depsStep: depsStep}
+func renderStream(r io.Reader, out io.Writer, depsStep string, onStep func(string)) (streamResult, error) {
+	rd := &renderer{out: out, depsStep: depsStep, onStep: onStep}
 	dec := json.NewDecoder(r)
 	for {
 		var m buildMessage
@@ -126,7 +129,18 @@ func (rd *renderer) line(l string) {
 	if rd.inDeps && strings.TrimSpace(l) == "---> Using cache" {
 		rd.res.depsCached = true
 	}
+	if m := stepContainer.FindStringSubmatch(l); m != nil && rd.onStep != nil {
+		rd.onStep(m[1])
+	} else if m := layerID.FindStringSubmatch(l); m != nil {
+		rd.res.lastLayer = m[1]
+	}
 }
+
+// The classic builder's lines naming a step's container and a layer.
+var (
+	stepContainer = regexp.MustCompile(`^ ---> Running in ([0-9a-f]{12,64})$`)
+	layerID       = regexp.MustCompile(`^ ---> ([0-9a-f]{12,64})$`)
+)
 
 // status shows pull-style status messages once each, without progress
 // bars: a build pushes text to a git client, not to a terminal.

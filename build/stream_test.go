@@ -31,19 +31,29 @@ func TestRenderStream(t *testing.T) {
 	t.Run("success with aux ID and cached deps", func(t *testing.T) {
 		msgs := append(streamLines(t, classicRun(true)...), map[string]any{"aux": map[string]any{"ID": "sha256:4444"}})
 		var out strings.Builder
-		res, err := renderStream(strings.NewReader(jsonStream(t, msgs...)), &out, depsInstall)
+		res, err := renderStream(strings.NewReader(jsonStream(t, msgs...)), &out, depsInstall, nil)
 		require.NoError(t, err)
-		assert.Equal(t, streamResult{imageID: "sha256:4444", depsCached: true, step: "RUN python -m compileall -q /app"}, res)
+		assert.Equal(t, streamResult{imageID: "sha256:4444", depsCached: true, step: "RUN python -m compileall -q /app",
+			lastLayer: "c99155e37658"}, res)
 		assert.Equal(t, strings.Join(classicRun(true), "\n")+"\n", out.String())
 	})
+	t.Run("step containers", func(t *testing.T) {
+		var ids []string
+		res, err := renderStream(strings.NewReader(jsonStream(t, streamLines(t, "Step 1/2 : FROM x", " ---> 0123456789ab",
+			"Step 2/2 : RUN dd", " ---> Running in abcdef012345", "out", " ---> fedcba987654")...)), &strings.Builder{}, "",
+			func(id string) { ids = append(ids, id) })
+		require.NoError(t, err)
+		assert.Equal(t, []string{"abcdef012345"}, ids)
+		assert.Equal(t, "fedcba987654", res.lastLayer)
+	})
 	t.Run("deps installed", func(t *testing.T) {
-		res, err := renderStream(strings.NewReader(jsonStream(t, streamLines(t, classicRun(false)...)...)), &strings.Builder{}, depsInstall)
+		res, err := renderStream(strings.NewReader(jsonStream(t, streamLines(t, classicRun(false)...)...)), &strings.Builder{}, depsInstall, nil)
 		require.NoError(t, err)
 		assert.False(t, res.depsCached, "a later cached step is not the dependency step")
 		assert.Empty(t, res.imageID)
 	})
 	t.Run("nothing to watch", func(t *testing.T) {
-		res, err := renderStream(strings.NewReader(jsonStream(t, streamLines(t, classicRun(true)...)...)), &strings.Builder{}, "")
+		res, err := renderStream(strings.NewReader(jsonStream(t, streamLines(t, classicRun(true)...)...)), &strings.Builder{}, "", nil)
 		require.NoError(t, err)
 		assert.False(t, res.depsCached)
 	})
@@ -54,28 +64,28 @@ func TestRenderStream(t *testing.T) {
 			map[string]any{"errorDetail": map[string]any{"code": 1, "message": "The command '/bin/sh -c python -m compileall -q /app' returned a non-zero code: 1"},
 				"error": "The command '/bin/sh -c python -m compileall -q /app' returned a non-zero code: 1"})
 		var out strings.Builder
-		res, err := renderStream(strings.NewReader(jsonStream(t, msgs...)), &out, depsInstall)
+		res, err := renderStream(strings.NewReader(jsonStream(t, msgs...)), &out, depsInstall, nil)
 		require.NoError(t, err)
 		assert.Equal(t, "The command '/bin/sh -c python -m compileall -q /app' returned a non-zero code: 1", res.failure)
 		assert.Equal(t, "RUN python -m compileall -q /app", res.step)
 		assert.True(t, strings.HasSuffix(out.String(), "    def (\nSyntaxError: invalid syntax\n"), out.String())
 	})
 	t.Run("error text only", func(t *testing.T) {
-		res, err := renderStream(strings.NewReader(`{"error":"boom"}`), &strings.Builder{}, "")
+		res, err := renderStream(strings.NewReader(`{"error":"boom"}`), &strings.Builder{}, "", nil)
 		require.NoError(t, err)
 		assert.Equal(t, "boom", res.failure)
 	})
 	t.Run("stderr colour codes", func(t *testing.T) {
 		var out strings.Builder
 		_, err := renderStream(strings.NewReader(jsonStream(t,
-			map[string]any{"stream": "\x1b[91mWARNING: careful\n"}, map[string]any{"stream": "\x1b[0mRemoving intermediate container x\n"})), &out, "")
+			map[string]any{"stream": "\x1b[91mWARNING: careful\n"}, map[string]any{"stream": "\x1b[0mRemoving intermediate container x\n"})), &out, "", nil)
 		require.NoError(t, err)
 		assert.Equal(t, "WARNING: careful\nRemoving intermediate container x\n", out.String())
 	})
 	t.Run("chunks and CRLF", func(t *testing.T) {
 		var out strings.Builder
 		_, err := renderStream(strings.NewReader(jsonStream(t,
-			map[string]any{"stream": "hel"}, map[string]any{"stream": "lo\r\nwor"}, map[string]any{"stream": "ld"})), &out, "")
+			map[string]any{"stream": "hel"}, map[string]any{"stream": "lo\r\nwor"}, map[string]any{"stream": "ld"})), &out, "", nil)
 		require.NoError(t, err)
 		assert.Equal(t, "hello\nworld\n", out.String())
 	})
@@ -84,19 +94,19 @@ func TestRenderStream(t *testing.T) {
 		_, err := renderStream(strings.NewReader(jsonStream(t,
 			map[string]any{"status": "Downloading", "id": "abc", "progressDetail": map[string]any{"current": 1, "total": 9}, "progress": "[=>   ]"},
 			map[string]any{"status": "Downloading", "id": "abc", "progressDetail": map[string]any{"current": 5, "total": 9}, "progress": "[===> ]"},
-			map[string]any{"status": "Pull complete", "id": "abc"})), &out, "")
+			map[string]any{"status": "Pull complete", "id": "abc"})), &out, "", nil)
 		require.NoError(t, err)
 		assert.Equal(t, "abc: Downloading\nabc: Pull complete\n", out.String())
 	})
 	t.Run("broken stream", func(t *testing.T) {
 		var out strings.Builder
-		_, err := renderStream(strings.NewReader(`{"stream":"Step 1/2 : FROM x\n"}{"stream":`), &out, "")
+		_, err := renderStream(strings.NewReader(`{"stream":"Step 1/2 : FROM x\n"}{"stream":`), &out, "", nil)
 		require.Error(t, err)
 		assert.Equal(t, "Step 1/2 : FROM x\n", out.String())
 	})
 	t.Run("long line without newline", func(t *testing.T) {
 		var out strings.Builder
-		_, err := renderStream(strings.NewReader(jsonStream(t, map[string]any{"stream": strings.Repeat("x", maxLine+1)})), &out, "")
+		_, err := renderStream(strings.NewReader(jsonStream(t, map[string]any{"stream": strings.Repeat("x", maxLine+1)})), &out, "", nil)
 		require.NoError(t, err)
 		assert.Equal(t, maxLine+2, out.Len())
 	})

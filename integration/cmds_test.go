@@ -38,6 +38,8 @@ var commands = map[string]func(ts *testscript.TestScript, neg bool, args []strin
 	"samerefs": cmdSamerefs, "gogit": cmdGogit, "jgit": cmdJgit,
 	// the bot network story (cmds_network_test.go)
 	"netlab": cmdNetlab, "botaddr": cmdBotaddr,
+	// build isolation stories (cmds_secret_test.go)
+	"secretserver": cmdSecretServer,
 }
 
 // killwhen GLOB PROGRAM ARGS... runs a program in a process group of its own,

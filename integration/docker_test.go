@@ -70,6 +70,7 @@ func wantsDocker(env *testscript.Env) bool {
 func deployEnv(env *testscript.Env) []string {
 	token := "123456789:" + randHex(16) + "AAAAAAAAAAAAAAAA"
 	env.Setenv("BOT_TOKEN", token)
+	env.Setenv("BASE_IMAGE", deploys.base) // for a story's own Dockerfiles
 	return []string{
 		"GITD_BASE_IMAGE=" + deploys.base,
 		"GITD_DOCKER_NETWORK=" + deploys.network,

@@ -60,9 +60,14 @@ func newDeployer(cfg *config.Config, st *store.Store, repos *receive.Repos, log 
 	if err := botNetworks(ctx, drv, d, instance, log); err != nil {
 		return deployer{}, err
 	}
+	info, err := cli.Info(ctx, client.InfoOptions{})
+	if err != nil {
+		return deployer{}, engineError(err)
+	}
 	builder := build.New(build.NewDockerEngine(cli), build.Options{
 		BaseImage: d.BaseImage, Timeout: d.BuildTimeout, Memory: int64(d.BuildMemory),
-		Network: d.BuildNetwork, BuildArgs: buildArgs(d), Log: log,
+		Pids: d.BuildPids, CgroupDriver: info.Info.CgroupDriver, Disk: int64(d.BuildDisk),
+		Network: d.BuildNetwork, BuildArgs: buildArgs(d), Log: log, Registries: d.BuildRegistries,
 		BuildpackBuilder: d.BuildpackBuilder, BuildpackLifecycle: d.BuildpackLifecycle,
 		BuildpackPull: d.BuildpackPull, BuildpackEngine: cli,
 	})
