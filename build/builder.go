@@ -65,6 +65,7 @@ type Options struct {
 	Network    string            // network for RUN steps ("" = the engine's default bridge)
 	BuildArgs  map[string]string // e.g. PIP_INDEX_URL (operator's mirror); never the app's config vars
 	MaxContext int64             // build context (tar) size limit in bytes
+	TmpDir     string            // where context tars are written ("" = the system's temp dir)
 	Labels     map[string]string // extra image labels (e.g. botrunner.test=1); the botrunner.* keys win
 	Log        *slog.Logger
 
