@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/go-git/go-git/v5/plumbing"
+
 	"github.com/botrunner/botrunner/build"
 	"github.com/botrunner/botrunner/runtime"
 	"github.com/botrunner/botrunner/store"
@@ -17,7 +19,10 @@ import (
 // answers and before the supervisor adopts containers and before serving:
 //
 //   - a release still "building" or "started" never finished: it is marked
-//     failed with the reason, and the image built for it is removed;
+//     failed with the reason, and the image built for it is removed — but
+//     the app's last release, "started" while its ref already points at its
+//     commit (gitd stopped between the ref update and the accept), is
+//     accepted: the repository says it was pushed;
 //   - of each app, exactly the recorded current release runs: containers of
 //     any other release (a never-accepted one too) are stopped and removed,
 //     and the current one is started if it does not run — unless the app's
@@ -33,7 +38,11 @@ func (d *Deploy) Reconcile(ctx context.Context, apps []store.App) error {
 	known := map[string]bool{}
 	for _, a := range apps {
 		known[a.Name] = true
-		errs = append(errs, d.finishReleases(ctx, a), d.reconcileApp(ctx, a))
+		errs = append(errs, d.finishReleases(ctx, a))
+		if fresh, err := d.store.App(a.Name); err == nil {
+			a = fresh // finishReleases may have accepted a release
+		}
+		errs = append(errs, d.reconcileApp(ctx, a))
 	}
 	errs = append(errs, d.removeOrphanContainers(ctx, known))
 	d.removeTempFiles()
@@ -47,8 +56,16 @@ func (d *Deploy) finishReleases(ctx context.Context, app store.App) error {
 	if err != nil {
 		return fmt.Errorf("reconcile %s: %w", app.Name, err)
 	}
-	for _, r := range rels {
+	for i, r := range rels {
 		if !store.Unfinished(r.Status) {
+			continue
+		}
+		if i == len(rels)-1 && d.stored(r) {
+			if err := d.store.AcceptRelease(app.Name, r.Number); err != nil {
+				return fmt.Errorf("reconcile %s v%d: %w", app.Name, r.Number, err)
+			}
+			d.log.Info("reconcile: the push of a started release was stored, release accepted", "app", app.Name,
+				"release", r.Number, "ref", r.Ref)
 			continue
 		}
 		was := r.Status
@@ -68,6 +85,17 @@ func (d *Deploy) finishReleases(ctx context.Context, app store.App) error {
 		}
 	}
 	return nil
+}
+
+// stored reports whether r is a started release whose push was committed
+// (its ref is at its commit) when gitd stopped before accepting it: the
+// repository is the record of what was pushed, so r is what should run.
+func (d *Deploy) stored(r store.Release) bool {
+	if r.Status != store.ReleaseStarted || r.Ref == "" || r.Commit == "" || d.refs == nil {
+		return false
+	}
+	h, err := d.refs.Head(r.App, plumbing.ReferenceName(r.Ref))
+	return err == nil && h.String() == r.Commit
 }
 
 // ownImage is the image tag made for r alone: its own tag (or, when the

@@ -161,3 +161,20 @@ func TestReconcileOrphansOfThisInstanceOnly(t *testing.T) {
 		assert.True(t, st.Running)
 	}
 }
+
+// Killed after the ref moved, before the release was accepted: the
+// repository has the push, so the new release is accepted and runs.
+func TestReconcileAcceptsAStoredPush(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, store.AppSettings{})
+	h.mustDeploy()
+	h.pushUncommitted()
+	h.heads["refs/heads/main"] = h.head // receive moved the ref; then gitd died
+
+	h.reconcile()
+	c := h.only(2)
+	assert.Equal(t, 2, h.app().Current)
+	assert.Equal(t, store.ReleaseDeployed, h.releases()[1].Status)
+	assert.Equal(t, "2", c.Labels[runtime.LabelRelease])
+	assert.NotContains(t, h.b.removedImages(), "botrunner/echo-bot:v2")
+}
