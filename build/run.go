@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/botrunner/botrunner/internal/testhold"
 	"os"
 	"strings"
 	"time"
@@ -31,6 +32,7 @@ func (b *Builder) run(ctx context.Context, j *job, p plan) (Result, error) {
 		return Result{}, err
 	}
 	defer removeTemp(tarFile)
+	testhold.At("context", j.req.App)
 	tag := Tag(j.req.App, j.req.Release)
 	fmt.Fprintf(j.req.Output, "Sending build context (%s)\n", humanBytes(size))
 

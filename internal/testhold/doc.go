@@ -9,7 +9,8 @@
 // forever. Only whoever starts gitd sets its environment: no tenant can
 // reach it (SSH environment requests are ignored, bots run elsewhere).
 //
-// Points: "build" (release recorded as building, before the build),
+// Points: "build" (tree checked out, release recorded as building, before
+// the build), "context" (build context tar written, not sent),
 // "stopped" (old container stopped, new one not created), "started" (new
 // container passed its start check, push not committed), "committed" (refs
 // updated, release not yet accepted).
