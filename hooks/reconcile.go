@@ -38,31 +38,36 @@ func (d *Deploy) Reconcile(ctx context.Context, apps []store.App) error {
 	known := map[string]bool{}
 	for _, a := range apps {
 		known[a.Name] = true
-		errs = append(errs, d.finishReleases(ctx, a))
-		if fresh, err := d.store.App(a.Name); err == nil {
+		images, err := d.finishReleases(ctx, a)
+		if fresh, ferr := d.store.App(a.Name); ferr == nil {
 			a = fresh // finishReleases may have accepted a release
 		}
-		errs = append(errs, d.reconcileApp(ctx, a))
+		errs = append(errs, err, d.reconcileApp(ctx, a))
+		for _, tag := range images { // after their containers are gone: the engine keeps an image in use
+			d.log.Info("reconcile: removing the image of a release never accepted", "app", a.Name, "image", tag)
+			d.removeImage(tag)
+		}
 	}
 	errs = append(errs, d.removeOrphanContainers(ctx, known))
 	d.removeTempFiles()
 	return errors.Join(errs...)
 }
 
-// finishReleases marks the app's unfinished releases failed and removes
-// images made for them alone.
-func (d *Deploy) finishReleases(ctx context.Context, app store.App) error {
+// finishReleases marks the app's unfinished releases failed and returns
+// the images made for them alone, for the caller to remove.
+func (d *Deploy) finishReleases(ctx context.Context, app store.App) ([]string, error) {
 	rels, err := d.store.Releases(app.Name)
 	if err != nil {
-		return fmt.Errorf("reconcile %s: %w", app.Name, err)
+		return nil, fmt.Errorf("reconcile %s: %w", app.Name, err)
 	}
+	var images []string
 	for i, r := range rels {
 		if !store.Unfinished(r.Status) {
 			continue
 		}
 		if i == len(rels)-1 && d.stored(r) {
 			if err := d.store.AcceptRelease(app.Name, r.Number); err != nil {
-				return fmt.Errorf("reconcile %s v%d: %w", app.Name, r.Number, err)
+				return images, fmt.Errorf("reconcile %s v%d: %w", app.Name, r.Number, err)
 			}
 			d.log.Info("reconcile: the push of a started release was stored, release accepted", "app", app.Name,
 				"release", r.Number, "ref", r.Ref)
@@ -74,17 +79,15 @@ func (d *Deploy) finishReleases(ctx context.Context, app store.App) error {
 			r.Reason = "gitd stopped before the push was stored"
 		}
 		if err := d.store.UpdateRelease(r); err != nil {
-			return fmt.Errorf("reconcile %s v%d: %w", app.Name, r.Number, err)
+			return images, fmt.Errorf("reconcile %s v%d: %w", app.Name, r.Number, err)
 		}
 		d.log.Info("reconcile: release never finished, marked failed", "app", app.Name, "release", r.Number,
 			"was", was, "reason", r.Reason)
 		if tag := ownImage(rels, r); tag != "" && d.builder.ImageExists(ctx, tag) {
-			d.log.Info("reconcile: removing the image of a release never accepted", "app", app.Name,
-				"release", r.Number, "image", tag)
-			d.removeImage(tag)
+			images = append(images, tag)
 		}
 	}
-	return nil
+	return images, nil
 }
 
 // stored reports whether r is a started release whose push was committed
