@@ -27,6 +27,7 @@ import (
 //     any other release (a never-accepted one too) are stopped and removed,
 //     and the current one is started if it does not run — unless the app's
 //     user (or the run-time limit) stopped it;
+//   - images of releases older than the kept ones go (as after a deploy);
 //   - containers of apps this gitd no longer has, checkout dirs and build
 //     context tars left in TmpDir are removed.
 //
@@ -47,6 +48,7 @@ func (d *Deploy) Reconcile(ctx context.Context, apps []store.App) error {
 			d.log.Info("reconcile: removing the image of a release never accepted", "app", a.Name, "image", tag)
 			d.removeImage(tag)
 		}
+		d.gcImages(a.Name) // a deploy that died before its own clean-up
 	}
 	errs = append(errs, d.removeOrphanContainers(ctx, known))
 	d.removeTempFiles()
