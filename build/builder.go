@@ -77,6 +77,7 @@ type Options struct {
 	Disk       int64
 	DiskPoll   time.Duration
 	Registries []string          // GITD_BUILD_REGISTRIES: hosts a Dockerfile's FROM may name besides docker.io
+	TmpDir     string            // where context tars are written ("" = the system's temp dir)
 	Labels     map[string]string // extra image labels (e.g. botrunner.test=1); the botrunner.* keys win
 	Log        *slog.Logger
 

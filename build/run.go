@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/botrunner/botrunner/internal/testhold"
 	"os"
 	"strings"
 	"time"
@@ -31,6 +32,7 @@ func (b *Builder) run(ctx context.Context, j *job, p plan) (Result, error) {
 		return Result{}, err
 	}
 	defer removeTemp(tarFile)
+	testhold.At("context", j.req.App)
 	tag := Tag(j.req.App, j.req.Release)
 	fmt.Fprintf(j.req.Output, "Sending build context (%s)\n", humanBytes(size))
 
@@ -116,11 +118,15 @@ func (b *Builder) imageInfo(ctx context.Context, tag, auxID string) (id, user st
 	return "", "", fmt.Errorf("inspect %s: %w", tag, err)
 }
 
+// ContextPattern names the build context tars (os.CreateTemp pattern, and
+// a glob): a gitd stopped mid-build leaves one, which its next start removes.
+const ContextPattern = "botrunner-context-*.tar"
+
 // makeContext writes the context tar to a temporary file first: the size
 // limit then fails before the engine sees a byte, and the upload is a
 // plain file.
 func (b *Builder) makeContext(t *tree, spec contextSpec) (*os.File, int64, error) {
-	f, err := os.CreateTemp("", "botrunner-context-*.tar")
+	f, err := os.CreateTemp(b.opts.TmpDir, ContextPattern)
 	if err != nil {
 		return nil, 0, fmt.Errorf("build context: %w", err)
 	}

@@ -16,11 +16,16 @@ import (
 
 	"github.com/botrunner/botrunner/build"
 	"github.com/botrunner/botrunner/hint"
+	"github.com/botrunner/botrunner/internal/testhold"
 	"github.com/botrunner/botrunner/logstore"
 	"github.com/botrunner/botrunner/receive"
 	"github.com/botrunner/botrunner/runtime"
 	"github.com/botrunner/botrunner/store"
 )
+
+// checkoutPrefix names the temp dirs builds check trees out into; the
+// reconcile at start removes ones a stopped gitd left.
+const checkoutPrefix = "botrunner-checkout-"
 
 // Builder is what the pipeline needs of package build.
 type Builder interface {
@@ -37,6 +42,7 @@ type Store interface {
 	AddRelease(r store.Release) (store.Release, error)
 	UpdateRelease(r store.Release) error
 	SetCurrentRelease(app string, n int) error
+	AcceptRelease(app string, n int) error // deployed and current, in one transaction
 	Releases(app string) ([]store.Release, error)
 	Release(app string, n int) (store.Release, error)
 	Config(app string) (map[string]string, error)
@@ -74,9 +80,10 @@ type Deploy struct {
 	refs    RefReader
 	log     *slog.Logger
 
-	mu    sync.Mutex
-	state map[string]Phase // apps with a deploy in progress
-	logs  *collector
+	mu      sync.Mutex
+	state   map[string]Phase    // apps with a deploy in progress
+	pending map[string]*started // pushed releases that run but wait for the push to commit
+	logs    *collector
 }
 
 var _ receive.Pipeline = (*Deploy)(nil)
@@ -97,7 +104,7 @@ func NewDeploy(cfg Config, st Store, b Builder, rt runtime.Driver, refs RefReade
 	}
 	log = log.With("component", "deploy")
 	return &Deploy{cfg: cfg, store: st, builder: b, rt: rt, refs: refs, log: log, state: map[string]Phase{},
-		logs: &collector{rt: rt, sink: cfg.Logs, log: log, on: map[string]bool{}}}
+		pending: map[string]*started{}, logs: &collector{rt: rt, sink: cfg.Logs, log: log, on: map[string]bool{}}}
 }
 
 // Run deploys the push's deploy ref, if it has one, and notes what it only
@@ -135,49 +142,57 @@ func (d *Deploy) deploy(ctx context.Context, app store.App, p *receive.Push, u r
 	if err != nil {
 		return ErrDeployFailed.With("deploy failed: read the pushed tree", err)
 	}
-	return d.buildRelease(ctx, app, tree, store.Release{App: app.Name, Commit: commitOf(p, u.New).String(),
+	s, err := d.buildRelease(ctx, app, tree, store.Release{App: app.Name, Commit: commitOf(p, u.New).String(),
 		Ref: u.Name.String(), Tag: tagName(u), Pusher: p.Pusher}, p.Progress)
+	if err != nil {
+		return err
+	}
+	d.mu.Lock()
+	d.pending[app.Name] = s // accepted or taken back in Committed
+	d.mu.Unlock()
+	return nil
 }
 
 // buildRelease checks tree out, builds it, records release meta (commit,
 // ref, tag, pusher) as a new release with the app's current config, and
-// swaps it in.
-func (d *Deploy) buildRelease(ctx context.Context, app store.App, tree *object.Tree, meta store.Release, out io.Writer) error {
+// swaps it in, not yet accepted.
+func (d *Deploy) buildRelease(ctx context.Context, app store.App, tree *object.Tree, meta store.Release, out io.Writer) (*started, error) {
 	start := time.Now()
 	d.setPhase(app.Name, PhaseBuilding)
-	dir, err := os.MkdirTemp(d.cfg.TmpDir, "botrunner-checkout-")
+	dir, err := os.MkdirTemp(d.cfg.TmpDir, checkoutPrefix)
 	if err != nil {
-		return ErrDeployFailed.With("deploy failed: no temp dir", err)
+		return nil, ErrDeployFailed.With("deploy failed: no temp dir", err)
 	}
 	defer os.RemoveAll(dir)
 	if err := Checkout(tree, dir, d.cfg.Checkout); err != nil {
-		return err
+		return nil, err
 	}
 	bs := build.Settings{Entrypoint: app.Settings.Entrypoint, Strategy: app.Settings.Builder}
 	strategy, detail, err := d.builder.Detect(dir, bs)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	cfg, err := d.store.Config(app.Name)
 	if err != nil {
-		return ErrDeployFailed.With("deploy failed: read config", err)
+		return nil, ErrDeployFailed.With("deploy failed: read config", err)
 	}
 	meta.Strategy, meta.Status, meta.Config = strategy, store.ReleaseBuilding, cfg
 	rel, err := d.store.AddRelease(meta)
 	if err != nil {
-		return ErrDeployFailed.With("deploy failed: record release", err)
+		return nil, ErrDeployFailed.With("deploy failed: record release", err)
 	}
+	testhold.At("build", app.Name)
 	step(out, "%s: building v%d (%s: %s)", app.Name, rel.Number, strategy, detail)
 	res, err := d.runBuild(ctx, app, rel, build.Request{App: app.Name, Owner: app.Owner, Release: rel.Number,
 		Dir: dir, Settings: bs}, out)
 	if err != nil {
-		return d.failed(rel, buildError(err))
+		return nil, d.failed(rel, buildError(err))
 	}
 	if res.DepsCached {
 		step(out, "deps layer cached (requirements.txt unchanged)")
 	}
 	rel.Image, rel.ImageTag = res.Image, res.Tag
-	return d.swapIn(ctx, app, rel, out, start, true)
+	return d.startRelease(ctx, app, rel, out, start, true)
 }
 
 // runBuild builds with the output going to the pusher and into the app's
@@ -208,17 +223,14 @@ func values(m map[string]string) []string {
 	return out
 }
 
-// swapIn swaps a recorded release in and records how that went. A failed
-// release's image goes when it was built for it (fresh); a release that
-// reuses an older release's image (config change, rollback) leaves it.
+// swapIn swaps a recorded release in and accepts it at once (operator
+// actions: nothing waits on a repository).
 func (d *Deploy) swapIn(ctx context.Context, app store.App, rel store.Release, out io.Writer, start time.Time, fresh bool) error {
-	if err := d.swap(ctx, app, rel, out); err != nil {
-		if fresh {
-			d.removeImage(rel.ImageTag)
-		}
-		return d.failed(rel, err)
+	s, err := d.startRelease(ctx, app, rel, out, start, fresh)
+	if err != nil {
+		return err
 	}
-	return d.succeeded(app, rel, out, start)
+	return d.accept(s)
 }
 
 // buildError returns the short error for the ref's "ng" line (runBuild
@@ -236,20 +248,6 @@ func (d *Deploy) failed(rel store.Release, err error) error {
 		d.log.Error("record failed release", "app", rel.App, "release", rel.Number, "err", uerr)
 	}
 	return err
-}
-
-func (d *Deploy) succeeded(app store.App, rel store.Release, out io.Writer, start time.Time) error {
-	rel.Status = store.ReleaseDeployed
-	if err := d.store.UpdateRelease(rel); err != nil {
-		d.log.Error("record release", "app", app.Name, "release", rel.Number, "err", err)
-	}
-	if err := d.store.SetCurrentRelease(app.Name, rel.Number); err != nil {
-		d.log.Error("record current release", "app", app.Name, "release", rel.Number, "err", err)
-	}
-	step(out, "%s v%d is running (image %s, %.1f s)", app.Name, rel.Number, shortID(rel.Image),
-		time.Since(start).Seconds())
-	d.gcImages(app.Name)
-	return nil
 }
 
 func (d *Deploy) removeImage(ref string) {

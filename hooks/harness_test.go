@@ -292,7 +292,11 @@ func (h *harness) push(out *syncBuffer, cmds ...receive.Command) *receive.Push {
 // run pushes h.head to ref and runs the pipeline.
 func (h *harness) run(ctx context.Context, ref string) (string, error) {
 	var out syncBuffer
-	err := h.d.Run(ctx, h.push(&out, receive.Command{Name: plumbing.ReferenceName(ref), New: h.head}))
+	p := h.push(&out, receive.Command{Name: plumbing.ReferenceName(ref), New: h.head})
+	err := h.d.Run(ctx, p)
+	if err == nil { // as receive does once the objects and the ref are in
+		h.d.Committed(ctx, p, nil)
+	}
 	return out.String(), err
 }
 

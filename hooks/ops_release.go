@@ -84,8 +84,12 @@ func (d *Deploy) Rebuild(ctx context.Context, app store.App, by string, out io.W
 	if err != nil {
 		return ErrDeployFailed.With(fmt.Sprintf("rebuild: read commit %s", shortID(cur.Commit)), err)
 	}
-	return d.buildRelease(ctx, app, tree, store.Release{App: app.Name, Commit: cur.Commit, Ref: cur.Ref,
+	s, err := d.buildRelease(ctx, app, tree, store.Release{App: app.Name, Commit: cur.Commit, Ref: cur.Ref,
 		Tag: cur.Tag, Pusher: by, ConfigChange: fmt.Sprintf("rebuild of v%d", cur.Number)}, out)
+	if err != nil {
+		return err
+	}
+	return d.accept(s)
 }
 
 // supervisorStopped holds the app's crash restarts before gitd stops its

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/botrunner/botrunner/build"
 	"github.com/botrunner/botrunner/names"
 	"github.com/botrunner/botrunner/runtime"
 	"github.com/botrunner/botrunner/runtime/supervisor"
@@ -197,10 +198,17 @@ func (d *Deploy) removeImages(ctx context.Context, app string) error {
 	}
 	var errs []error
 	for _, r := range rels {
-		if r.ImageTag == "" {
+		tag := r.ImageTag
+		if tag == "" && r.Source == "" && r.Status == store.ReleaseFailed {
+			tag = build.Tag(app, r.Number) // a build cut short may have tagged its image unrecorded
+			if !d.builder.ImageExists(ctx, tag) {
+				continue
+			}
+		}
+		if tag == "" {
 			continue
 		}
-		if err := d.builder.RemoveImage(ctx, r.ImageTag); err != nil {
+		if err := d.builder.RemoveImage(ctx, tag); err != nil {
 			errs = append(errs, err)
 		}
 	}

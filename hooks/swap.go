@@ -8,6 +8,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/botrunner/botrunner/internal/testhold"
 	"github.com/botrunner/botrunner/runtime"
 	"github.com/botrunner/botrunner/store"
 )
@@ -16,34 +17,74 @@ import (
 // even when the pusher is gone, so they get their own context.
 const rollbackTimeout = 2 * time.Minute
 
-// swap replaces the app's container, stop-first: two copies of a polling bot
-// fight over getUpdates, so the old one is gone before the new one starts.
-// The new one must stay up for the start check; if it exits (or the pusher
-// disconnects meanwhile), it is removed and the old one is started again.
+// swap replaces the app's container, stop-first, and removes the old ones
+// once the new one passed its start check.
 func (d *Deploy) swap(ctx context.Context, app store.App, rel store.Release, out io.Writer) error {
+	sw, err := d.swapKeep(ctx, app, rel, out)
+	if err == nil {
+		d.removeOld(sw)
+	}
+	return err
+}
+
+// swapped is a swap whose new container passed the start check; the old
+// containers are stopped but kept until the release is accepted, so that a
+// release taken back can have them again.
+type swapped struct {
+	app     string
+	id      string          // the new container
+	old     []runtime.State // the app's containers before the swap
+	running []runtime.State // those of them that ran
+}
+
+// swapKeep is swap without removing the old containers: two copies of a
+// polling bot fight over getUpdates, so the old one is stopped before the
+// new one starts. The new one must stay up for the start check; if it
+// exits (or the pusher disconnects meanwhile), it is removed and the old
+// one is started again.
+func (d *Deploy) swapKeep(ctx context.Context, app store.App, rel store.Release, out io.Writer) (*swapped, error) {
 	d.setPhase(app.Name, PhaseStarting)
 	old, err := d.rt.List(ctx, d.scope(app.Name))
 	if err != nil {
-		return ErrDeployFailed.With("deploy failed: list containers", err)
+		return nil, ErrDeployFailed.With("deploy failed: list containers", err)
 	}
 	d.supervisorStopped(app.Name, "deploy", false) // the stops below are not crashes
 	running := d.stopRunning(ctx, old, out)
+	testhold.At("stopped", app.Name)
 	id, err := d.start(ctx, app, rel, out)
 	if err != nil {
 		if d.restore(running, out) {
 			d.supervisorStarted(app.Name)
 		}
-		return err
+		return nil, err
 	}
 	d.supervisorStarted(app.Name)
-	cleanup, cancel := context.WithTimeout(context.WithoutCancel(ctx), rollbackTimeout)
+	return &swapped{app: app.Name, id: id, old: old, running: running}, nil
+}
+
+// removeOld removes the containers a swap replaced.
+func (d *Deploy) removeOld(sw *swapped) {
+	ctx, cancel := context.WithTimeout(context.Background(), rollbackTimeout)
 	defer cancel()
-	for _, c := range old {
-		if c.ID != id {
-			_ = d.rt.Remove(cleanup, c.ID)
+	for _, c := range sw.old {
+		if c.ID != sw.id {
+			_ = d.rt.Remove(ctx, c.ID)
 		}
 	}
-	return nil
+}
+
+// unswap takes a swap back: the new container goes, the old running ones
+// start again.
+func (d *Deploy) unswap(sw *swapped, out io.Writer) {
+	ctx, cancel := context.WithTimeout(context.Background(), rollbackTimeout)
+	defer cancel()
+	d.supervisorStopped(sw.app, "deploy", false)
+	if err := d.rt.Remove(ctx, sw.id); err != nil {
+		d.log.Error("remove a release taken back", "app", sw.app, "container", sw.id, "err", err)
+	}
+	if d.restore(sw.running, out) {
+		d.supervisorStarted(sw.app)
+	}
 }
 
 // stopRunning stops the app's running containers and returns them, so a

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"syscall"
 	"time"
@@ -43,7 +44,8 @@ var commands = map[string]func(ts *testscript.TestScript, neg bool, args []strin
 }
 
 // killwhen GLOB PROGRAM ARGS... runs a program in a process group of its own,
-// waits until a path matching GLOB exists, then kills the whole group with
+// waits (90 s at most: a build may come first) until a path matching GLOB
+// exists, then kills the whole group with
 // SIGKILL, as a closed laptop or a killed terminal would: git, its
 // pack-objects and its ssh all die, not just git.
 func cmdKillwhen(ts *testscript.TestScript, neg bool, args []string) {
@@ -58,7 +60,7 @@ func cmdKillwhen(ts *testscript.TestScript, neg bool, args []string) {
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
 	pattern := ts.MkAbs(args[0])
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(90 * time.Second) // a build may come first
 	for time.Now().Before(deadline) {
 		if m, _ := filepath.Glob(pattern); len(m) > 0 {
 			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
@@ -72,7 +74,7 @@ func cmdKillwhen(ts *testscript.TestScript, neg bool, args []string) {
 		}
 	}
 	_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-	ts.Fatalf("waited 20s for %s", args[0])
+	ts.Fatalf("waited 90s for %s", args[0])
 }
 
 // randfile PATH BYTES [SEED] writes deterministic incompressible bytes.
@@ -167,22 +169,24 @@ func scriptEnv(ts *testscript.TestScript) []string {
 	return env
 }
 
-// gitd kill9|restart: kills the story's gitd with SIGKILL (as a crash or
-// the OOM killer would), or starts it again with the same data, port and
-// settings.
+// gitd kill9|restart [KEY=VALUE...]: kills the story's gitd with SIGKILL
+// (as a crash or the OOM killer would), or starts it again with the same
+// data, port and settings, plus the given variables for this start only
+// (GITD_TEST_HOLD=POINT:APP stops it at a point of a deploy: testhold).
 func cmdGitd(ts *testscript.TestScript, neg bool, args []string) {
 	p, _ := ts.Value(gitdKey).(*gitdProc)
-	if len(args) != 1 || neg || p == nil {
-		ts.Fatalf("usage: gitd kill9|restart")
+	if len(args) < 1 || neg || p == nil {
+		ts.Fatalf("usage: gitd kill9|restart [KEY=VALUE...]")
 	}
 	switch args[0] {
 	case "kill9":
 		p.stop(syscall.SIGKILL)
 	case "restart":
 		environ, _ := ts.Value(gitdEnvKey).([]string)
+		environ = append(slices.Clone(environ), args[1:]...)
 		ts.Check(p.start(ts.Getenv("WORK"), ts.Getenv("GITD_PORT"), ts.Getenv("ADMIN_KEY"), environ))
 	default:
-		ts.Fatalf("usage: gitd kill9|restart")
+		ts.Fatalf("usage: gitd kill9|restart [KEY=VALUE...]")
 	}
 }
 

@@ -38,10 +38,12 @@ func TestScripts(t *testing.T) {
 	})
 }
 
+// buildBinaries builds gitd with the testhold tag: GITD_TEST_HOLD can then
+// stop it at a point of a deploy for crash stories (package testhold).
 func buildBinaries(t *testing.T) string {
 	dir := t.TempDir()
 	for _, name := range []string{"gitd", "botctl"} {
-		cmd := exec.Command("go", "build", "-o", filepath.Join(dir, name), "../cmd/"+name)
+		cmd := exec.Command("go", "build", "-tags", "testhold", "-o", filepath.Join(dir, name), "../cmd/"+name)
 		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 		if out, err := cmd.CombinedOutput(); err != nil {
 			t.Fatalf("build %s: %v\n%s", name, err, out)

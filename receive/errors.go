@@ -18,6 +18,10 @@ var (
 	// It is no server error.
 	ErrHungUp = hint.New("CLIENT_HUNG_UP", "the client hung up before its request was complete",
 		"if your git client did not say why, run it again with GIT_TRACE_PACKET=1")
+	// ErrNotStored is a push whose objects or refs could not be written into
+	// the repository after its pipeline ran; the pipeline takes its work back.
+	ErrNotStored = hint.New("PUSH_NOT_STORED", "the push could not be stored",
+		"push again; if it keeps failing, the server's disk may be full or read-only: tell its admin")
 	// ErrNoRepo is an app whose repository does not exist on disk.
 	ErrNoRepo = hint.New("NO_REPO", "repository not found", "push to create the app")
 )

@@ -19,6 +19,16 @@ type Pipeline interface {
 	Run(ctx context.Context, p *Push) error
 }
 
+// Committer is a Pipeline that hears how a push it ran ended. Committed is
+// called under the app's lock right after the quarantined objects moved into
+// the repository and the refs were updated (err nil), or with the reason
+// that failed. A pipeline records what it did as accepted only on nil, and
+// takes it back otherwise: nothing is accepted before the repository has it.
+type Committer interface {
+	Pipeline
+	Committed(ctx context.Context, p *Push, err error)
+}
+
 // PipelineFunc adapts a function to Pipeline.
 type PipelineFunc func(ctx context.Context, p *Push) error
 

@@ -99,10 +99,14 @@ func (r *Repos) receive(ctx context.Context, s Session, req *request, in io.Read
 		return "ok", sts
 	}
 	r.check(st, q, sts, req.has(capAtomic))
-	if !r.runPipeline(ctx, s, req, st, q, sts, rp) {
+	push, ok := r.runPipeline(ctx, s, req, st, q, sts, rp)
+	if !ok {
 		return "ok", sts
 	}
-	r.commit(st, dir, q, sts, req.has(capAtomic), rp)
+	err = r.commit(st, dir, q, sts, req.has(capAtomic))
+	if c, isC := r.opts.Pipeline.(Committer); isC && push != nil {
+		c.Committed(context.WithoutCancel(ctx), push, err)
+	}
 	return "ok", sts
 }
 
@@ -142,9 +146,10 @@ func (r *Repos) check(st *filesystem.Storage, q *quarantine, sts []status, atomi
 	}
 }
 
-// runPipeline hands the accepted commands to the pipeline; false means the
-// push is over (refused or cancelled).
-func (r *Repos) runPipeline(ctx context.Context, s Session, req *request, st *filesystem.Storage, q *quarantine, sts []status, rp *reporter) bool {
+// runPipeline hands the accepted commands to the pipeline and returns the
+// push it ran (nil: no pipeline); false means the push is over (refused or
+// cancelled).
+func (r *Repos) runPipeline(ctx context.Context, s Session, req *request, st *filesystem.Storage, q *quarantine, sts []status, rp *reporter) (*Push, bool) {
 	var ok []Command
 	for _, x := range sts {
 		if x.reason == "" {
@@ -152,43 +157,57 @@ func (r *Repos) runPipeline(ctx context.Context, s Session, req *request, st *fi
 		}
 	}
 	if len(ok) == 0 {
-		return false
+		return nil, false
 	}
 	if r.opts.Pipeline == nil {
 		if ctx.Err() != nil {
 			failAll(sts, "push cancelled")
-			return false
+			return nil, false
 		}
-		return true
+		return nil, true
 	}
 	stop := rp.keepalive(r.opts.Keepalive)
-	err := r.opts.Pipeline.Run(ctx, &Push{App: s.App, Pusher: s.Pusher, Updates: ok,
-		Options: req.Options, Progress: rp, Objects: newLayered(st, q)})
+	push := &Push{App: s.App, Pusher: s.Pusher, Updates: ok, Options: req.Options, Progress: rp,
+		Objects: newLayered(st, q)}
+	err := r.opts.Pipeline.Run(ctx, push)
 	stop()
 	if err != nil {
 		rp.explain(err)
 		failAll(sts, reason(err))
-		return false
+		return nil, false
 	}
 	// A pipeline that succeeded has changed the world (a new bot runs), so
 	// the refs follow it even when the pusher hung up meanwhile; a pipeline
 	// that minds the context fails instead.
-	return true
+	return push, true
 }
 
-// commit moves the quarantined objects in, then the refs.
-func (r *Repos) commit(st *filesystem.Storage, dir string, q *quarantine, sts []status, atomic bool, rp *reporter) {
+// commit moves the quarantined objects in, then the refs. Its error says
+// the push did not land (no ref moved, or an atomic push half applied).
+func (r *Repos) commit(st *filesystem.Storage, dir string, q *quarantine, sts []status, atomic bool) error {
+	var pending []int // the refs the pipeline saw
+	for i := range sts {
+		if sts[i].reason == "" {
+			pending = append(pending, i)
+		}
+	}
 	if q != nil {
 		if err := q.moveInto(dir); err != nil {
 			r.log.Error("move pack in", "dir", filepath.Base(dir), "err", err)
 			failAll(sts, "could not store the objects")
-			return
+			return ErrNotStored.With("could not store the pushed objects", err)
 		}
 	}
 	if err := applyAll(st, sts, atomic); err != nil {
 		r.log.Error("atomic push half applied", "dir", filepath.Base(dir), "err", err)
 	}
 	fixHead(st)
+	for _, i := range pending {
+		if x := sts[i]; x.reason != "" { // a ref the pipeline saw did not move: what it did is not accepted
+			return ErrNotStored.With(fmt.Sprintf("could not update %s: %s", x.cmd.Name, x.reason), x.err)
+		}
+	}
+	return nil
 }
 
 // explain sends an error and its hint to the pusher.

@@ -9,8 +9,16 @@ import (
 )
 
 // Release states.
+//
+// building → started → deployed, or → failed from either. A pushed release
+// is "started" while its container runs but the push is not committed yet
+// (objects and refs not in the repository); only AcceptRelease makes it
+// "deployed" and the app's current release, in one transaction. A gitd
+// that stops in between leaves "building" or "started", which the
+// reconcile at start marks failed.
 const (
 	ReleaseBuilding = "building"
+	ReleaseStarted  = "started"
 	ReleaseFailed   = "failed"
 	ReleaseDeployed = "deployed"
 )
@@ -115,6 +123,36 @@ func (s *Store) SetCurrentRelease(app string, n int) error {
 		return nil
 	})
 }
+
+// AcceptRelease marks release n of app deployed and makes it the app's
+// current release, both or neither.
+func (s *Store) AcceptRelease(app string, n int) error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		a, err := getApp(tx, app)
+		if err != nil {
+			return err
+		}
+		key := releaseKey(app, n)
+		data := tx.Bucket(bucketRels).Get(key)
+		if data == nil {
+			return notFound("release", fmt.Sprintf("%s v%d", app, n))
+		}
+		r, err := s.decodeRelease(tx, key, data)
+		if err != nil {
+			return err
+		}
+		r.Status, r.Reason = ReleaseDeployed, ""
+		if err := s.putRelease(tx, r); err != nil {
+			return err
+		}
+		a.Current = n
+		return put(tx.Bucket(bucketApps), a.Name, a)
+	})
+}
+
+// Unfinished reports whether a release in state status never finished:
+// gitd stopped while building or before the push committed.
+func Unfinished(status string) bool { return status == ReleaseBuilding || status == ReleaseStarted }
 
 // putRelease stores r's record and, apart from it, its sealed config.
 func (s *Store) putRelease(tx *bolt.Tx, r Release) error {

@@ -93,3 +93,28 @@ func TestAppSettingsDefaults(t *testing.T) {
 	assert.False(t, a.Settings.TagDeploys())
 	assert.Equal(t, "prod", a.Settings.DeployBranch)
 }
+
+func TestAcceptReleaseMakesItCurrentAndDeployed(t *testing.T) {
+	s, _ := openTemp(t)
+	seed(t, s)
+	require.NoError(t, s.CreateApp(App{Name: "my-bot", Owner: "alice"}, 0))
+	r, err := s.AddRelease(Release{App: "my-bot", Status: ReleaseStarted, Image: "sha256:abc"})
+	require.NoError(t, err)
+	a, err := s.App("my-bot")
+	require.NoError(t, err)
+	assert.Equal(t, 0, a.Current, "a started release is not current")
+
+	require.NoError(t, s.AcceptRelease("my-bot", r.Number))
+	got, err := s.Release("my-bot", r.Number)
+	require.NoError(t, err)
+	assert.Equal(t, ReleaseDeployed, got.Status)
+	a, err = s.App("my-bot")
+	require.NoError(t, err)
+	assert.Equal(t, r.Number, a.Current)
+
+	assert.True(t, errors.Is(s.AcceptRelease("my-bot", 9), ErrNotFound))
+	a, err = s.App("my-bot")
+	require.NoError(t, err)
+	assert.Equal(t, r.Number, a.Current, "a refused accept changes nothing")
+	assert.True(t, Unfinished(ReleaseBuilding) && Unfinished(ReleaseStarted) && !Unfinished(ReleaseFailed))
+}

@@ -64,17 +64,17 @@ func newDeployer(cfg *config.Config, st *store.Store, repos *receive.Repos, log 
 	if err != nil {
 		return deployer{}, engineError(err)
 	}
+	tmp := filepath.Join(cfg.Data, "tmp")
+	if err := os.MkdirAll(tmp, 0o700); err != nil {
+		return deployer{}, err
+	}
 	builder := build.New(build.NewDockerEngine(cli), build.Options{
-		BaseImage: d.BaseImage, Timeout: d.BuildTimeout, Memory: int64(d.BuildMemory),
+		TmpDir: tmp, BaseImage: d.BaseImage, Timeout: d.BuildTimeout, Memory: int64(d.BuildMemory),
 		Pids: d.BuildPids, CgroupDriver: info.Info.CgroupDriver, Disk: int64(d.BuildDisk),
 		Network: d.BuildNetwork, BuildArgs: buildArgs(d), Log: log, Registries: d.BuildRegistries,
 		BuildpackBuilder: d.BuildpackBuilder, BuildpackLifecycle: d.BuildpackLifecycle,
 		BuildpackPull: d.BuildpackPull, BuildpackEngine: cli,
 	})
-	tmp := filepath.Join(cfg.Data, "tmp")
-	if err := os.MkdirAll(tmp, 0o700); err != nil {
-		return deployer{}, err
-	}
 	env, err := botEnv(d.BotEnv)
 	if err != nil {
 		return deployer{}, err
@@ -99,7 +99,7 @@ func newDeployer(cfg *config.Config, st *store.Store, repos *receive.Repos, log 
 	return deployer{pipeline: bots, bots: bots, logs: logs, sup: sup}, nil
 }
 
-// start holds the bots that were stopped on purpose and supervises them
+// start reconciles what a stopped gitd left, holds the bots that were stopped on purpose and supervises them
 // until ctx ends; the supervisor's first list has the deploy follow the
 // running bots' output. A restarted gitd adopts what runs: nothing is
 // restarted that need not be.
@@ -110,6 +110,11 @@ func (d deployer) start(ctx context.Context, st *store.Store, log *slog.Logger) 
 	apps, err := st.Apps()
 	if err != nil {
 		return err
+	}
+	// A gitd stopped without warning left half-done work: reconcile first,
+	// so that the supervisor adopts exactly the current releases.
+	if err := d.bots.Reconcile(ctx, apps); err != nil {
+		log.Error("reconcile at start", "err", err)
 	}
 	d.bots.HoldStopped(apps)
 	go func() {

@@ -81,6 +81,19 @@ func run() error {
 	return serve(cfg, srv, log)
 }
 
+// forward is the pipeline repos runs until the real one is made; it also
+// tells the real one how each push ended (receive.Committer), which is
+// when a pushed release is accepted.
+type forward struct{ to receive.Pipeline }
+
+func (f *forward) Run(ctx context.Context, p *receive.Push) error { return f.to.Run(ctx, p) }
+
+func (f *forward) Committed(ctx context.Context, p *receive.Push, err error) {
+	if c, ok := f.to.(receive.Committer); ok {
+		c.Committed(ctx, p, err)
+	}
+}
+
 // assemble builds the server's parts in dependency order.
 func assemble(cfg *config.Config, st *store.Store, authz *auth.Authorizer, log *slog.Logger) (*server.Server, deployer, error) {
 	hostKeys, err := hostKeys(cfg, log)
@@ -90,12 +103,12 @@ func assemble(cfg *config.Config, st *store.Store, authz *auth.Authorizer, log *
 	// Repos runs the pipeline, and the pipeline reads refs, trees and locks
 	// through repos: repos gets a pipeline that forwards to the real one,
 	// set right after (it is only called once pushes are served).
-	var pipeline receive.Pipeline
+	pipeline := &forward{}
 	repos, err := receive.NewRepos(filepath.Join(cfg.Data, "repos"), receive.Options{
 		MaxPushSize: int64(cfg.MaxPushSize), Agent: "botrunner/" + version, Log: log,
 		Pack: gitpack.Limits{MaxObjects: cfg.MaxPushObjects, MaxObjectSize: int64(cfg.MaxObjectSize),
 			MaxInflated: int64(cfg.MaxPushInflated)},
-		Pipeline: receive.PipelineFunc(func(ctx context.Context, p *receive.Push) error { return pipeline.Run(ctx, p) }),
+		Pipeline: pipeline,
 	})
 	if err != nil {
 		return nil, deployer{}, err
@@ -104,7 +117,7 @@ func assemble(cfg *config.Config, st *store.Store, authz *auth.Authorizer, log *
 	if err != nil {
 		return nil, deployer{}, err
 	}
-	pipeline = dep.pipeline
+	pipeline.to = dep.pipeline
 	deps := command.Deps{Store: st, Auth: authz, Repos: repos, Version: version, Log: log, RemoteURL: cfg.RemoteURL,
 		Intake: command.IntakeOptions{MaxPushSize: int64(cfg.MaxPushSize), GitAllowHosts: cfg.Deploy.GitAllowHosts}}
 	if dep.bots != nil { // a nil *Deploy must stay a nil interface
