@@ -144,6 +144,9 @@ func (d *Deploy) startCurrent(ctx context.Context, app store.App, by string, out
 	for _, c := range cs {
 		if c.Running {
 			step(out, "%s v%d is already running", app.Name, rel.Number)
+			if cfg, err := d.store.Config(app.Name); err == nil && store.DescribeChange(rel.Config, cfg) != "" {
+				step(out, "config stored since v%d is not applied yet: `restart` applies it", rel.Number)
+			}
 			d.supervisorStarted(app.Name)
 			return nil
 		}
