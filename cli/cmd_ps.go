@@ -43,13 +43,15 @@ type RollbackCmd struct {
 }
 
 func (c *RollbackCmd) Run(r *runner) error {
-	words := []string{c.First, c.Second}
-	// `rollback v3` inside a repo: the one word is the version, not an app.
-	if c.Second == "" && len(c.First) > 1 && c.First[0] == 'v' && isDigits(c.First[1:]) {
-		words = []string{c.First}
-		return r.forwardApp("rollback", c.AppFlag, words, 1, flagIf(c.CodeOnly, "--code-only")...)
+	flags := flagIf(c.CodeOnly, "--code-only")
+	switch {
+	case c.Second != "": // `rollback APP vN`
+		return r.forwardApp("rollback", c.AppFlag, []string{c.First, c.Second}, 1, flags...)
+	case len(c.First) > 1 && c.First[0] == 'v' && isDigits(c.First[1:]):
+		// `rollback v3` inside a repo: the one word is the version, not an app.
+		return r.forwardApp("rollback", c.AppFlag, []string{c.First}, 1, flags...)
 	}
-	return r.forwardApp("rollback", c.AppFlag, words, 0, flagIf(c.CodeOnly, "--code-only")...)
+	return r.forwardApp("rollback", c.AppFlag, []string{c.First}, 0, flags...)
 }
 
 func isDigits(s string) bool {

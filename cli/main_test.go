@@ -100,6 +100,8 @@ func TestForward(t *testing.T) {
 		{[]string{"config:set", "A=1"}, []string{"config:set", "my-bot", "A=1"}},
 		{[]string{"config:set", "x", "A=1"}, []string{"config:set", "x", "A=1"}},
 		{[]string{"config:unset", "A"}, []string{"config:unset", "my-bot", "A"}},
+		{[]string{"rollback", "v1", "--code-only"}, []string{"rollback", "my-bot", "v1", "--code-only"}},
+		{[]string{"rollback", "x", "v2"}, []string{"rollback", "x", "v2"}},
 		{[]string{"version"}, []string{"version"}},
 		{[]string{"help"}, []string{"help"}},
 		{[]string{"run", "--", "config:set", "my-bot", "MSG=it's ok", "-n"}, []string{"config:set", "my-bot", `'MSG=it'\''s ok'`, "-n"}},
