@@ -42,7 +42,16 @@ func (d *Deploy) Rollback(ctx context.Context, app store.App, target int, codeOn
 	if _, err := d.store.SetConfig(app.Name, set, unset); err != nil {
 		return err
 	}
-	return d.reuse(ctx, app, from, from.Config, label, by, out)
+	if err := d.reuse(ctx, app, from, from.Config, label, by, out); err != nil {
+		// The release that runs keeps today's config; so does the store, or
+		// the next restart would apply the rollback's config after all.
+		set, unset := store.DiffConfig(from.Config, cur)
+		if _, rerr := d.store.SetConfig(app.Name, set, unset); rerr != nil {
+			d.log.Error("revert config after a failed rollback", "app", app.Name, "err", rerr)
+		}
+		return err
+	}
+	return nil
 }
 
 func (d *Deploy) rollbackTarget(ctx context.Context, app store.App, target int) (store.Release, error) {

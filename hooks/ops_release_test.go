@@ -4,11 +4,14 @@ import (
 	"context"
 	"errors"
 	"io"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/botrunner/botrunner/runtime"
+	"github.com/botrunner/botrunner/runtime/fake"
 	"github.com/botrunner/botrunner/store"
 )
 
@@ -96,4 +99,29 @@ func TestRollbackSaysConfigChange(t *testing.T) {
 	cfg, err := h.st.Config(testApp)
 	require.NoError(t, err)
 	assert.Empty(t, cfg)
+}
+
+// A rollback whose release does not start leaves the stored config as the
+// running release has it: nothing pending for the next restart.
+func TestFailedRollbackKeepsConfig(t *testing.T) {
+	ctx := context.Background()
+	h := newHarness(t, store.AppSettings{})
+	h.mustDeploy()
+	_, err := h.st.UpdateConfig(testApp, map[string]string{"GREETING": "hi"}, nil)
+	require.NoError(t, err)
+	require.NoError(t, h.d.Restart(ctx, h.app(), "alice", io.Discard)) // v2 runs with GREETING
+	h.rt.ImageFunc(goodImage, func(s runtime.Spec) fake.Behaviour {
+		if slices.Contains(s.Env, "GREETING=hi") {
+			return fake.Behaviour{}
+		}
+		return crashing
+	})
+
+	require.Error(t, h.d.Rollback(ctx, h.app(), 1, false, "alice", io.Discard))
+	cfg, err := h.st.Config(testApp)
+	require.NoError(t, err)
+	assert.Equal(t, map[string]string{"GREETING": "hi"}, cfg)
+	assert.Equal(t, 2, h.app().Current)
+	require.NoError(t, h.d.Restart(ctx, h.app(), "alice", io.Discard))
+	assert.Len(t, h.releases(), 3, "the restart made no release: nothing was pending")
 }
