@@ -10,8 +10,13 @@ export CGO_ENABLED ?= 0
 
 build: bin/gitd bin/botctl
 
+# go build says nothing while it works, and the first build on a machine
+# downloads the Go modules and compiles them all (many minutes on a small
+# machine): say so, and list packages as they compile (-v; a later build
+# that is up to date lists none).
 bin/%: FORCE
-	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $@ ./cmd/$*
+	@echo "go build $@ (./cmd/$*): the first build downloads the Go modules and compiles them (minutes); packages compiled are listed"
+	$(GO) build -v -trimpath -ldflags "$(LDFLAGS)" -o $@ ./cmd/$*
 
 # Starts gitd with its defaults: data in ./data, SSH on :2222, your own
 # ~/.ssh/id_*.pub as the admin key (one is created if you have none). When
@@ -26,11 +31,11 @@ run: build
 	@if [ -z "$$GITD_BASE_IMAGE" ] && [ "$${GITD_RUNTIME:-docker}" = docker ] && \
 	   ! docker image inspect python:3.11-slim >/dev/null 2>&1 && \
 	   ! docker pull -q python:3.11-slim >/dev/null 2>&1; then \
-	  echo "python:3.11-slim is not available: building a local Python base image (once, a few minutes)"; \
+	  echo "python:3.11-slim is not available: using a local Python base image (built once per machine, 10-20 minutes on 2 cores; reused after)"; \
 	  GITD_BASE_IMAGE=$$($(GO) run ./testenv/baseimage) || exit 1; export GITD_BASE_IMAGE; \
 	  echo "using GITD_BASE_IMAGE=$$GITD_BASE_IMAGE"; \
 	  if [ -z "$$GITD_BUILDPACK_BUILDER" ] && ! docker image inspect heroku/builder:24 >/dev/null 2>&1; then \
-	    echo "heroku/builder:24 is not available either: building a local buildpack builder (once, a few minutes)"; \
+	    echo "heroku/builder:24 is not available either: using a local buildpack builder (built once per machine, 5-15 minutes; reused after)"; \
 	    set -- $$($(GO) run ./testenv/cnbbuilder) && [ -n "$$2" ] || exit 1; \
 	    export GITD_BUILDPACK_BUILDER=$$1 GITD_BUILDPACK_LIFECYCLE_IMAGE=$$2 GITD_BUILDPACK_PULL=never; \
 	    echo "using GITD_BUILDPACK_BUILDER=$$1 GITD_BUILDPACK_LIFECYCLE_IMAGE=$$2"; \

@@ -62,7 +62,7 @@ func (b *Builder) run(ctx context.Context, j *job, p plan) (Result, error) {
 	}
 	if res.failure != "" {
 		b.log.Info("build failed", "app", j.req.App, "release", j.req.Release, "error", res.failure)
-		return Result{}, hint.Errorf(ErrBuildFailed.Code, failureTip(res.step, p), "build failed: %s", res.failure)
+		return Result{}, hint.Errorf(ErrBuildFailed.Code, failureTip(res, p), "build failed: %s", res.failure)
 	}
 	id, user, err := b.imageInfo(bctx, tag, res.imageID)
 	if err != nil {
@@ -198,8 +198,13 @@ func (b *Builder) buildError(ctx context.Context, lim *limits, err error, p plan
 }
 
 // failureTip picks the hint for a failed build by the step that failed.
-func failureTip(step string, p plan) string {
+func failureTip(res streamResult, p plan) string {
+	step := res.step
 	switch {
+	case p.depsStep != "" && strings.Contains(step, p.depsStep) && res.depsOffline:
+		return "pip could not reach the package index (no network for builds?), so requirements.txt may be fine: " +
+			"the server's admin sets GITD_PIP_INDEX_URL to an index builds can reach (a local mirror); " +
+			"or commit a Dockerfile that installs from wheels in the repo"
 	case strings.HasPrefix(step, "FROM "):
 		return "the base image is not on the server and could not be pulled; use an image the server has " +
 			"(for bot.py-style builds the operator sets it with GITD_BASE_IMAGE)"

@@ -26,7 +26,16 @@ type streamResult struct {
 	failure    string // the engine's error message; "" when the build succeeded
 	step       string // the instruction running last, e.g. "RUN python -m compileall -q /app"
 	lastLayer  string // the short ID of the last layer the builder printed (" ---> 0123456789ab")
+	// depsOffline: the dependency step said it could not reach the package
+	// index (no network for builds, a wrong GITD_PIP_INDEX_URL).
+	depsOffline bool
 }
+
+// offlineMarks are what pip (through urllib3) prints when it cannot reach
+// the index at all, as opposed to a package the index does not have.
+var offlineMarks = []string{"NewConnectionError", "Failed to establish a new connection",
+	"Temporary failure in name resolution", "Name or service not known", "Network is unreachable",
+	"ConnectTimeoutError", "ProxyError", "Connection refused"}
 
 // maxLine bounds a line held back while waiting for its newline, so
 // output without newlines cannot grow memory without limit.
@@ -133,6 +142,14 @@ func (rd *renderer) line(l string) {
 		rd.onStep(m[1])
 	} else if m := layerID.FindStringSubmatch(l); m != nil {
 		rd.res.lastLayer = m[1]
+	}
+	if rd.inDeps && !rd.res.depsOffline {
+		for _, m := range offlineMarks {
+			if strings.Contains(l, m) {
+				rd.res.depsOffline = true
+				break
+			}
+		}
 	}
 }
 

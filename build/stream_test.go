@@ -111,3 +111,26 @@ func TestRenderStream(t *testing.T) {
 		assert.Equal(t, maxLine+2, out.Len())
 	})
 }
+
+// A pip that cannot reach its index is told apart from a bad requirements.txt,
+// and the hint names the network and GITD_PIP_INDEX_URL.
+func TestRenderStreamOfflineDeps(t *testing.T) {
+	step := "Step 7/9 : RUN " + depsInstall
+	offline := streamLines(t, step, " ---> Running in abc",
+		"WARNING: Retrying (Retry(total=4, connect=None, read=None, redirect=None, status=None)) after connection broken by "+
+			"'NewConnectionError('<pip._vendor.urllib3.connection.HTTPSConnection object at 0x7f>: "+
+			"Failed to establish a new connection: [Errno -3] Temporary failure in name resolution')': /simple/aiogram/",
+		"ERROR: Could not find a version that satisfies the requirement aiogram (from versions: none)")
+	res, err := renderStream(strings.NewReader(jsonStream(t, offline...)), &strings.Builder{}, depsInstall, nil)
+	require.NoError(t, err)
+	assert.True(t, res.depsOffline)
+	p := plan{depsStep: depsInstall}
+	assert.Contains(t, failureTip(res, p), "GITD_PIP_INDEX_URL")
+
+	typo := streamLines(t, step, " ---> Running in abc",
+		"ERROR: Could not find a version that satisfies the requirement aiogramm (from versions: none)")
+	res, err = renderStream(strings.NewReader(jsonStream(t, typo...)), &strings.Builder{}, depsInstall, nil)
+	require.NoError(t, err)
+	assert.False(t, res.depsOffline)
+	assert.Contains(t, failureTip(res, p), "check requirements.txt")
+}

@@ -30,10 +30,10 @@ type CLI struct {
 	Logs        LogsCmd        `cmd:"" group:"Bots" help:"Show the app's log (-f to follow) or a build log (--build)."`
 	Start       StartCmd       `cmd:"" group:"Bots" help:"Start the app's bot again; with --simple FILE..., --custom DIR or --image REF, deploy without git."`
 	Stop        StopCmd        `cmd:"" group:"Bots" help:"Stop the app's bot (no crash restarts until start or a deploy)."`
-	Restart     RestartCmd     `cmd:"" group:"Bots" help:"Restart the app's bot."`
+	Restart     RestartCmd     `cmd:"" group:"Bots" help:"Restart the app's bot (config stored with --no-restart applies as a new release)."`
 	Rebuild     RebuildCmd     `cmd:"" group:"Bots" help:"Build the current commit again and deploy it as a new release."`
 	Releases    ReleasesCmd    `cmd:"" group:"Bots" help:"List the app's releases."`
-	Rollback    RollbackCmd    `cmd:"" group:"Bots" help:"Release an earlier release's image and config again (default: the previous one)."`
+	Rollback    RollbackCmd    `cmd:"" group:"Bots" help:"Release an earlier release's image and config again (default: the previous one; --code-only keeps the config)."`
 	DeployImage DeployImageCmd `cmd:"" name:"deploy:image" group:"Bots" help:"Deploy a prebuilt image from a registry (--username U --password-stdin to log in)."`
 
 	DeployArchive DeployArchiveCmd `cmd:"" name:"deploy:archive" group:"Bots" help:"Deploy a tar.gz (FILE, or stdin): committed to the deploy branch, then deployed like a push."`

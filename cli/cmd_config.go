@@ -25,7 +25,9 @@ func (c *ConfigGetCmd) Run(r *runner) error {
 }
 
 // ConfigSetCmd sets config vars: `config:set [APP] NAME=value... [--no-restart]`.
-// An app name never holds "=", so the first word is the app when it has none.
+// An app name never holds "=", so the first word is the app when it has none
+// and vars follow it. A lone word without "=" (`config:set DEBUG`) is a bad
+// var, not an app: the inferred app goes first so the server says so.
 type ConfigSetCmd struct {
 	AppFlag   `embed:""`
 	Words     []string `arg:"" name:"name=value" help:"Vars to set (optionally preceded by the app)."`
@@ -35,7 +37,7 @@ type ConfigSetCmd struct {
 func (c *ConfigSetCmd) Run(r *runner) error {
 	extra := flagIf(c.NoRestart, "--no-restart")
 	words := c.Words
-	if len(words) > 0 && !strings.Contains(words[0], "=") {
+	if len(words) > 1 && !strings.Contains(words[0], "=") {
 		return r.forwardApp("config:set", c.AppFlag, []string{words[0]}, 0, append(words[1:], extra...)...)
 	}
 	return r.forwardApp("config:set", c.AppFlag, nil, 0, append(words, extra...)...)

@@ -36,19 +36,22 @@ func (c *ReleasesCmd) Run(r *runner) error { return c.forward(r, "releases") }
 
 // RollbackCmd releases an earlier release again: `rollback [APP] [vN]`.
 type RollbackCmd struct {
-	AppFlag `embed:""`
-	First   string `arg:"" optional:"" name:"app" help:"App name (default: -a, else the remote's app)."`
-	Second  string `arg:"" optional:"" name:"version" help:"The release, e.g. v3 (default: the one before the current)."`
+	AppFlag  `embed:""`
+	First    string `arg:"" optional:"" name:"app" help:"App name (default: -a, else the remote's app)."`
+	Second   string `arg:"" optional:"" name:"version" help:"The release, e.g. v3 (default: the one before the current)."`
+	CodeOnly bool   `help:"Keep the current config vars; only the image goes back."`
 }
 
 func (c *RollbackCmd) Run(r *runner) error {
-	words := []string{c.First, c.Second}
-	// `rollback v3` inside a repo: the one word is the version, not an app.
-	if c.Second == "" && len(c.First) > 1 && c.First[0] == 'v' && isDigits(c.First[1:]) {
-		words = []string{c.First}
-		return r.forwardApp("rollback", c.AppFlag, words, 1)
+	flags := flagIf(c.CodeOnly, "--code-only")
+	switch {
+	case c.Second != "": // `rollback APP vN`
+		return r.forwardApp("rollback", c.AppFlag, []string{c.First, c.Second}, 1, flags...)
+	case len(c.First) > 1 && c.First[0] == 'v' && isDigits(c.First[1:]):
+		// `rollback v3` inside a repo: the one word is the version, not an app.
+		return r.forwardApp("rollback", c.AppFlag, []string{c.First}, 1, flags...)
 	}
-	return r.forwardApp("rollback", c.AppFlag, words, 0)
+	return r.forwardApp("rollback", c.AppFlag, []string{c.First}, 0, flags...)
 }
 
 func isDigits(s string) bool {

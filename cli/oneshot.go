@@ -12,6 +12,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/botrunner/botrunner/bytesize"
+	"github.com/botrunner/botrunner/names"
 )
 
 // The deploy forms of `botctl start`. Everything local (files, paths,
@@ -69,7 +70,7 @@ func (c *StartCmd) deploySnapshot(r *runner, app string, snap *snapshot, firstPy
 	for _, n := range snap.Notes {
 		fmt.Fprintf(r.sys.Stderr, "-----> %s\n", n)
 	}
-	fmt.Fprintf(r.sys.Stderr, "-----> %d files, %s\n", len(snap.Files), bytesize.Format(snap.size()))
+	fmt.Fprintf(r.sys.Stderr, "-----> %s, %s\n", names.Count(len(snap.Files), "file"), bytesize.Format(snap.size()))
 	prep := func() error {
 		if choice.Set {
 			return r.setEntrypoint(app, choice.Value)

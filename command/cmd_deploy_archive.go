@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/botrunner/botrunner/intake"
+	"github.com/botrunner/botrunner/names"
 )
 
 var deployArchiveCmd = &command{
@@ -25,7 +26,7 @@ func runDeployArchive(c *call) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "%s: read %d files from the archive\n", app.Name, tree.Files)
+	fmt.Fprintf(out, "%s: read %s from the archive\n", app.Name, names.Count(tree.Files, "file"))
 	if tree.Note != "" {
 		fmt.Fprintf(out, "%s: %s\n", app.Name, tree.Note)
 	}

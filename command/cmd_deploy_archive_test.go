@@ -98,7 +98,7 @@ func tgzOf(t *testing.T, files ...string) string {
 func TestDeployArchive(t *testing.T) {
 	w := newRepoWorld(t, IntakeOptions{})
 	out := w.ok("alice", tgzOf(t, "./bot.py", "print('v1')"), "deploy:archive", "alice-bot")
-	assert.Contains(t, out, "read 1 files from the archive")
+	assert.Contains(t, out, "read 1 file from the archive")
 	assert.Contains(t, out, "-----> building")
 	first := w.head("alice-bot")
 	require.False(t, first.IsZero())

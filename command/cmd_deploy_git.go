@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/botrunner/botrunner/intake"
+	"github.com/botrunner/botrunner/names"
 )
 
 var deployGitCmd = &command{
@@ -27,7 +28,7 @@ func runDeployGit(c *call) error {
 		return err
 	}
 	sha := got.Commit.String()[:7]
-	fmt.Fprintf(out, "%s: fetched %s %s at %s (%d files)\n", app.Name, got.URL, shortRef(got.Ref), sha, got.Files)
+	fmt.Fprintf(out, "%s: fetched %s %s at %s (%s)\n", app.Name, got.URL, shortRef(got.Ref), sha, names.Count(got.Files, "file"))
 	msg := fmt.Sprintf("deploy:git %s %s (%s)", got.URL, shortRef(got.Ref), sha)
 	return c.deployTree(app, got.Tree, msg)
 }

@@ -56,7 +56,7 @@ func TestDeployGit(t *testing.T) {
 	w := newRepoWorld(t, IntakeOptions{GitAllowHosts: []string{"git.example.com", u.Host}})
 
 	out := w.ok("alice", "", "deploy:git", "alice-bot", repoURL)
-	assert.Contains(t, out, "fetched "+repoURL+" main at "+ext[:7]+" (1 files)")
+	assert.Contains(t, out, "fetched "+repoURL+" main at "+ext[:7]+" (1 file)")
 	assert.Contains(t, out, "-----> building")
 	first := w.head("alice-bot")
 	c := w.commit("alice-bot", first)

@@ -3,6 +3,8 @@ package command
 import (
 	"fmt"
 	"io"
+	"strings"
+	"unicode/utf8"
 )
 
 var helpCmd = &command{
@@ -49,15 +51,18 @@ func runHelp(c *call) error {
 			list = append(list, describe(cmd))
 		}
 	}
-	return c.emit(list, func(w io.Writer) {
-		fmt.Fprintln(w, "usage: ssh <host> <command> [args] [--json]")
-		fmt.Fprintln(w)
-		for _, d := range list {
-			row(w, "  "+d.Usage, d.Summary)
-		}
-		fmt.Fprintln(w)
-		fmt.Fprintln(w, "run `help <command>` for its flags")
-	})
+	if c.json {
+		return writeJSON(c.env.Stdout, list)
+	}
+	w := c.env.Stdout
+	fmt.Fprintln(w, "usage: ssh <host> <command> [args] [--json]")
+	fmt.Fprintln(w)
+	for _, d := range list {
+		writeHelpLine(w, d.Usage, d.Summary)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "run `help <command>` for its flags")
+	return nil
 }
 
 // showUsage prints how to use cmd; `help <cmd>` and `<cmd> --help` share it.
@@ -87,4 +92,49 @@ func showUsage(c *call, cmd *command) error {
 func describe(cmd *command) commandJSON {
 	aliases := append([]string{}, cmd.aliases...)
 	return commandJSON{Name: cmd.name, Usage: cmd.usage(), Summary: cmd.summary, Aliases: aliases}
+}
+
+// Help lines fit a terminal of helpWidth columns: a short usage and its
+// summary share a line, a long usage gets its own with the summary below;
+// summaries wrap at word boundaries.
+const (
+	helpWidth  = 100
+	helpColumn = 30 // where summaries start after a short usage
+	helpIndent = 6  // where they start below a long one
+)
+
+func writeHelpLine(w io.Writer, usage, summary string) {
+	head := "  " + usage
+	if utf8.RuneCountInString(head) <= helpColumn-2 {
+		head += strings.Repeat(" ", helpColumn-utf8.RuneCountInString(head))
+		lines := wrapWords(summary, helpWidth-helpColumn)
+		fmt.Fprintln(w, head+lines[0])
+		for _, l := range lines[1:] {
+			fmt.Fprintln(w, strings.Repeat(" ", helpColumn)+l)
+		}
+		return
+	}
+	fmt.Fprintln(w, head)
+	for _, l := range wrapWords(summary, helpWidth-helpIndent) {
+		fmt.Fprintln(w, strings.Repeat(" ", helpIndent)+l)
+	}
+}
+
+// wrapWords breaks s into lines of at most width runes where it can (a
+// longer word gets a line of its own).
+func wrapWords(s string, width int) []string {
+	var lines []string
+	line := ""
+	for _, word := range strings.Fields(s) {
+		switch {
+		case line == "":
+			line = word
+		case utf8.RuneCountInString(line)+1+utf8.RuneCountInString(word) <= width:
+			line += " " + word
+		default:
+			lines = append(lines, line)
+			line = word
+		}
+	}
+	return append(lines, line)
 }

@@ -29,7 +29,8 @@ func TestHelpText(t *testing.T) {
 	w := newWorld(t)
 	out := w.ok("alice", "", "help")
 	assert.True(t, strings.HasPrefix(out, "usage: ssh <host> <command> [args] [--json]\n\n"), out)
-	assert.Contains(t, out, "  apps:destroy <app> --confirm <app>  ")
+	assert.Contains(t, out, "\n  apps:destroy <app> --confirm <app>\n      delete an app")
+	assert.Contains(t, out, "\n  apps:create <app>           create an empty app")
 	assert.Contains(t, out, "\nrun `help <command>` for its flags\n")
 }
 

@@ -15,10 +15,12 @@ var stopCmd = botCmd("stop", "stop an app's bot; it stays stopped (no crash rest
 		return c.d.Bots.Stop(c.env.Ctx, app, c.id().String(), out)
 	})
 
-var startCmd = botCmd("start", "start an app's bot again (its current release, with the start check)",
-	func(c *call, app store.App, out io.Writer) error { return c.d.Bots.Start(c.env.Ctx, app, out) })
+var startCmd = botCmd("start", "start an app's bot again (config stored with --no-restart makes a new release)",
+	func(c *call, app store.App, out io.Writer) error {
+		return c.d.Bots.Start(c.env.Ctx, app, c.id().String(), out)
+	})
 
-var restartCmd = botCmd("restart", "restart an app's bot (its current release, with the start check)",
+var restartCmd = botCmd("restart", "restart an app's bot (config stored with --no-restart makes a new release)",
 	func(c *call, app store.App, out io.Writer) error {
 		return c.d.Bots.Restart(c.env.Ctx, app, c.id().String(), out)
 	})

@@ -81,6 +81,7 @@ func commitOrTag(r releaseJSON) string {
 var rollbackCmd = &command{
 	name:    "rollback",
 	args:    []string{appArg, "[version]"},
+	flags:   []flagSpec{{name: "code-only", help: "keep the current config vars; only the image goes back"}},
 	summary: "release an earlier release's image and config again (default: the one before the current)",
 	run: func(c *call) error {
 		target, err := parseVersion(c.p.arg(1))
@@ -88,7 +89,7 @@ var rollbackCmd = &command{
 			return err
 		}
 		return botAction(c, auth.Push, func(app store.App, out io.Writer) error {
-			return c.d.Bots.Rollback(c.env.Ctx, app, target, c.id().String(), out)
+			return c.d.Bots.Rollback(c.env.Ctx, app, target, c.p.bools["code-only"], c.id().String(), out)
 		})
 	},
 }

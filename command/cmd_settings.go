@@ -24,7 +24,7 @@ var settingsCmd = &command{
 var settingsSetCmd = &command{
 	name:    "settings:set",
 	args:    []string{appArg, "key=value..."},
-	summary: "change deploy settings: deploy-branch, tag-deploys (on|off), entrypoint, start-check, builder",
+	summary: "change deploy settings (deploy-branch, tag-deploys, entrypoint, start-check, builder); key= resets one",
 	run:     runSettingsSet,
 }
 
@@ -37,7 +37,8 @@ var builderSetCmd = &command{
 
 // ErrBadSetting is a settings:set argument that is not a known key=value.
 var ErrBadSetting = hint.New("BAD_SETTING", "invalid setting",
-	"settings are deploy-branch=<branch>, tag-deploys=on|off, entrypoint=<file.py>, start-check=<duration>, builder=<name>|auto")
+	"settings are deploy-branch=<branch>, tag-deploys=on|off, entrypoint=<file.py>|auto, start-check=<duration>, "+
+		"builder=<name>|auto; key= puts one back to its default")
 
 // settingsJSON is `settings --json`; "" means the server's default.
 type settingsJSON struct {
@@ -122,6 +123,9 @@ func applySetting(s *store.AppSettings, kv string) error {
 	case "tag-deploys":
 		return setTagDeploys(s, v)
 	case "entrypoint":
+		if v == "auto" { // as with builder=auto: detect it again
+			v = ""
+		}
 		if v != "" && (!strings.HasSuffix(v, ".py") || strings.HasPrefix(v, "/") || strings.Contains(v, "..")) {
 			return ErrBadSetting.With(fmt.Sprintf("entrypoint %s must be a .py file inside the repo", names.Quote(v)), nil)
 		}

@@ -28,6 +28,14 @@ func TestSettingsDefaultsAndSet(t *testing.T) {
 	app, err = w.s.App("alice-bot")
 	require.NoError(t, err)
 	assert.Equal(t, "", app.Settings.Builder)
+
+	// key= puts a setting back to its default; entrypoint=auto too.
+	w.ok("alice", "", "settings:set", "alice-bot", "entrypoint=auto", "start-check=", "deploy-branch=")
+	app, err = w.s.App("alice-bot")
+	require.NoError(t, err)
+	assert.Equal(t, "", app.Settings.Entrypoint)
+	assert.Zero(t, app.Settings.StartCheck)
+	assert.Equal(t, "", app.Settings.DeployBranch)
 }
 
 func TestSettingsRefusesBadInputAllOrNothing(t *testing.T) {

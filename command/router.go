@@ -80,10 +80,10 @@ type Bots interface {
 	AppStatus(ctx context.Context, app store.App) (hooks.Status, error)
 	Destroy(ctx context.Context, app string) error // stop and remove its containers and images
 	Stop(ctx context.Context, app store.App, by string, out io.Writer) error
-	Start(ctx context.Context, app store.App, out io.Writer) error
+	Start(ctx context.Context, app store.App, by string, out io.Writer) error
 	Restart(ctx context.Context, app store.App, by string, out io.Writer) error
 	Rebuild(ctx context.Context, app store.App, by string, out io.Writer) error
-	Rollback(ctx context.Context, app store.App, target int, by string, out io.Writer) error
+	Rollback(ctx context.Context, app store.App, target int, codeOnly bool, by string, out io.Writer) error
 	// DeployImage pulls ref (creds: a registry login, nil = the stored one
 	// for ref's registry, else none) and releases it like a push.
 	DeployImage(ctx context.Context, app store.App, ref string, creds *build.Credentials, by string, out io.Writer) error

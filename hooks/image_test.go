@@ -178,7 +178,7 @@ func TestRebuildImageReleasePullsAgain(t *testing.T) {
 	assert.Zero(t, h.b.buildCount(), "an image release is never built")
 
 	// Rollback to v1 runs its kept image and still names the ref.
-	require.NoError(t, h.d.Rollback(context.Background(), h.app(), 1, "alice", io.Discard))
+	require.NoError(t, h.d.Rollback(context.Background(), h.app(), 1, false, "alice", io.Discard))
 	rels = h.releases()
 	require.Len(t, rels, 3)
 	assert.Equal(t, imageRef, rels[2].Source)

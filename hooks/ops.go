@@ -85,17 +85,19 @@ func (d *Deploy) Stop(ctx context.Context, app store.App, by string, out io.Writ
 }
 
 // Start starts the current release again (its container, or a new one
-// from its image when the container is gone), with the start check.
-func (d *Deploy) Start(ctx context.Context, app store.App, out io.Writer) error {
+// from its image when the container is gone), with the start check. Config
+// stored with --no-restart since that release makes a new release instead.
+func (d *Deploy) Start(ctx context.Context, app store.App, by string, out io.Writer) error {
 	unlock, err := d.lock(ctx, app.Name, out)
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	return d.startCurrent(ctx, app, out)
+	return d.startCurrent(ctx, app, by, out)
 }
 
-// Restart stops and starts the current release.
+// Restart stops and starts the current release, or, when config was stored
+// with --no-restart since, runs its image with that config as a new release.
 func (d *Deploy) Restart(ctx context.Context, app store.App, by string, out io.Writer) error {
 	unlock, err := d.lock(ctx, app.Name, out)
 	if err != nil {
@@ -106,12 +108,31 @@ func (d *Deploy) Restart(ctx context.Context, app store.App, by string, out io.W
 	if err != nil {
 		return err
 	}
+	if done, err := d.applyPending(ctx, app, rel, by, out); done {
+		return err
+	}
 	start := time.Now()
 	rel.Number = 0 // swapped in as itself: same image, same config, same number
 	return d.reswap(ctx, app, rel, out, start)
 }
 
-func (d *Deploy) startCurrent(ctx context.Context, app store.App, out io.Writer) error {
+// applyPending releases rel's image with the app's stored config when that
+// differs from rel's (a config:set --no-restart); done is false when there
+// is nothing pending.
+func (d *Deploy) applyPending(ctx context.Context, app store.App, rel store.Release, by string, out io.Writer) (done bool, err error) {
+	cfg, err := d.store.Config(app.Name)
+	if err != nil {
+		return true, err
+	}
+	change := store.DescribeChange(rel.Config, cfg)
+	if change == "" {
+		return false, nil
+	}
+	step(out, "%s: applying config stored since v%d (%s)", app.Name, rel.Number, change)
+	return true, d.reuse(ctx, app, rel, cfg, change, by, out)
+}
+
+func (d *Deploy) startCurrent(ctx context.Context, app store.App, by string, out io.Writer) error {
 	rel, err := d.current(app)
 	if err != nil {
 		return err
@@ -123,9 +144,15 @@ func (d *Deploy) startCurrent(ctx context.Context, app store.App, out io.Writer)
 	for _, c := range cs {
 		if c.Running {
 			step(out, "%s v%d is already running", app.Name, rel.Number)
+			if cfg, err := d.store.Config(app.Name); err == nil && store.DescribeChange(rel.Config, cfg) != "" {
+				step(out, "config stored since v%d is not applied yet: `restart` applies it", rel.Number)
+			}
 			d.supervisorStarted(app.Name)
 			return nil
 		}
+	}
+	if done, err := d.applyPending(ctx, app, rel, by, out); done {
+		return err
 	}
 	return d.reswap(ctx, app, rel, out, time.Now())
 }

@@ -12,9 +12,11 @@ import (
 // current commit.
 
 // Rollback makes a new release from vN's image and config (default: the
-// deployed release before the current one). The config goes back through
-// the store's checks: a BOT_TOKEN another app took meanwhile is refused.
-func (d *Deploy) Rollback(ctx context.Context, app store.App, target int, by string, out io.Writer) error {
+// deployed release before the current one), saying first which config vars
+// that changes, by name. codeOnly keeps the current config instead. The
+// config goes back through the store's checks: a BOT_TOKEN another app took
+// meanwhile is refused.
+func (d *Deploy) Rollback(ctx context.Context, app store.App, target int, codeOnly bool, by string, out io.Writer) error {
 	unlock, err := d.lock(ctx, app.Name, out)
 	if err != nil {
 		return err
@@ -24,12 +26,32 @@ func (d *Deploy) Rollback(ctx context.Context, app store.App, target int, by str
 	if err != nil {
 		return err
 	}
-	cur, _ := d.store.Config(app.Name)
+	cur, err := d.store.Config(app.Name)
+	if err != nil {
+		return err
+	}
+	label := fmt.Sprintf("rollback to v%d", from.Number)
+	if codeOnly {
+		return d.reuse(ctx, app, from, cur, label+", code only", by, out)
+	}
+	if change := store.DescribeChange(cur, from.Config); change != "" {
+		step(out, "config goes back to v%d's: %s (`rollback --code-only` keeps the current config)", from.Number, change)
+		label += "; " + change
+	}
 	set, unset := store.DiffConfig(cur, from.Config)
 	if _, err := d.store.SetConfig(app.Name, set, unset); err != nil {
 		return err
 	}
-	return d.reuse(ctx, app, from, from.Config, fmt.Sprintf("rollback to v%d", from.Number), by, out)
+	if err := d.reuse(ctx, app, from, from.Config, label, by, out); err != nil {
+		// The release that runs keeps today's config; so does the store, or
+		// the next restart would apply the rollback's config after all.
+		set, unset := store.DiffConfig(from.Config, cur)
+		if _, rerr := d.store.SetConfig(app.Name, set, unset); rerr != nil {
+			d.log.Error("revert config after a failed rollback", "app", app.Name, "err", rerr)
+		}
+		return err
+	}
+	return nil
 }
 
 func (d *Deploy) rollbackTarget(ctx context.Context, app store.App, target int) (store.Release, error) {

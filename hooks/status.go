@@ -15,7 +15,7 @@ import (
 
 // Status is what `status <app>` and `apps` show about a bot.
 type Status struct {
-	State    string // building pulling starting running stopped crashed failed timeout
+	State    string // new building pulling starting running stopped crashed failed timeout
 	Since    time.Time
 	Release  int    // the release the state is about; 0 = none
 	Image    string // its image
@@ -48,7 +48,7 @@ func (d *Deploy) AppStatus(ctx context.Context, app store.App) (Status, error) {
 		return s, err
 	}
 	if s.State == "" {
-		s.State, s.Reason = "stopped", "not deployed yet"
+		s.State, s.Reason = "new", "not deployed yet"
 		if n := len(rels); n > 0 && rels[n-1].Status == store.ReleaseFailed {
 			last := rels[n-1]
 			s.State, s.Release, s.Since, s.Reason = "failed", last.Number, last.Created, last.Reason

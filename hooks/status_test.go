@@ -40,7 +40,7 @@ func TestAppStatus(t *testing.T) {
 		want  Status // Since is checked apart; Limits always come from the config
 	}{
 		{name: "not deployed yet", setup: func(t *testing.T, h *harness) {},
-			want: Status{State: "stopped", Reason: "not deployed yet"}},
+			want: Status{State: "new", Reason: "not deployed yet"}},
 		{name: "running", setup: func(t *testing.T, h *harness) { h.mustDeploy() },
 			want: Status{State: "running", Release: 1, Image: goodImage}},
 		{name: "crashed", setup: func(t *testing.T, h *harness) {
@@ -74,7 +74,7 @@ func TestAppStatus(t *testing.T) {
 			tc.setup(t, h)
 			got, err := h.d.AppStatus(context.Background(), h.app())
 			require.NoError(t, err)
-			if tc.want.State == "stopped" && tc.want.Release == 0 {
+			if tc.want.State == "new" {
 				assert.True(t, got.Since.IsZero())
 			} else {
 				assert.WithinDuration(t, time.Now(), got.Since, time.Minute)

@@ -133,9 +133,10 @@ func (d *Deploy) start(ctx context.Context, app store.App, rel store.Release, ou
 			return "", d.abandon(ctx, cleanup, id, out, res.Err)
 		}
 		fmt.Fprintf(out, "exited with code %d\n", res.ExitCode)
-		d.showLogs(cleanup, id, out)
+		lines := d.showLogs(cleanup, id, out)
 		_ = d.rt.Remove(cleanup, id)
-		return "", ErrStartFailed.With(fmt.Sprintf("v%d exited with code %d during the start check", rel.Number, res.ExitCode), nil)
+		return "", ErrStartFailed.Reword(startFailedTip(app, rel, lines),
+			"v%d exited with code %d during the start check", rel.Number, res.ExitCode)
 	case <-ctx.Done():
 		return "", d.abandon(ctx, cleanup, id, out, ctx.Err())
 	}
@@ -181,17 +182,20 @@ func (d *Deploy) restore(running []runtime.State, out io.Writer) bool {
 }
 
 // showLogs prints the last lines a failed release wrote.
-func (d *Deploy) showLogs(ctx context.Context, id string, out io.Writer) {
+func (d *Deploy) showLogs(ctx context.Context, id string, out io.Writer) []string {
 	rc, err := d.rt.Logs(ctx, id, runtime.LogOptions{Tail: 20})
 	if err != nil {
-		return
+		return nil
 	}
 	defer rc.Close()
 	step(out, "last log lines:")
+	var lines []string
 	sc := bufio.NewScanner(io.LimitReader(rc, 64<<10))
 	for sc.Scan() {
+		lines = append(lines, sc.Text())
 		fmt.Fprintf(out, "       %s\n", sc.Text())
 	}
+	return lines
 }
 
 func (d *Deploy) spec(app store.App, rel store.Release) runtime.Spec {

@@ -74,3 +74,11 @@ func Quote(s string) string {
 	}
 	return fmt.Sprintf("%q...", s[:maxQuoted])
 }
+
+// Count is n and the noun, in the plural unless n is 1: "1 file", "3 files".
+func Count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}

@@ -83,3 +83,9 @@ func TestInvalidNameEchoIsBoundedAndEscaped(t *testing.T) {
 	assert.Contains(t, msg, `\x1b[31mred`)
 	assert.Equal(t, "app name missing", ValidApp("").Error())
 }
+
+func TestCount(t *testing.T) {
+	assert.Equal(t, "1 file", Count(1, "file"))
+	assert.Equal(t, "0 files", Count(0, "file"))
+	assert.Equal(t, "12 files", Count(12, "file"))
+}

@@ -26,6 +26,9 @@ type Session struct {
 type Result struct {
 	Accepted bool
 	Updated  []Command
+	// Refusal is why the first refused ref was refused, when an error says
+	// it (the pipeline's, a stale ref's); nil otherwise.
+	Refusal error
 }
 
 // ReceivePack serves one git-receive-pack: advertise, read the commands and
@@ -57,6 +60,9 @@ func (r *Repos) ReceivePack(ctx context.Context, s Session, in io.Reader, out io
 	for _, st := range sts {
 		if st.reason != "" {
 			res.Accepted = false
+			if res.Refusal == nil {
+				res.Refusal = st.err
+			}
 		} else {
 			res.Updated = append(res.Updated, st.cmd)
 		}
@@ -174,6 +180,11 @@ func (r *Repos) runPipeline(ctx context.Context, s Session, req *request, st *fi
 	if err != nil {
 		rp.explain(err)
 		failAll(sts, reason(err))
+		for i := range sts {
+			if sts[i].err == nil {
+				sts[i].err = err
+			}
+		}
 		return nil, false
 	}
 	// A pipeline that succeeded has changed the world (a new bot runs), so

@@ -2,12 +2,15 @@ package server
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strings"
 	"time"
 
 	"github.com/gliderlabs/ssh"
 
 	"github.com/botrunner/botrunner/auth"
+	"github.com/botrunner/botrunner/hooks"
 	"github.com/botrunner/botrunner/names"
 	"github.com/botrunner/botrunner/receive"
 	"github.com/botrunner/botrunner/store"
@@ -53,8 +56,9 @@ func (s *Server) uploadPack(sess ssh.Session, id auth.Identity, app string) int 
 }
 
 // receivePack creates the app on a first push and takes the creation back if
-// that push stores nothing: a refused first push leaves no app behind and
-// costs no quota. Other pushes to the app wait for the first one to end.
+// that push stores nothing (see endCreate for the one exception): a refused
+// first push leaves no app behind and costs no quota. Other pushes to the
+// app wait for the first one to end.
 func (s *Server) receivePack(sess ssh.Session, id auth.Identity, app string) int {
 	a, created, done, err := s.first.target(sess.Context(), app, sess.Stderr(),
 		func() (store.App, bool, error) { return s.deps.Auth.PushTarget(id, app) })
@@ -72,8 +76,8 @@ func (s *Server) receivePack(sess ssh.Session, id auth.Identity, app string) int
 	}
 	res, err := s.deps.Repos.ReceivePack(sess.Context(),
 		receive.Session{App: a.Name, Pusher: id.String(), Stderr: sess.Stderr()}, sess, sess)
-	if created && len(res.Updated) == 0 {
-		s.undoCreate(sess.Context(), a.Name)
+	if created {
+		s.endCreate(sess, a.Name, res, err)
 	}
 	if err != nil {
 		s.writeError(sess.Stderr(), err)
@@ -83,6 +87,24 @@ func (s *Server) receivePack(sess ssh.Session, id auth.Identity, app string) int
 		return 1
 	}
 	return 0
+}
+
+// endCreate says loudly that a push created an app (a typo in the remote's
+// URL makes a second app), or takes the creation back. A first release that
+// was built but did not pass its start check keeps the app, with no release,
+// for its pusher: most bots need a token first, and `config:set` then a
+// second push finish the job. Any other refusal (a build failure, say)
+// removes the app and all of it.
+func (s *Server) endCreate(sess ssh.Session, app string, res receive.Result, err error) {
+	switch {
+	case err == nil && len(res.Updated) > 0:
+		fmt.Fprintf(sess.Stderr(), "created app %s (a new app: if you meant another one, check the remote's URL: git remote -v)\n", app)
+	case err == nil && errors.Is(res.Refusal, hooks.ErrStartFailed):
+		fmt.Fprintf(sess.Stderr(), "created app %s, not started: no release runs yet; set its config "+
+			"(`botctl config:set NAME=…`) and push again, or `apps:destroy %s --confirm %s`\n", app, app, app)
+	default:
+		s.undoCreate(sess.Context(), app)
+	}
 }
 
 // undoCreate takes back an app a refused first push created: all of it goes,

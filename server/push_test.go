@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/botrunner/botrunner/hint"
+	"github.com/botrunner/botrunner/hooks"
 	"github.com/botrunner/botrunner/receive"
 )
 
@@ -86,6 +87,33 @@ func TestFailedFirstPushLeavesNoApp(t *testing.T) {
 	h.setPipeline(nil)
 	h.gitOK(h.admin, dir, "push", "-q", "bots", "main")
 	assert.Contains(t, h.sshCmd(h.admin, "", "apps").stdout, "new-bot")
+}
+
+// A first release that was built but crashed in its start check keeps the
+// app for its pusher (no ref, no release), so config:set and a second push
+// finish the job; a push that creates an app says so.
+func TestStartFailedFirstPushKeepsApp(t *testing.T) {
+	h := newHarness(t)
+	h.setPipeline(func(_ context.Context, p *receive.Push) error {
+		return hooks.ErrStartFailed.With("v1 exited with code 1 during the start check", nil)
+	})
+	dir := h.workRepo(h.admin, "new-bot")
+	r := h.git(h.admin, dir, "push", "bots", "main")
+	require.NotZero(t, r.code, r.String())
+	assert.Contains(t, r.stderr, "created app new-bot, not started")
+	assert.Contains(t, h.sshCmd(h.admin, "", "apps").stdout, "new-bot")
+	assert.Empty(t, h.remoteRef(h.admin, "new-bot", "refs/heads/main"), "the ref is not stored")
+
+	h.setPipeline(nil)
+	r = h.git(h.admin, dir, "push", "bots", "main")
+	require.Zero(t, r.code, r.String())
+	assert.NotContains(t, r.stderr, "created app", "the second push creates nothing")
+	assert.Equal(t, h.gitOK(h.admin, dir, "rev-parse", "HEAD"), h.remoteRef(h.admin, "new-bot", "refs/heads/main"))
+
+	other := h.workRepo(h.admin, "typo-bot")
+	r = h.git(h.admin, other, "push", "bots", "main")
+	require.Zero(t, r.code, r.String())
+	assert.Contains(t, r.stderr, "created app typo-bot (a new app")
 }
 
 // blocker is a pipeline that blocks until its context ends, and says when it

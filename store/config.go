@@ -129,6 +129,10 @@ func describeChange(before, after map[string]string) string {
 	return strings.Join(parts, "; ")
 }
 
+// DescribeChange is the change from before to after by name only, e.g.
+// "set BOT_TOKEN; unset DEBUG"; "" when they are equal.
+func DescribeChange(before, after map[string]string) string { return describeChange(before, after) }
+
 func sortedKeys(m map[string]string) []string {
 	return slices.Sorted(maps.Keys(m))
 }

@@ -21,6 +21,7 @@ func ensure(ctx context.Context, r recipe) (string, error) {
 	if _, stamp, ok, err := imageStamp(ctx, r.tag); err != nil {
 		return "", err
 	} else if ok && stamp == r.stamp {
+		Logger.Info("using image (built before)", "image", r.tag)
 		return r.tag, nil
 	}
 	unlock, err := lockFile(ctx, "botrunner-testenv-"+sanitize(r.tag))
@@ -40,7 +41,7 @@ func ensure(ctx context.Context, r recipe) (string, error) {
 	if ok {
 		log.Info("image is stale, rebuilding", "have", stamp, "want", r.stamp)
 	} else {
-		log.Info("building image (once per machine)")
+		log.Info("building image (once per machine; the base image takes 10-20 minutes on 2 cores)")
 	}
 	began := time.Now()
 	if err := r.build(ctx, r.stamp); err != nil {
