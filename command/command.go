@@ -102,3 +102,13 @@ func (c *command) allowed(id auth.Identity) error {
 // visibleTo reports whether `help` lists c for id: only what id can run, so
 // the list answers "what can I do here".
 func (c *command) visibleTo(id auth.Identity) bool { return c.allowed(id) == nil }
+
+// Names lists every command's name, then its aliases, in `help` order:
+// the list botctl's grammar must agree with (a test in cli checks it).
+func Names() [][]string {
+	var out [][]string
+	for _, c := range commands() {
+		out = append(out, append([]string{c.name}, c.aliases...))
+	}
+	return out
+}
