@@ -32,11 +32,11 @@ run: build
 	   ! docker image inspect python:3.11-slim >/dev/null 2>&1 && \
 	   ! docker pull -q python:3.11-slim >/dev/null 2>&1; then \
 	  echo "python:3.11-slim is not available: using a local Python base image (built once per machine, 10-20 minutes on 2 cores; reused after)"; \
-	  GITD_BASE_IMAGE=$$($(GO) run ./testenv/baseimage) || exit 1; export GITD_BASE_IMAGE; \
+	  GITD_BASE_IMAGE=$$($(GO) run ./testsupport/testenv/baseimage) || exit 1; export GITD_BASE_IMAGE; \
 	  echo "using GITD_BASE_IMAGE=$$GITD_BASE_IMAGE"; \
 	  if [ -z "$$GITD_BUILDPACK_BUILDER" ] && ! docker image inspect heroku/builder:24 >/dev/null 2>&1; then \
 	    echo "heroku/builder:24 is not available either: using a local buildpack builder (built once per machine, 5-15 minutes; reused after)"; \
-	    set -- $$($(GO) run ./testenv/cnbbuilder) && [ -n "$$2" ] || exit 1; \
+	    set -- $$($(GO) run ./testsupport/testenv/cnbbuilder) && [ -n "$$2" ] || exit 1; \
 	    export GITD_BUILDPACK_BUILDER=$$1 GITD_BUILDPACK_LIFECYCLE_IMAGE=$$2 GITD_BUILDPACK_PULL=never; \
 	    echo "using GITD_BUILDPACK_BUILDER=$$1 GITD_BUILDPACK_LIFECYCLE_IMAGE=$$2"; \
 	  fi; \

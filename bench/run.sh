@@ -74,7 +74,7 @@
 #   BENCH_DEPLOY_WARMUP unmeasured rounds first (default 1)
 #   BENCH_START_CHECK   GITD_START_CHECK, subtracted from gitd's push walls (default 1s)
 #   BENCH_STOP_GRACE    GITD_STOP_GRACE = the raw `docker stop -t` (default 10s)
-#   BENCH_BASE_IMAGE    base image (default: `go run ./testenv/baseimage`, built once per
+#   BENCH_BASE_IMAGE    base image (default: `go run ./testsupport/testenv/baseimage`, built once per
 #                       machine; ops and image use it too)
 #   (image uses BENCH_DEPLOY_RUNS, BENCH_DEPLOY_WARMUP, BENCH_START_CHECK and
 #   BENCH_STOP_GRACE too)
@@ -315,8 +315,8 @@ base_image() {
 	if [ -n "${BENCH_BASE_IMAGE:-}" ]; then
 		base=$BENCH_BASE_IMAGE
 	else
-		log "local Python base image (go run ./testenv/baseimage; built once per machine, ~90 s)"
-		base=$(go run ./testenv/baseimage)
+		log "local Python base image (go run ./testsupport/testenv/baseimage; built once per machine, ~90 s)"
+		base=$(go run ./testsupport/testenv/baseimage)
 	fi
 	docker image inspect "$base" >/dev/null 2>&1 || { echo "bench/run.sh: base image $base is not on this engine (no pulls here)" >&2; exit 1; }
 	echo "$base"

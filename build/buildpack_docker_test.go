@@ -14,7 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/botrunner/botrunner/hint"
-	"github.com/botrunner/botrunner/testenv"
+	"github.com/botrunner/botrunner/testsupport/testenv"
 )
 
 // These tests build with pack on the real engine, with the offline test

@@ -5,7 +5,7 @@ import (
 	"io"
 	"time"
 
-	"github.com/botrunner/botrunner/hooks"
+	"github.com/botrunner/botrunner/deploy"
 	"github.com/botrunner/botrunner/intake"
 	"github.com/botrunner/botrunner/receive"
 	"github.com/botrunner/botrunner/store"
@@ -48,8 +48,8 @@ type deployResult struct {
 // commit through receive exactly as a git push of it would go: checks,
 // lock, pipeline, then the branch moves (only if nobody pushed meanwhile).
 func (c *call) deployTree(app store.App, tree *intake.Tree, msg string) error {
-	refs := hooks.RefReaderFunc(c.d.Repos.Head)
-	ref := hooks.DeployBranch(app.Name, app.Settings, refs)
+	refs := deploy.RefReaderFunc(c.d.Repos.Head)
+	ref := deploy.DeployBranch(app.Name, app.Settings, refs)
 	parent, err := c.d.Repos.Head(app.Name, ref)
 	if err != nil {
 		return fmt.Errorf("read %s: %w", ref.Short(), err)

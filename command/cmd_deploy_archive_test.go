@@ -21,7 +21,7 @@ import (
 	"github.com/botrunner/botrunner/auth"
 	"github.com/botrunner/botrunner/hint"
 	"github.com/botrunner/botrunner/receive"
-	"github.com/botrunner/botrunner/testenv"
+	"github.com/botrunner/botrunner/testsupport/testenv"
 )
 
 // Head and PushServerCommit make fakeRepos a Repos for the other tests;

@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/botrunner/botrunner/testenv/ci"
+	"github.com/botrunner/botrunner/testsupport/testenv/ci"
 )
 
 // servedRepo serves a bare repo (one commit of bot.py on main, tagged v1)

@@ -13,7 +13,7 @@ import (
 
 	"github.com/botrunner/botrunner/auth"
 	"github.com/botrunner/botrunner/build"
-	"github.com/botrunner/botrunner/hooks"
+	"github.com/botrunner/botrunner/deploy"
 	"github.com/botrunner/botrunner/store"
 )
 
@@ -39,8 +39,8 @@ func (f *fakeBots) DeployImage(_ context.Context, app store.App, ref string, cre
 	return f.err
 }
 
-func (f *fakeBots) AppStatus(context.Context, store.App) (hooks.Status, error) {
-	return hooks.Status{State: "running", Release: 1}, nil
+func (f *fakeBots) AppStatus(context.Context, store.App) (deploy.Status, error) {
+	return deploy.Status{State: "running", Release: 1}, nil
 }
 
 func (f *fakeBots) seen() []imageCall {

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/botrunner/botrunner/auth"
-	"github.com/botrunner/botrunner/hooks"
+	"github.com/botrunner/botrunner/deploy"
 )
 
 var statusCmd = &command{
@@ -78,13 +78,13 @@ func stateLine(s statusJSON) string {
 
 // status asks the deploy side; a server without one (git hosting only)
 // says so instead of guessing.
-func (c *call) status(app string) (hooks.Status, error) {
+func (c *call) status(app string) (deploy.Status, error) {
 	if c.d.Bots == nil {
-		return hooks.Status{State: "stopped", Reason: "this server does not run bots (GITD_RUNTIME=none)"}, nil
+		return deploy.Status{State: "stopped", Reason: "this server does not run bots (GITD_RUNTIME=none)"}, nil
 	}
 	a, err := c.d.Store.App(app)
 	if err != nil {
-		return hooks.Status{}, err
+		return deploy.Status{}, err
 	}
 	return c.d.Bots.AppStatus(c.env.Ctx, a)
 }

@@ -13,7 +13,7 @@ import (
 	"github.com/botrunner/botrunner/auth"
 	"github.com/botrunner/botrunner/build"
 	"github.com/botrunner/botrunner/hint"
-	"github.com/botrunner/botrunner/hooks"
+	"github.com/botrunner/botrunner/deploy"
 	"github.com/botrunner/botrunner/logstore"
 	"github.com/botrunner/botrunner/names"
 	"github.com/botrunner/botrunner/receive"
@@ -74,10 +74,10 @@ type LogReader interface {
 	LastBuild(app string) (int, []byte, error)
 }
 
-// Bots is what commands need of the side that runs bots (hooks.Deploy).
+// Bots is what commands need of the side that runs bots (deploy.Engine).
 // Actions stream their steps to out.
 type Bots interface {
-	AppStatus(ctx context.Context, app store.App) (hooks.Status, error)
+	AppStatus(ctx context.Context, app store.App) (deploy.Status, error)
 	Destroy(ctx context.Context, app string) error // stop and remove its containers and images
 	Stop(ctx context.Context, app store.App, by string, out io.Writer) error
 	Start(ctx context.Context, app store.App, by string, out io.Writer) error

@@ -6,7 +6,7 @@ import (
 	"compress/gzip"
 	"context"
 	"fmt"
-	"github.com/botrunner/botrunner/testenv"
+	"github.com/botrunner/botrunner/testsupport/testenv"
 	"io"
 	"sort"
 	"strings"

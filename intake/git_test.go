@@ -19,7 +19,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/botrunner/botrunner/testenv/ci"
+	"github.com/botrunner/botrunner/testsupport/testenv/ci"
 )
 
 // gitRepo makes a bare repo under dir/repo.git with two commits on main

@@ -13,10 +13,10 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
-	"github.com/botrunner/botrunner/hooks"
+	"github.com/botrunner/botrunner/deploy"
 	"github.com/botrunner/botrunner/runtime/firewall"
-	"github.com/botrunner/botrunner/testenv"
-	"github.com/botrunner/botrunner/testenv/ci"
+	"github.com/botrunner/botrunner/testsupport/testenv"
+	"github.com/botrunner/botrunner/testsupport/testenv/ci"
 )
 
 // netAdmin says whether stories may build network namespaces and read
@@ -66,7 +66,7 @@ func cleanupGitdNetwork(ts *testscript.TestScript) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	_ = firewall.Config{Instance: inst}.Remove(ctx, firewall.Exec)
-	prefix := hooks.AppNetwork(inst, "")
+	prefix := deploy.AppNetwork(inst, "")
 	out, _ := exec.CommandContext(ctx, "docker", "network", "ls", "--filter", "name="+prefix, "--format", "{{.Name}}").Output()
 	for _, n := range strings.Fields(string(out)) {
 		if strings.HasPrefix(n, prefix) {

@@ -11,7 +11,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
-	"github.com/botrunner/botrunner/testenv"
+	"github.com/botrunner/botrunner/testsupport/testenv"
 )
 
 // Harness commands of the image-mode stories (deploy_image, botctl_start).

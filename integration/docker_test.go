@@ -14,8 +14,8 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
-	"github.com/botrunner/botrunner/testenv"
-	"github.com/botrunner/botrunner/testenv/ci"
+	"github.com/botrunner/botrunner/testsupport/testenv"
+	"github.com/botrunner/botrunner/testsupport/testenv/ci"
 )
 
 // deploys is what deploy stories share: one internal network with a fake

@@ -9,7 +9,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
-	"github.com/botrunner/botrunner/testenv/ci"
+	"github.com/botrunner/botrunner/testsupport/testenv/ci"
 )
 
 // binDir holds the gitd and botctl built once for the whole run.

@@ -16,7 +16,7 @@ import (
 	"github.com/botrunner/botrunner/gitfsck"
 	"github.com/botrunner/botrunner/gitpack"
 	"github.com/botrunner/botrunner/hint"
-	"github.com/botrunner/botrunner/testenv"
+	"github.com/botrunner/botrunner/testsupport/testenv"
 )
 
 // serverCommit makes, in objects of its own, a commit of tree entries on

@@ -10,7 +10,7 @@ import (
 	"github.com/gliderlabs/ssh"
 
 	"github.com/botrunner/botrunner/auth"
-	"github.com/botrunner/botrunner/hooks"
+	"github.com/botrunner/botrunner/deploy"
 	"github.com/botrunner/botrunner/names"
 	"github.com/botrunner/botrunner/receive"
 	"github.com/botrunner/botrunner/store"
@@ -99,7 +99,7 @@ func (s *Server) endCreate(sess ssh.Session, app string, res receive.Result, err
 	switch {
 	case err == nil && len(res.Updated) > 0:
 		fmt.Fprintf(sess.Stderr(), "created app %s (a new app: if you meant another one, check the remote's URL: git remote -v)\n", app)
-	case err == nil && errors.Is(res.Refusal, hooks.ErrStartFailed):
+	case err == nil && errors.Is(res.Refusal, deploy.ErrStartFailed):
 		fmt.Fprintf(sess.Stderr(), "created app %s, not started: no release runs yet; set its config "+
 			"(`botctl config:set NAME=…`) and push again, or `apps:destroy %s --confirm %s`\n", app, app, app)
 	default:

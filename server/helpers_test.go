@@ -26,7 +26,7 @@ import (
 	"github.com/botrunner/botrunner/receive"
 	"github.com/botrunner/botrunner/secrets"
 	"github.com/botrunner/botrunner/store"
-	"github.com/botrunner/botrunner/testenv/ci"
+	"github.com/botrunner/botrunner/testsupport/testenv/ci"
 )
 
 // harness is one gitd SSH front on 127.0.0.1:0 over a temp data dir, with a

@@ -17,7 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 	gossh "golang.org/x/crypto/ssh"
 
-	"github.com/botrunner/botrunner/testenv/ci"
+	"github.com/botrunner/botrunner/testsupport/testenv/ci"
 )
 
 // TestHostKeyAlgorithms: the real OpenSSH client, allowed one host key

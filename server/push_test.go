@@ -14,7 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/botrunner/botrunner/hint"
-	"github.com/botrunner/botrunner/hooks"
+	"github.com/botrunner/botrunner/deploy"
 	"github.com/botrunner/botrunner/receive"
 )
 
@@ -95,7 +95,7 @@ func TestFailedFirstPushLeavesNoApp(t *testing.T) {
 func TestStartFailedFirstPushKeepsApp(t *testing.T) {
 	h := newHarness(t)
 	h.setPipeline(func(_ context.Context, p *receive.Push) error {
-		return hooks.ErrStartFailed.With("v1 exited with code 1 during the start check", nil)
+		return deploy.ErrStartFailed.With("v1 exited with code 1 during the start check", nil)
 	})
 	dir := h.workRepo(h.admin, "new-bot")
 	r := h.git(h.admin, dir, "push", "bots", "main")

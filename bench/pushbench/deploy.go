@@ -44,7 +44,7 @@ import (
 	"github.com/botrunner/botrunner/runtime/docker"
 )
 
-// botUser is the user gitd runs bots as (hooks.Config.User's default; the
+// botUser is the user gitd runs bots as (deploy.Config.User's default; the
 // container comparison at the end checks the two sides agree).
 const botUser = "10001:10001"
 

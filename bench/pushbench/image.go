@@ -40,7 +40,7 @@ import (
 	"github.com/moby/moby/client"
 
 	"github.com/botrunner/botrunner/runtime/docker"
-	"github.com/botrunner/botrunner/testenv"
+	"github.com/botrunner/botrunner/testsupport/testenv"
 )
 
 // The image deploy kinds, in the order they run for one app.

@@ -13,7 +13,7 @@ import (
 	"github.com/botrunner/botrunner/build"
 	"github.com/botrunner/botrunner/config"
 	"github.com/botrunner/botrunner/hint"
-	"github.com/botrunner/botrunner/hooks"
+	"github.com/botrunner/botrunner/deploy"
 	"github.com/botrunner/botrunner/logstore"
 	"github.com/botrunner/botrunner/names"
 	"github.com/botrunner/botrunner/receive"
@@ -27,7 +27,7 @@ import (
 // commands ask about them (nil for GITD_RUNTIME=none).
 type deployer struct {
 	pipeline receive.Pipeline
-	bots     *hooks.Deploy
+	bots     *deploy.Engine
 	logs     *logstore.Store
 	sup      *supervisor.Supervisor
 }
@@ -38,7 +38,7 @@ func newDeployer(cfg *config.Config, st *store.Store, repos *receive.Repos, log 
 	d := cfg.Deploy
 	if d.Runtime == "none" {
 		log.Info("GITD_RUNTIME=none: pushes are stored, not deployed")
-		return deployer{pipeline: hooks.Stored{}}, nil
+		return deployer{pipeline: deploy.Stored{}}, nil
 	}
 	cli, err := docker.NewClient()
 	if err != nil {
@@ -84,7 +84,7 @@ func newDeployer(cfg *config.Config, st *store.Store, repos *receive.Repos, log 
 	if err != nil {
 		return deployer{}, err
 	}
-	bots := hooks.NewDeploy(hooks.Config{
+	bots := deploy.New(deploy.Config{
 		Limits:  runtime.Limits{Memory: int64(d.Memory), NanoCPUs: int64(d.CPUs * 1e9), Pids: d.Pids},
 		Network: d.Network, StartCheck: d.StartCheck, StopGrace: d.StopGrace, Env: env, TmpDir: tmp,
 		Lock: repos.Lock, Trees: repos, Logs: logs, Instance: instance,

@@ -18,7 +18,7 @@ import (
 
 	"github.com/botrunner/botrunner/runtime"
 	"github.com/botrunner/botrunner/runtime/docker"
-	"github.com/botrunner/botrunner/runtime/runtimetest"
+	"github.com/botrunner/botrunner/testsupport/runtimetest"
 )
 
 // hardened is the spec every test here runs: the seed limits, spelled out.

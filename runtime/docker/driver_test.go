@@ -6,7 +6,7 @@ import (
 
 	"github.com/botrunner/botrunner/runtime"
 	"github.com/botrunner/botrunner/runtime/docker"
-	"github.com/botrunner/botrunner/runtime/runtimetest"
+	"github.com/botrunner/botrunner/testsupport/runtimetest"
 )
 
 // TestConformance runs the shared driver suite on the real engine. Every

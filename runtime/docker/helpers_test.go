@@ -11,7 +11,7 @@ import (
 
 	"github.com/moby/moby/client"
 
-	"github.com/botrunner/botrunner/runtime/runtimetest"
+	"github.com/botrunner/botrunner/testsupport/runtimetest"
 )
 
 // engine returns a client for the test engine (see runtimetest.Engine).

@@ -18,9 +18,9 @@ import (
 	"github.com/botrunner/botrunner/runtime"
 	"github.com/botrunner/botrunner/runtime/docker"
 	"github.com/botrunner/botrunner/runtime/firewall"
-	"github.com/botrunner/botrunner/runtime/runtimetest"
-	"github.com/botrunner/botrunner/testenv"
-	"github.com/botrunner/botrunner/testenv/ci"
+	"github.com/botrunner/botrunner/testsupport/runtimetest"
+	"github.com/botrunner/botrunner/testsupport/testenv"
+	"github.com/botrunner/botrunner/testsupport/testenv/ci"
 )
 
 // probe connects to each TARGETS entry (name=host:port) and prints the

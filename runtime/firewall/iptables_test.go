@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/botrunner/botrunner/testenv/ci"
+	"github.com/botrunner/botrunner/testsupport/testenv/ci"
 )
 
 // TestApplyHost sets a test instance's chains on the host's real iptables

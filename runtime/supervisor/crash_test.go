@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/botrunner/botrunner/runtime/fake"
+	"github.com/botrunner/botrunner/testsupport/fakeruntime"
 )
 
 // TestCrashRestartsWithBackoff: 10s, then 20s, then 40s; the same
@@ -80,7 +80,7 @@ func TestResetAfterLongRun(t *testing.T) {
 // TestOOMRecorded: an OOM kill is a crash, and says so.
 func TestOOMRecorded(t *testing.T) {
 	e := newEnv(t, policy())
-	e.d.Image("hog", fake.Behaviour{OOM: true, ExitAfter: 20 * time.Millisecond})
+	e.d.Image("hog", fakeruntime.Behaviour{OOM: true, ExitAfter: 20 * time.Millisecond})
 	e.run()
 	e.deploy("bot", 1, "hog")
 	e.eventually("the OOM kill counted", func() bool { return e.state("bot").Crashes == 1 })

@@ -15,7 +15,7 @@ import (
 
 	"github.com/botrunner/botrunner/runtime"
 	"github.com/botrunner/botrunner/runtime/docker"
-	"github.com/botrunner/botrunner/runtime/runtimetest"
+	"github.com/botrunner/botrunner/testsupport/runtimetest"
 	"github.com/botrunner/botrunner/runtime/supervisor"
 )
 

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/botrunner/botrunner/runtime"
-	"github.com/botrunner/botrunner/runtime/fake"
+	"github.com/botrunner/botrunner/testsupport/fakeruntime"
 	"github.com/botrunner/botrunner/runtime/supervisor"
 )
 
@@ -57,7 +57,7 @@ func (r *recorder) list() []string {
 // the clock's).
 type env struct {
 	t     *testing.T
-	d     *fake.Driver
+	d     *fakeruntime.Driver
 	clk   *fakeClock
 	hooks *recorder
 	sup   *supervisor.Supervisor
@@ -65,10 +65,10 @@ type env struct {
 
 func newEnv(t *testing.T, p supervisor.Policy) *env {
 	clk := newFakeClock()
-	d := fake.New()
+	d := fakeruntime.New()
 	d.SetClock(clk.Now)
-	d.Image("sleep", fake.Behaviour{})
-	d.Image("crash", fake.Behaviour{ExitCode: 1})
+	d.Image("sleep", fakeruntime.Behaviour{})
+	d.Image("crash", fakeruntime.Behaviour{ExitCode: 1})
 	e := &env{t: t, d: d, clk: clk, hooks: &recorder{}}
 	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelDebug}))
 	e.sup = supervisor.New(d, d, p, log, e.hooks, supervisor.WithClock(clk))

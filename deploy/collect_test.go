@@ -1,0 +1,124 @@
+package deploy
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/botrunner/botrunner/logstore"
+	"github.com/botrunner/botrunner/runtime"
+	"github.com/botrunner/botrunner/runtime/supervisor"
+	"github.com/botrunner/botrunner/store"
+)
+
+// withLogs gives the harness's deploy a real log store and a running
+// supervisor, as gitd wires them.
+func withLogs(t *testing.T, h *harness) *logstore.Store {
+	t.Helper()
+	logs, err := logstore.Open(filepath.Join(t.TempDir(), "logs"), logstore.Options{Secrets: h.st})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = logs.Close() })
+	h.cfg.Logs = logs
+	h.d = New(h.cfg, h.st, h.b, h.rec, RefReaderFunc(h.refHead), nil)
+	sup := supervisor.New(h.rt, h.rt, supervisor.Policy{}, nil, h.d)
+	h.d.SetSupervisor(sup)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { _ = sup.Run(ctx); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+	return logs
+}
+
+// waitLines waits until the app's log holds want, in order, each once.
+func waitLines(t *testing.T, logs *logstore.Store, want ...string) {
+	t.Helper()
+	var got []string
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		lines, err := logs.Tail(testApp, logstore.Query{})
+		require.NoError(t, err)
+		got = got[:0]
+		for _, l := range lines {
+			if l.Stream != logstore.StreamGitd {
+				got = append(got, l.Text)
+			}
+		}
+		if slices.Equal(got, want) {
+			return
+		}
+	}
+	t.Fatalf("log lines %q, want %q", got, want)
+}
+
+// TestLogsFollowedAgainAfterStreamEnds: a log stream that ends while its
+// container runs (an engine restart with live-restore) is followed again,
+// from after its last line.
+func TestLogsFollowedAgainAfterStreamEnds(t *testing.T) {
+	h := newHarness(t, store.AppSettings{})
+	logs := withLogs(t, h)
+	id := h.mustDeploy()
+	require.NoError(t, h.rt.Emit(id, "before"))
+	waitLines(t, logs, "bot started", "before")
+
+	h.rt.DropLogs()
+	require.NoError(t, h.rt.Emit(id, "after"))
+	waitLines(t, logs, "bot started", "before", "after")
+	require.NoError(t, h.rt.Emit(id, "later"))
+	waitLines(t, logs, "bot started", "before", "after", "later")
+}
+
+// TestLogsFollowedAgainAfterReconnect: when the event stream drops and
+// comes back, a running container that nothing follows any more (its
+// follower took it for stopped while the engine was away) is followed
+// again, and the lines it wrote meanwhile are stored.
+func TestLogsFollowedAgainAfterReconnect(t *testing.T) {
+	h := newHarness(t, store.AppSettings{})
+	logs := withLogs(t, h)
+	id := h.mustDeploy()
+	require.NoError(t, h.rt.Emit(id, "before"))
+	waitLines(t, logs, "bot started", "before")
+
+	h.rt.Fail("inspect", runtime.ErrNotFound) // the follower's look after its stream ended
+	h.rt.DropLogs()
+	require.Eventually(t, func() bool { return !h.d.logs.following(id) }, 10*time.Second, 5*time.Millisecond)
+	require.NoError(t, h.rt.Emit(id, "while away"))
+	h.rt.DropEvents(errors.New("engine restarted"))
+	waitLines(t, logs, "bot started", "before", "while away")
+	require.NoError(t, h.rt.Emit(id, "after"))
+	waitLines(t, logs, "bot started", "before", "while away", "after")
+}
+
+// refusingSink is a log store whose disk is full.
+type refusingSink struct{ LogSink }
+
+func (refusingSink) Append(string, logstore.Line) error { return errors.New("no space left on device") }
+
+// TestLostLinesAreSaid: output the log store refuses is said in gitd's
+// log at once (ERROR), and counted when the stream ends.
+func TestLostLinesAreSaid(t *testing.T) {
+	var buf syncBuffer
+	c := &collector{sink: refusingSink{}, on: map[string]bool{},
+		log: slog.New(slog.NewTextHandler(&buf, nil))}
+	h := newHarness(t, store.AppSettings{})
+	c.rt = h.rt
+	id := h.mustDeploy()
+	c.attach(testApp, 1, id, time.Time{})
+	require.Eventually(t, func() bool {
+		return strings.Contains(buf.String(), "the log store refuses the bot's output")
+	}, 10*time.Second, 5*time.Millisecond)
+	assert.Contains(t, buf.String(), "level=ERROR")
+	assert.Contains(t, buf.String(), "no space left on device")
+
+	require.NoError(t, h.rt.Emit(id, "second"))
+	require.NoError(t, h.rt.Stop(context.Background(), id, time.Second))
+	require.Eventually(t, func() bool {
+		return strings.Contains(buf.String(), "lines=2")
+	}, 10*time.Second, 5*time.Millisecond, buf.String())
+}
