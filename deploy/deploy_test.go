@@ -12,8 +12,8 @@ import (
 	"github.com/botrunner/botrunner/build"
 	"github.com/botrunner/botrunner/hint"
 	"github.com/botrunner/botrunner/runtime"
-	"github.com/botrunner/botrunner/testsupport/fakeruntime"
 	"github.com/botrunner/botrunner/store"
+	"github.com/botrunner/botrunner/testsupport/fakeruntime"
 )
 
 func TestRunFirstDeploy(t *testing.T) {

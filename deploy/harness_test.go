@@ -20,9 +20,9 @@ import (
 	"github.com/botrunner/botrunner/build"
 	"github.com/botrunner/botrunner/receive"
 	"github.com/botrunner/botrunner/runtime"
-	"github.com/botrunner/botrunner/testsupport/fakeruntime"
 	"github.com/botrunner/botrunner/secrets"
 	"github.com/botrunner/botrunner/store"
+	"github.com/botrunner/botrunner/testsupport/fakeruntime"
 )
 
 const (

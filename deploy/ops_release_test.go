@@ -11,8 +11,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/botrunner/botrunner/runtime"
-	"github.com/botrunner/botrunner/testsupport/fakeruntime"
 	"github.com/botrunner/botrunner/store"
+	"github.com/botrunner/botrunner/testsupport/fakeruntime"
 )
 
 func TestRollbackRefusals(t *testing.T) {

@@ -11,8 +11,8 @@ import (
 
 	"github.com/botrunner/botrunner/hint"
 	"github.com/botrunner/botrunner/runtime"
-	"github.com/botrunner/botrunner/testsupport/fakeruntime"
 	"github.com/botrunner/botrunner/store"
+	"github.com/botrunner/botrunner/testsupport/fakeruntime"
 )
 
 const crashImage = "sha256:crash"

@@ -11,8 +11,8 @@ import (
 
 	"github.com/botrunner/botrunner/hint"
 	"github.com/botrunner/botrunner/runtime"
-	"github.com/botrunner/botrunner/testsupport/fakeruntime"
 	"github.com/botrunner/botrunner/store"
+	"github.com/botrunner/botrunner/testsupport/fakeruntime"
 )
 
 // runContainer starts a container of release n of the app outside the

@@ -13,8 +13,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/botrunner/botrunner/hint"
 	"github.com/botrunner/botrunner/deploy"
+	"github.com/botrunner/botrunner/hint"
 	"github.com/botrunner/botrunner/receive"
 )
 

@@ -12,8 +12,8 @@ import (
 
 	"github.com/botrunner/botrunner/build"
 	"github.com/botrunner/botrunner/config"
-	"github.com/botrunner/botrunner/hint"
 	"github.com/botrunner/botrunner/deploy"
+	"github.com/botrunner/botrunner/hint"
 	"github.com/botrunner/botrunner/logstore"
 	"github.com/botrunner/botrunner/names"
 	"github.com/botrunner/botrunner/receive"

@@ -15,8 +15,8 @@ import (
 
 	"github.com/botrunner/botrunner/runtime"
 	"github.com/botrunner/botrunner/runtime/docker"
-	"github.com/botrunner/botrunner/testsupport/runtimetest"
 	"github.com/botrunner/botrunner/runtime/supervisor"
+	"github.com/botrunner/botrunner/testsupport/runtimetest"
 )
 
 // dockerEnv is a supervisor on the real engine, narrowed to one test's

@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/botrunner/botrunner/runtime"
-	"github.com/botrunner/botrunner/testsupport/fakeruntime"
 	"github.com/botrunner/botrunner/runtime/supervisor"
+	"github.com/botrunner/botrunner/testsupport/fakeruntime"
 )
 
 // recorder keeps the Hooks calls, in order; Running calls apart.
