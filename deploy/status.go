@@ -25,6 +25,9 @@ type Status struct {
 	// NextAttempt is when the supervisor restarts a crashed bot; zero = none.
 	NextAttempt time.Time
 	Crashes     int // crashes in this run period
+	// LogTrouble says what keeps the bot's output from its log (a stream
+	// that cannot be followed, lines the log store refused); "" = nothing.
+	LogTrouble string
 }
 
 // AppStatus derives the app's state from the deploy in progress, its
@@ -41,6 +44,7 @@ func (d *Engine) AppStatus(ctx context.Context, app store.App) (Status, error) {
 	if c, ok := pickContainer(cs, app.Current); ok {
 		containerState(&s, c)
 		d.supervisedState(&s, app)
+		s.LogTrouble = d.logs.troubleOf(app.Name)
 		return s, nil
 	}
 	rels, err := d.store.Releases(app.Name)
@@ -133,6 +137,7 @@ func (d *Engine) Destroy(ctx context.Context, app string) error {
 	if err := d.removeContainers(ctx, app); err != nil {
 		return err
 	}
+	d.logs.forget(app)
 	if err := d.removeNetwork(ctx, app); err != nil {
 		return err
 	}
@@ -165,7 +170,8 @@ func (d *Engine) removeContainers(ctx context.Context, app string) error {
 			}
 		}
 		if err := d.rt.Remove(ctx, c.ID); err != nil && !errors.Is(err, runtime.ErrNotFound) {
-			return err
+			d.log.Warn("destroy: container left", "app", app, "container", c.ID, "err", err)
+			return ErrDestroyIncomplete.Reword("", "a container of %s could not be removed", names.Quote(app))
 		}
 	}
 	return nil
