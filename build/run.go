@@ -13,6 +13,7 @@ import (
 	"github.com/moby/moby/client"
 
 	"github.com/botrunner/botrunner/hint"
+	"github.com/botrunner/botrunner/internal/cleanup"
 )
 
 // plan is how a strategy wants the engine to build.
@@ -82,7 +83,7 @@ func (b *Builder) removeLeaf(step, id string) {
 	if id == "" {
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	ctx, cancel := cleanup.Context(context.Background(), time.Minute)
 	defer cancel()
 	// The engine kills and removes the step container as it unwinds the
 	// build; the layer under it can go only then.

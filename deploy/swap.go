@@ -8,6 +8,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/botrunner/botrunner/internal/cleanup"
 	"github.com/botrunner/botrunner/internal/testhold"
 	"github.com/botrunner/botrunner/runtime"
 	"github.com/botrunner/botrunner/store"
@@ -64,7 +65,7 @@ func (d *Engine) swapKeep(ctx context.Context, app store.App, rel store.Release,
 
 // removeOld removes the containers a swap replaced.
 func (d *Engine) removeOld(sw *swapped) {
-	ctx, cancel := context.WithTimeout(context.Background(), rollbackTimeout)
+	ctx, cancel := cleanup.Context(context.Background(), rollbackTimeout)
 	defer cancel()
 	for _, c := range sw.old {
 		if c.ID != sw.id {
@@ -76,7 +77,7 @@ func (d *Engine) removeOld(sw *swapped) {
 // unswap takes a swap back: the new container goes, the old running ones
 // start again.
 func (d *Engine) unswap(sw *swapped, out io.Writer) {
-	ctx, cancel := context.WithTimeout(context.Background(), rollbackTimeout)
+	ctx, cancel := cleanup.Context(context.Background(), rollbackTimeout)
 	defer cancel()
 	d.supervisorStopped(sw.app, "deploy", false)
 	if err := d.rt.Remove(ctx, sw.id); err != nil {
@@ -96,7 +97,7 @@ func (d *Engine) stopRunning(ctx context.Context, old []runtime.State, out io.Wr
 			continue
 		}
 		step(out, "stopping v%s (SIGTERM, %s grace)", c.Labels[runtime.LabelRelease], d.cfg.StopGrace)
-		stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), d.cfg.StopGrace+30*time.Second)
+		stopCtx, cancel := cleanup.Context(ctx, d.cfg.StopGrace+30*time.Second)
 		if err := d.rt.Stop(stopCtx, c.ID, d.cfg.StopGrace); err != nil {
 			d.log.Warn("stop old release", "container", c.Name, "err", err)
 		}
@@ -108,17 +109,17 @@ func (d *Engine) stopRunning(ctx context.Context, old []runtime.State, out io.Wr
 
 // start runs the new release and holds it to the start check.
 func (d *Engine) start(ctx context.Context, app store.App, rel store.Release, out io.Writer) (string, error) {
-	cleanup, cancel := context.WithTimeout(context.WithoutCancel(ctx), rollbackTimeout)
+	detached, cancel := cleanup.Context(ctx, rollbackTimeout)
 	defer cancel()
 	spec := d.spec(app, rel)
-	_ = d.rt.Remove(cleanup, spec.Name) // a leftover of a crashed gitd
+	_ = d.rt.Remove(detached, spec.Name) // a leftover of a crashed gitd
 	id, err := d.rt.Create(ctx, spec)
 	if err != nil {
 		return "", ErrDeployFailed.With("deploy failed: create container", err)
 	}
 	exited := d.rt.Wait(ctx, id) // before Start: a fast exit must not be missed
 	if err := d.rt.Start(ctx, id); err != nil {
-		_ = d.rt.Remove(cleanup, id)
+		_ = d.rt.Remove(detached, id)
 		return "", ErrDeployFailed.With("deploy failed: start container", err)
 	}
 	d.logs.attach(app.Name, rel.Number, id, time.Time{})
@@ -130,15 +131,15 @@ func (d *Engine) start(ctx context.Context, app store.App, rel store.Release, ou
 		return id, nil
 	case res := <-exited:
 		if res.Err != nil { // the wait ended, not the bot: a cancel or an engine error
-			return "", d.abandon(ctx, cleanup, id, out, res.Err)
+			return "", d.abandon(ctx, detached, id, out, res.Err)
 		}
 		fmt.Fprintf(out, "exited with code %d\n", res.ExitCode)
-		lines := d.showLogs(cleanup, id, out)
-		_ = d.rt.Remove(cleanup, id)
+		lines := d.showLogs(detached, id, out)
+		_ = d.rt.Remove(detached, id)
 		return "", ErrStartFailed.Reword(startFailedTip(app, rel, lines),
 			"v%d exited with code %d during the start check", rel.Number, res.ExitCode)
 	case <-ctx.Done():
-		return "", d.abandon(ctx, cleanup, id, out, ctx.Err())
+		return "", d.abandon(ctx, detached, id, out, ctx.Err())
 	}
 }
 
@@ -164,7 +165,7 @@ func (d *Engine) startCheck(app store.App) time.Duration {
 // restore starts again the containers a failed swap stopped, and reports
 // whether one runs again.
 func (d *Engine) restore(running []runtime.State, out io.Writer) bool {
-	ctx, cancel := context.WithTimeout(context.Background(), rollbackTimeout)
+	ctx, cancel := cleanup.Context(context.Background(), rollbackTimeout)
 	defer cancel()
 	ok := false
 	for _, c := range running {

@@ -16,6 +16,7 @@ import (
 	"github.com/go-git/go-git/v5/storage/filesystem"
 
 	"github.com/botrunner/botrunner/gitpack"
+	"github.com/botrunner/botrunner/internal/logging"
 	"github.com/botrunner/botrunner/names"
 )
 
@@ -58,13 +59,10 @@ func NewRepos(root string, opts Options) (*Repos, error) {
 	if opts.Agent == "" {
 		opts.Agent = "botrunner"
 	}
-	if opts.Log == nil {
-		opts.Log = slog.New(slog.DiscardHandler)
-	}
 	if err := os.MkdirAll(root, 0o700); err != nil {
 		return nil, fmt.Errorf("repos dir: %w", err)
 	}
-	r := &Repos{root: root, opts: opts, locks: newLockSet(), log: opts.Log.With("component", "receive")}
+	r := &Repos{root: root, opts: opts, locks: newLockSet(), log: logging.Component(opts.Log, "receive")}
 	r.dropStaleQuarantines()
 	return r, nil
 }

@@ -8,6 +8,8 @@ import (
 	cerrdefs "github.com/containerd/errdefs"
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/client"
+
+	"github.com/botrunner/botrunner/internal/cleanup"
 )
 
 // LockLabel marks the lock containers engineLock makes.
@@ -68,7 +70,7 @@ func (d *Driver) breakStaleLock(ctx context.Context, name string) {
 // removeLock releases a lock; it outlives the caller's context so a
 // cancelled request does not leave the lock behind for lockStale.
 func (d *Driver) removeLock(id string) {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := cleanup.Context(context.Background(), removeTimeout)
 	defer cancel()
 	_, err := d.c.ContainerRemove(ctx, id, client.ContainerRemoveOptions{Force: true, RemoveVolumes: true})
 	if err != nil && !cerrdefs.IsNotFound(err) {
