@@ -1,4 +1,4 @@
-// Package hooks is the post-receive pipeline: what happens to a push after
+// Package deploy is the post-receive pipeline: what happens to a push after
 // its pack is in quarantine and before its refs move. Deploy checks the
 // pushed tree out (path-safe), builds it, records a release and swaps the
 // bot's container, streaming each step to the pusher; its error rejects the

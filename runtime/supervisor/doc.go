@@ -1,8 +1,16 @@
-// Package supervisor keeps bots running: it restarts a crashed bot
-// container with backoff (10 s, doubling, capped at 5 min, forgotten after
-// 10 min up), stops a bot at its run-time limit (24 h, state "timeout"),
-// and after a gitd restart adopts the bot containers it finds by their
-// botrunner.app label.
+// Package supervisor keeps bots running: it restarts a crashed bot's
+// container with backoff, stops a bot at its run-time limit, and after a
+// gitd restart adopts the bot containers it finds.
+//
+// # Policy
+//
+// Restarts back off from 10 s, doubling, capped at 5 min, and the count is
+// forgotten after 10 min up (Policy, DefaultPolicy). The run-time limit
+// (24 h by default) stops a bot with state "timeout". Containers are found
+// by their botrunner.app label. All timers run on a Clock, which tests
+// replace.
+//
+// # How it decides
 //
 // It is level-triggered: an engine event (runtime.EventSource) is only a
 // hint that an app changed, upon which the supervisor lists that app's
@@ -40,12 +48,14 @@
 //     the store records as stopped or timed out: adoption then leaves their
 //     exited containers alone.
 //
-// A deploy (hooks.swap) thus reads: Stopped(app, "deploy"); stop the old
-// container; create, start and check the new one (or start the old one
-// again); Started(app) if one of them runs; remove the old one.
+// A deploy's swap (package deploy) thus reads: Stopped(app, "deploy"); stop
+// the old container; create, start and check the new one (or start the old
+// one again); Started(app) if one of them runs; remove the old one.
 //
-// Hooks tells gitd what the supervisor did (crash, restart, timeout) so it
-// can log "gitd" lines for the app, and which bot containers run after each
-// (re)subscription to events, so it can follow their output again. All timers run on a Clock, which tests
-// replace.
+// # What it tells gitd
+//
+// Hooks (implemented by deploy.Engine) is told what the supervisor did
+// (crash, restart, timeout), so gitd can write "gitd" lines into the app's
+// log, and which bot containers run after each (re)subscription to events,
+// so their output is followed again.
 package supervisor
