@@ -25,9 +25,11 @@ type Release struct {
 	// secrets keeps them there), and they win over Env.
 	Config     map[string]string
 	Limits     runtime.Limits // zero fields take runtime.DefaultLimits
-	Network    string         // the app's network; made if missing
 	User       string         // uid:gid; root is refused (runtime.CheckUser)
 	StartCheck time.Duration  // how long a new run must stay up; <= 0: 5 s
+	// The network is the scheduler's choice (one of the app's own, made on
+	// first use, unless the admin set a shared one): a bridge on one
+	// engine, an attachable overlay on a swarm.
 }
 
 // Pending is a deploy whose new release passed the start check and runs,
