@@ -20,6 +20,7 @@ import (
 	"github.com/botrunner/botrunner/logstore"
 	"github.com/botrunner/botrunner/receive"
 	"github.com/botrunner/botrunner/runtime"
+	"github.com/botrunner/botrunner/scheduler"
 	"github.com/botrunner/botrunner/store"
 )
 
@@ -53,22 +54,16 @@ type Store interface {
 // Config is how bots run.
 type Config struct {
 	Limits     runtime.Limits
-	Network    string        // shared by all bots; "" = a network per app (AppNetwork)
 	User       string        // uid:gid bots run as; default 10001:10001
 	StartCheck time.Duration // default 5 s; an app's setting wins
-	StopGrace  time.Duration // default 10 s
 	Env        []string      // KEY=VALUE every bot gets (GITD_BOT_ENV)
 	Checkout   Limits
 	TmpDir     string // where checkouts go; default os.TempDir()
 	Lock       Locker // the app's push lock, for operator actions; nil = none (tests)
 	Trees      TreeReader
-	Supervisor Supervisor // nil = nobody restarts crashed bots
-	Logs       LogSink    // nil = no logs kept
-	Puller     Puller     // image mode (deploy:image); nil = not offered
-	Logins     Logins     // the apps' registry logins for image mode; nil = none kept
-	// Instance labels this gitd's containers (runtime.LabelInstance); every
-	// lookup is limited to them. "" = no label (tests with their own engine).
-	Instance string
+	Logs       LogSink // nil = no logs kept
+	Puller     Puller  // image mode (deploy:image); nil = not offered
+	Logins     Logins  // the apps' registry logins for image mode; nil = none kept
 }
 
 // Engine is the pipeline that builds and runs pushed bots.
@@ -76,7 +71,7 @@ type Engine struct {
 	cfg     Config
 	store   Store
 	builder Builder
-	rt      runtime.Driver
+	sched   scheduler.Scheduler
 	refs    RefReader
 	log     *slog.Logger
 
@@ -88,23 +83,20 @@ type Engine struct {
 
 var _ receive.Pipeline = (*Engine)(nil)
 
-// New wires the pipeline.
-func New(cfg Config, st Store, b Builder, rt runtime.Driver, refs RefReader, log *slog.Logger) *Engine {
+// New wires the pipeline; bots run on sched.
+func New(cfg Config, st Store, b Builder, sched scheduler.Scheduler, refs RefReader, log *slog.Logger) *Engine {
 	if cfg.User == "" {
 		cfg.User = "10001:10001"
 	}
 	if cfg.StartCheck <= 0 {
 		cfg.StartCheck = 5 * time.Second
 	}
-	if cfg.StopGrace <= 0 {
-		cfg.StopGrace = 10 * time.Second
-	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
 	log = log.With("component", "deploy")
-	return &Engine{cfg: cfg, store: st, builder: b, rt: rt, refs: refs, log: log, state: map[string]Phase{},
-		pending: map[string]*started{}, logs: &collector{rt: rt, sink: cfg.Logs, log: log, on: map[string]bool{}}}
+	return &Engine{cfg: cfg, store: st, builder: b, sched: sched, refs: refs, log: log, state: map[string]Phase{},
+		pending: map[string]*started{}, logs: &collector{sched: sched, sink: cfg.Logs, log: log, on: map[string]bool{}}}
 }
 
 // Run deploys the push's deploy ref, if it has one, and notes what it only
@@ -288,17 +280,4 @@ func shortID(id string) string {
 		return id[:16] + "…"
 	}
 	return id
-}
-
-// scope is a label filter for this gitd's containers of app ("" = any app),
-// plus extra labels.
-func (d *Engine) scope(app string, extra ...string) map[string]string {
-	m := map[string]string{runtime.LabelApp: app}
-	if d.cfg.Instance != "" {
-		m[runtime.LabelInstance] = d.cfg.Instance
-	}
-	for i := 0; i+1 < len(extra); i += 2 {
-		m[extra[i]] = extra[i+1]
-	}
-	return m
 }

@@ -113,7 +113,3 @@ func (d *Engine) Rebuild(ctx context.Context, app store.App, by string, out io.W
 	}
 	return d.accept(s)
 }
-
-// supervisorStopped holds the app's crash restarts before gitd stops its
-// bot; persist records an operator's stop so that a restarted gitd keeps
-// the bot stopped too.

@@ -19,7 +19,6 @@ import (
 	"github.com/botrunner/botrunner/receive"
 	"github.com/botrunner/botrunner/runtime"
 	"github.com/botrunner/botrunner/runtime/docker"
-	"github.com/botrunner/botrunner/runtime/supervisor"
 	"github.com/botrunner/botrunner/store"
 )
 
@@ -29,7 +28,6 @@ type deployer struct {
 	pipeline receive.Pipeline
 	bots     *deploy.Engine
 	logs     *logstore.Store
-	sup      *supervisor.Supervisor
 }
 
 // newDeployer connects to the Docker Engine and wires build, runtime and
@@ -84,27 +82,24 @@ func newDeployer(cfg *config.Config, st *store.Store, repos *receive.Repos, log 
 	if err != nil {
 		return deployer{}, err
 	}
+	sched, err := newScheduler(schedulerDeps{cfg: d, cli: cli, drv: drv, instance: instance, log: log})
+	if err != nil {
+		return deployer{}, err
+	}
 	bots := deploy.New(deploy.Config{
-		Limits:  runtime.Limits{Memory: int64(d.Memory), NanoCPUs: int64(d.CPUs * 1e9), Pids: d.Pids},
-		Network: d.Network, StartCheck: d.StartCheck, StopGrace: d.StopGrace, Env: env, TmpDir: tmp,
-		Lock: repos.Lock, Trees: repos, Logs: logs, Instance: instance,
+		Limits:     runtime.Limits{Memory: int64(d.Memory), NanoCPUs: int64(d.CPUs * 1e9), Pids: d.Pids},
+		StartCheck: d.StartCheck, Env: env, TmpDir: tmp, Lock: repos.Lock, Trees: repos, Logs: logs,
 		Puller: build.NewPuller(cli, build.PullOptions{Timeout: d.BuildTimeout, AllowRegistries: d.ImageRegistries, Log: log}), Logins: st,
-	}, st, builder, drv, repos, log)
-	// The supervisor reports to the deploy (its Hooks) and the deploy tells
-	// it about its own stops and starts, hence the setter.
-	sup := supervisor.New(drv, drv, supervisor.Policy{BaseDelay: d.RestartDelay, MaxDelay: d.RestartMax,
-		ResetAfter: d.RestartReset, MaxRuntime: d.MaxRuntime, StopGrace: d.StopGrace}, log, bots,
-		supervisor.WithLabels(map[string]string{runtime.LabelInstance: instance}))
-	bots.SetSupervisor(sup)
-	return deployer{pipeline: bots, bots: bots, logs: logs, sup: sup}, nil
+	}, st, builder, sched, repos, log)
+	return deployer{pipeline: bots, bots: bots, logs: logs}, nil
 }
 
-// start reconciles what a stopped gitd left, holds the bots that were stopped on purpose and supervises them
-// until ctx ends; the supervisor's first list has the deploy follow the
-// running bots' output. A restarted gitd adopts what runs: nothing is
-// restarted that need not be.
+// start reconciles what a stopped gitd left, then has the scheduler keep
+// the bots running until ctx ends (the bots stopped on purpose held); its
+// first list has the deploy follow the running bots' output. A restarted
+// gitd adopts what runs: nothing is restarted that need not be.
 func (d deployer) start(ctx context.Context, st *store.Store, log *slog.Logger) error {
-	if d.sup == nil {
+	if d.bots == nil {
 		return nil
 	}
 	apps, err := st.Apps()
@@ -116,10 +111,9 @@ func (d deployer) start(ctx context.Context, st *store.Store, log *slog.Logger) 
 	if err := d.bots.Reconcile(ctx, apps); err != nil {
 		log.Error("reconcile at start", "err", err)
 	}
-	d.bots.HoldStopped(apps)
 	go func() {
-		if err := d.sup.Run(ctx); err != nil {
-			log.Error("supervisor", "err", err)
+		if err := d.bots.Watch(ctx, apps); err != nil {
+			log.Error("scheduler", "err", err)
 		}
 	}()
 	return nil
