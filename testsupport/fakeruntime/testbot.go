@@ -42,4 +42,3 @@ func Testbot(s runtime.Spec) Behaviour {
 	}
 	return Behaviour{}
 }
-
