@@ -58,9 +58,7 @@ type Config struct {
 	StartCheck time.Duration // default 5 s; an app's setting wins
 	Env        []string      // KEY=VALUE every bot gets (GITD_BOT_ENV)
 	Checkout   Limits
-	TmpDir     string // where checkouts go; default os.TempDir()
-	Lock       Locker // the app's push lock, for operator actions; nil = none (tests)
-	Trees      TreeReader
+	TmpDir     string  // where checkouts go; default os.TempDir()
 	Logs       LogSink // nil = no logs kept
 	Puller     Puller  // image mode (deploy:image); nil = not offered
 	Logins     Logins  // the apps' registry logins for image mode; nil = none kept
@@ -72,7 +70,7 @@ type Engine struct {
 	store   Store
 	builder Builder
 	sched   scheduler.Scheduler
-	refs    RefReader
+	repos   Repos
 	log     *slog.Logger
 
 	mu      sync.Mutex
@@ -83,8 +81,19 @@ type Engine struct {
 
 var _ receive.Pipeline = (*Engine)(nil)
 
-// New wires the pipeline; bots run on sched.
-func New(cfg Config, st Store, b Builder, sched scheduler.Scheduler, refs RefReader, log *slog.Logger) *Engine {
+// Repos is what the engine needs of the apps' repositories
+// (repostore.Store): the app's lock, which pushes hold too, so that
+// operator actions never interleave with a push; refs; and trees, for
+// rebuilds.
+type Repos interface {
+	Lock(ctx context.Context, app string, onWait func()) (func(), error)
+	RefReader
+	Tree(app, commit string) (*object.Tree, error)
+}
+
+// New wires the pipeline: bots run on sched, the apps' repositories are
+// repos.
+func New(cfg Config, st Store, b Builder, sched scheduler.Scheduler, repos Repos, log *slog.Logger) *Engine {
 	if cfg.User == "" {
 		cfg.User = "10001:10001"
 	}
@@ -95,7 +104,7 @@ func New(cfg Config, st Store, b Builder, sched scheduler.Scheduler, refs RefRea
 		log = slog.New(slog.DiscardHandler)
 	}
 	log = log.With("component", "deploy")
-	return &Engine{cfg: cfg, store: st, builder: b, sched: sched, refs: refs, log: log, state: map[string]Phase{},
+	return &Engine{cfg: cfg, store: st, builder: b, sched: sched, repos: repos, log: log, state: map[string]Phase{},
 		pending: map[string]*started{}, logs: &collector{sched: sched, sink: cfg.Logs, log: log, on: map[string]bool{}}}
 }
 
@@ -106,7 +115,7 @@ func (d *Engine) Run(ctx context.Context, p *receive.Push) error {
 	if err != nil {
 		return err
 	}
-	pl := planPush(p, app.Settings, d.refs)
+	pl := planPush(p, app.Settings, d.repos)
 	for _, u := range pl.stored {
 		why := "only the deploy branch and tags deploy"
 		if u.Name.IsTag() {

@@ -274,7 +274,25 @@ func newHarness(t *testing.T, set store.AppSettings) *harness {
 // again, e.g. after a test changed h.cfg.
 func (h *harness) remake(drv runtime.Driver) {
 	h.sched = dockersched.New(drv, h.rt, h.sopt)
-	h.d = New(h.cfg, h.st, h.b, h.sched, RefReaderFunc(h.refHead), nil)
+	h.d = New(h.cfg, h.st, h.b, h.sched, testRepos{h}, nil)
+}
+
+// testRepos is the harness's repository: its refs, the in-memory objects,
+// and no lock (each test runs one action at a time).
+type testRepos struct{ h *harness }
+
+func (r testRepos) Lock(context.Context, string, func()) (func(), error) { return func() {}, nil }
+
+func (r testRepos) Head(app string, ref plumbing.ReferenceName) (plumbing.Hash, error) {
+	return r.h.refHead(app, ref)
+}
+
+func (r testRepos) Tree(_, commit string) (*object.Tree, error) {
+	c, err := object.GetCommit(r.h.objs, plumbing.NewHash(commit))
+	if err != nil {
+		return nil, err
+	}
+	return c.Tree()
 }
 
 func (h *harness) refHead(app string, ref plumbing.ReferenceName) (plumbing.Hash, error) {

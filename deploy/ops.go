@@ -7,8 +7,6 @@ import (
 	"io"
 	"time"
 
-	"github.com/go-git/go-git/v5/plumbing/object"
-
 	"github.com/botrunner/botrunner/hint"
 	"github.com/botrunner/botrunner/store"
 )
@@ -27,19 +25,8 @@ var (
 		"only the last releases' images are kept; push that commit again (git push --force) to rebuild it")
 )
 
-// Locker is the app's push lock (receive.Repos.Lock).
-type Locker func(ctx context.Context, app string, onWait func()) (func(), error)
-
-// TreeReader reads a commit's tree from an app's repository, for rebuilds.
-type TreeReader interface {
-	Tree(app, commit string) (*object.Tree, error)
-}
-
 func (d *Engine) lock(ctx context.Context, app string, out io.Writer) (func(), error) {
-	if d.cfg.Lock == nil {
-		return func() {}, nil
-	}
-	return d.cfg.Lock(ctx, app, func() { step(out, "waiting for the running deploy of %s to finish", app) })
+	return d.repos.Lock(ctx, app, func() { step(out, "waiting for the running deploy of %s to finish", app) })
 }
 
 // Stop stops the app's bot (SIGTERM, grace, SIGKILL); it stays stopped,

@@ -96,10 +96,10 @@ func (d *Engine) finishReleases(ctx context.Context, app store.App) ([]string, e
 // (its ref is at its commit) when gitd stopped before accepting it: the
 // repository is the record of what was pushed, so r is what should run.
 func (d *Engine) stored(r store.Release) bool {
-	if r.Status != store.ReleaseStarted || r.Ref == "" || r.Commit == "" || d.refs == nil {
+	if r.Status != store.ReleaseStarted || r.Ref == "" || r.Commit == "" {
 		return false
 	}
-	h, err := d.refs.Head(r.App, plumbing.ReferenceName(r.Ref))
+	h, err := d.repos.Head(r.App, plumbing.ReferenceName(r.Ref))
 	return err == nil && h.String() == r.Commit
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/botrunner/botrunner/logstore"
 	"github.com/botrunner/botrunner/names"
 	"github.com/botrunner/botrunner/receive"
+	"github.com/botrunner/botrunner/repostore"
 	"github.com/botrunner/botrunner/runtime"
 	"github.com/botrunner/botrunner/runtime/docker"
 	"github.com/botrunner/botrunner/store"
@@ -32,7 +33,7 @@ type deployer struct {
 
 // newDeployer connects to the Docker Engine and wires build, runtime and
 // the deploy pipeline; with GITD_RUNTIME=none pushes are only stored.
-func newDeployer(cfg *config.Config, st *store.Store, repos *receive.Repos, log *slog.Logger) (deployer, error) {
+func newDeployer(cfg *config.Config, st *store.Store, repos *repostore.Store, log *slog.Logger) (deployer, error) {
 	d := cfg.Deploy
 	if d.Runtime == "none" {
 		log.Info("GITD_RUNTIME=none: pushes are stored, not deployed")
@@ -88,7 +89,7 @@ func newDeployer(cfg *config.Config, st *store.Store, repos *receive.Repos, log 
 	}
 	bots := deploy.New(deploy.Config{
 		Limits:     runtime.Limits{Memory: int64(d.Memory), NanoCPUs: int64(d.CPUs * 1e9), Pids: d.Pids},
-		StartCheck: d.StartCheck, Env: env, TmpDir: tmp, Lock: repos.Lock, Trees: repos, Logs: logs,
+		StartCheck: d.StartCheck, Env: env, TmpDir: tmp, Logs: logs,
 		Puller: build.NewPuller(cli, build.PullOptions{Timeout: d.BuildTimeout, AllowRegistries: d.ImageRegistries, Log: log}), Logins: st,
 	}, st, builder, sched, repos, log)
 	return deployer{pipeline: bots, bots: bots, logs: logs}, nil
