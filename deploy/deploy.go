@@ -11,14 +11,12 @@ import (
 	"sync"
 	"time"
 
-	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/botrunner/botrunner/build"
 	"github.com/botrunner/botrunner/hint"
 	"github.com/botrunner/botrunner/internal/testhold"
 	"github.com/botrunner/botrunner/logstore"
-	"github.com/botrunner/botrunner/receive"
 	"github.com/botrunner/botrunner/runtime"
 	"github.com/botrunner/botrunner/scheduler"
 	"github.com/botrunner/botrunner/store"
@@ -79,8 +77,6 @@ type Engine struct {
 	logs    *collector
 }
 
-var _ receive.Pipeline = (*Engine)(nil)
-
 // Repos is what the engine needs of the apps' repositories
 // (repostore.Store): the app's lock, which pushes hold too, so that
 // operator actions never interleave with a push; refs; and trees, for
@@ -106,52 +102,6 @@ func New(cfg Config, st Store, b Builder, sched scheduler.Scheduler, repos Repos
 	log = log.With("component", "deploy")
 	return &Engine{cfg: cfg, store: st, builder: b, sched: sched, repos: repos, log: log, state: map[string]Phase{},
 		pending: map[string]*started{}, logs: &collector{sched: sched, sink: cfg.Logs, log: log, on: map[string]bool{}}}
-}
-
-// Run deploys the push's deploy ref, if it has one, and notes what it only
-// stores. Its error rejects the whole push.
-func (d *Engine) Run(ctx context.Context, p *receive.Push) error {
-	app, err := d.store.App(p.App)
-	if err != nil {
-		return err
-	}
-	pl := planPush(p, app.Settings, d.repos)
-	for _, u := range pl.stored {
-		why := "only the deploy branch and tags deploy"
-		if u.Name.IsTag() {
-			why = "tag deploys are off for this app"
-		}
-		step(p.Progress, "%s: stored %s at %s (not deployed: %s)", p.App, u.Name.Short(), u.New.String()[:7], why)
-	}
-	if pl.gone != nil {
-		step(p.Progress, "%s: deleted %s, its deploy branch; the running bot stays as it is", p.App, pl.gone.Name.Short())
-	}
-	if pl.deploy == nil {
-		return nil
-	}
-	if pl.along != nil {
-		step(p.Progress, "%s: %s moves to %s with tag %s, which deploys", p.App, pl.along.Name.Short(),
-			pl.along.New.String()[:7], pl.deploy.Name.Short())
-	}
-	defer d.setPhase(p.App, "")
-	return d.deploy(ctx, app, p, *pl.deploy)
-}
-
-// deploy builds and runs one pushed update.
-func (d *Engine) deploy(ctx context.Context, app store.App, p *receive.Push, u receive.Command) error {
-	tree, err := p.Tree(u.New)
-	if err != nil {
-		return ErrDeployFailed.With("deploy failed: read the pushed tree", err)
-	}
-	s, err := d.buildRelease(ctx, app, tree, store.Release{App: app.Name, Commit: commitOf(p, u.New).String(),
-		Ref: u.Name.String(), Tag: tagName(u), Pusher: p.Pusher}, p.Progress)
-	if err != nil {
-		return err
-	}
-	d.mu.Lock()
-	d.pending[app.Name] = s // accepted or taken back in Committed
-	d.mu.Unlock()
-	return nil
 }
 
 // buildRelease checks tree out, builds it, records release meta (commit,
@@ -257,26 +207,6 @@ func (d *Engine) removeImage(ref string) {
 	if err := d.builder.RemoveImage(ctx, ref); err != nil {
 		d.log.Warn("remove image of failed release", "image", ref, "err", err)
 	}
-}
-
-// commitOf peels an annotated tag (what `git tag -a` pushes) to the commit
-// it names: a release records the commit, not the tag object.
-func commitOf(p *receive.Push, h plumbing.Hash) plumbing.Hash {
-	for range 10 { // tags of tags are legal; loops are not
-		tag, err := object.GetTag(p.Objects, h)
-		if err != nil {
-			return h
-		}
-		h = tag.Target
-	}
-	return h
-}
-
-func tagName(u receive.Command) string {
-	if u.Name.IsTag() {
-		return u.Name.Short()
-	}
-	return ""
 }
 
 // step writes one "-----> " line, Heroku style.
