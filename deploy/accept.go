@@ -96,10 +96,28 @@ func (d *Engine) Committed(_ context.Context, p *receive.Push, err error) {
 	if s == nil {
 		return
 	}
+	defer d.setPhase(p.App, "")
 	if err != nil {
 		_ = d.takeBack(s, fmt.Errorf("the push was not stored: %w", err))
 		return
 	}
 	testhold.At("committed", p.App)
 	_ = d.accept(s)
+}
+
+// dropPending takes back a release an earlier push of the app started but
+// that was never committed nor refused: receive calls Committed under the
+// app's lock after every pipeline run that succeeded, so one left over
+// means a Pipeline wrapper did not pass Committed on. Without the
+// repository's word the release is not accepted.
+func (d *Engine) dropPending(app string) {
+	d.mu.Lock()
+	s := d.pending[app]
+	delete(d.pending, app)
+	d.mu.Unlock()
+	if s != nil {
+		d.log.Error("a pushed release was never committed; taking it back (a receive.Pipeline wrapper must pass Committed on)",
+			"app", app, "release", s.rel.Number)
+		_ = d.takeBack(s, ErrDeployFailed.With("deploy failed: the push's end was never reported", nil))
+	}
 }

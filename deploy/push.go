@@ -41,8 +41,12 @@ func (d *Engine) Run(ctx context.Context, p *receive.Push) error {
 		step(p.Progress, "%s: %s moves to %s with tag %s, which deploys", p.App, pl.along.Name.Short(),
 			pl.along.New.String()[:7], pl.deploy.Name.Short())
 	}
-	defer d.setPhase(p.App, "")
-	return d.deploy(ctx, app, p, *pl.deploy)
+	d.dropPending(p.App)
+	err = d.deploy(ctx, app, p, *pl.deploy)
+	if err != nil {
+		d.setPhase(p.App, "")
+	} // else the release is still "starting" until Committed
+	return err
 }
 
 // deploy builds and runs one pushed update.
