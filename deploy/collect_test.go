@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/botrunner/botrunner/logstore"
+	"github.com/botrunner/botrunner/scheduler"
 	"github.com/botrunner/botrunner/store"
 )
 
@@ -119,4 +120,23 @@ func TestLostLinesAreSaid(t *testing.T) {
 	require.Eventually(t, func() bool {
 		return strings.Contains(buf.String(), "lines=2")
 	}, 10*time.Second, 5*time.Millisecond, buf.String())
+}
+
+// TestEventsHeardByConfigEvents: Config.Events hears each scheduler event
+// after the engine recorded it.
+func TestEventsHeardByConfigEvents(t *testing.T) {
+	h := newHarness(t, store.AppSettings{})
+	logs := withLogs(t, h)
+	var got []scheduler.Event
+	h.cfg.Events = scheduler.HandlerFunc(func(e scheduler.Event) {
+		lines, err := logs.Tail(testApp, logstore.Query{})
+		require.NoError(t, err)
+		require.NotEmpty(t, lines, "the engine's gitd line comes first")
+		got = append(got, e)
+	})
+	h.remake(h.rec)
+	h.d.BotEvent(scheduler.Event{Kind: scheduler.EventTimedOut, App: testApp, Release: 1})
+	require.Len(t, got, 1)
+	assert.Equal(t, scheduler.EventTimedOut, got[0].Kind)
+	assert.Equal(t, StoppedByLimit, h.app().Stopped)
 }

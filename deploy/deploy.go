@@ -60,6 +60,9 @@ type Config struct {
 	Logs       LogSink // nil = no logs kept
 	Puller     Puller  // image mode (deploy:image); nil = not offered
 	Logins     Logins  // the apps' registry logins for image mode; nil = none kept
+	// Events also hears every scheduler event, after the engine has
+	// recorded it (notifications to people); nil = nobody else.
+	Events scheduler.Handler
 }
 
 // Engine is the pipeline that builds and runs pushed bots.

@@ -41,6 +41,9 @@ func (d *Engine) BotEvent(e scheduler.Event) {
 	case scheduler.EventTimedOut:
 		d.timedOut(e.App, e.Release)
 	}
+	if d.cfg.Events != nil {
+		d.cfg.Events.BotEvent(e)
+	}
 }
 
 // crashed records a crash and the restart to come.
