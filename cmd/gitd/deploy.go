@@ -56,6 +56,10 @@ func newDeployer(cfg *config.Config, st *store.Store, repos *repostore.Store, lo
 	if err != nil {
 		return deployer{}, err
 	}
+	sched, err := newScheduler(schedulerDeps{cfg: d, cli: cli, drv: drv, instance: instance, log: log})
+	if err != nil {
+		return deployer{}, err
+	}
 	if err := botNetworks(ctx, drv, d, instance, log); err != nil {
 		return deployer{}, err
 	}
@@ -80,10 +84,6 @@ func newDeployer(cfg *config.Config, st *store.Store, repos *repostore.Store, lo
 	}
 	// Logs are redacted with every value the apps' config vars have had.
 	logs, err := logstore.Open(filepath.Join(cfg.Data, "logs"), logstore.Options{Secrets: st})
-	if err != nil {
-		return deployer{}, err
-	}
-	sched, err := newScheduler(schedulerDeps{cfg: d, cli: cli, drv: drv, instance: instance, log: log})
 	if err != nil {
 		return deployer{}, err
 	}
