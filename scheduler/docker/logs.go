@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/botrunner/botrunner/runtime"
+	"github.com/botrunner/botrunner/runtime/supervisor"
 	"github.com/botrunner/botrunner/scheduler"
 )
 
@@ -26,7 +27,7 @@ func (s *Scheduler) Logs(ctx context.Context, app string, o scheduler.LogOptions
 		if err != nil {
 			return nil, engineError("list containers", err)
 		}
-		c, ok := current(cs)
+		c, ok := supervisor.Current(cs)
 		if !ok {
 			return nil, scheduler.ErrNotFound
 		}
@@ -79,20 +80,4 @@ func (s *Scheduler) previous(ctx context.Context, id string, o runtime.LogOption
 		b.WriteString(l + "\n")
 	}
 	return io.NopCloser(&b), sc.Err()
-}
-
-// current is the container that stands for the app: the running one (the
-// newest if several), else the one started last.
-func current(cs []runtime.State) (runtime.State, bool) {
-	var best runtime.State
-	found := false
-	for _, c := range cs {
-		if !c.Running && c.StartedAt.IsZero() {
-			continue
-		}
-		if !found || c.Running && !best.Running || c.Running == best.Running && c.StartedAt.After(best.StartedAt) {
-			best, found = c, true
-		}
-	}
-	return best, found
 }
