@@ -23,16 +23,17 @@ import (
 	"github.com/botrunner/botrunner/store"
 )
 
-// deployer is the pipeline a push runs and, when bots run here, the side
-// commands ask about them (nil for GITD_RUNTIME=none).
+// deployer is the pipeline a push runs and, when bots run here, the deploy
+// engine commands ask about them (nil for GITD_RUNTIME=none).
 type deployer struct {
 	pipeline receive.Pipeline
-	bots     *deploy.Engine
+	engine   *deploy.Engine
 	logs     *logstore.Store
 }
 
-// newDeployer connects to the Docker Engine and wires build, runtime and
-// the deploy pipeline; with GITD_RUNTIME=none pushes are only stored.
+// newDeployer connects to the Docker Engine and wires build, the scheduler
+// and the deploy engine on the apps' repositories; with GITD_RUNTIME=none
+// pushes are only stored.
 func newDeployer(cfg *config.Config, st *store.Store, repos *repostore.Store, log *slog.Logger) (deployer, error) {
 	d := cfg.Deploy
 	if d.Runtime == "none" {
@@ -87,12 +88,12 @@ func newDeployer(cfg *config.Config, st *store.Store, repos *repostore.Store, lo
 	if err != nil {
 		return deployer{}, err
 	}
-	bots := deploy.New(deploy.Config{
+	engine := deploy.New(deploy.Config{
 		Limits:     runtime.Limits{Memory: int64(d.Memory), NanoCPUs: int64(d.CPUs * 1e9), Pids: d.Pids},
 		StartCheck: d.StartCheck, Env: env, TmpDir: tmp, Logs: logs,
 		Puller: build.NewPuller(cli, build.PullOptions{Timeout: d.BuildTimeout, AllowRegistries: d.ImageRegistries, Log: log}), Logins: st,
 	}, st, builder, sched, repos, log)
-	return deployer{pipeline: bots, bots: bots, logs: logs}, nil
+	return deployer{pipeline: engine, engine: engine, logs: logs}, nil
 }
 
 // start reconciles what a stopped gitd left, then has the scheduler keep
@@ -100,7 +101,7 @@ func newDeployer(cfg *config.Config, st *store.Store, repos *repostore.Store, lo
 // first list has the deploy follow the running bots' output. A restarted
 // gitd adopts what runs: nothing is restarted that need not be.
 func (d deployer) start(ctx context.Context, st *store.Store, log *slog.Logger) error {
-	if d.bots == nil {
+	if d.engine == nil {
 		return nil
 	}
 	apps, err := st.Apps()
@@ -109,11 +110,11 @@ func (d deployer) start(ctx context.Context, st *store.Store, log *slog.Logger) 
 	}
 	// A gitd stopped without warning left half-done work: reconcile first,
 	// so that the supervisor adopts exactly the current releases.
-	if err := d.bots.Reconcile(ctx, apps); err != nil {
+	if err := d.engine.Reconcile(ctx, apps); err != nil {
 		log.Error("reconcile at start", "err", err)
 	}
 	go func() {
-		if err := d.bots.Watch(ctx, apps); err != nil {
+		if err := d.engine.Watch(ctx, apps); err != nil {
 			log.Error("scheduler", "err", err)
 		}
 	}()

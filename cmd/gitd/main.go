@@ -75,7 +75,7 @@ func run() error {
 		return err
 	}
 	ctx, stop := context.WithCancel(context.Background())
-	defer stop() // the supervisor ends with the server; running bots stay up
+	defer stop() // the scheduler's watch ends with the server; running bots stay up
 	if err := dep.start(ctx, st, log); err != nil {
 		return err
 	}
@@ -107,8 +107,8 @@ func assemble(cfg *config.Config, st *store.Store, authz *auth.Authorizer, log *
 	})
 	deps := command.Deps{Store: st, Auth: authz, Repos: repos, Version: version, Log: log, RemoteURL: cfg.RemoteURL,
 		Intake: command.IntakeOptions{MaxPushSize: int64(cfg.MaxPushSize), GitAllowHosts: cfg.Deploy.GitAllowHosts}}
-	if dep.bots != nil { // a nil *Deploy must stay a nil interface
-		deps.Bots, deps.Logs = dep.bots, dep.logs
+	if dep.engine != nil { // a nil *deploy.Engine must stay a nil interface
+		deps.Bots, deps.Logs = dep.engine, dep.logs
 	}
 	router := command.NewRouter(deps)
 	return server.New(server.Config{
