@@ -27,4 +27,11 @@
 //   - status, called by command: status.go, phase.go.
 //   - gitd's start: reconcile.go (finishes what a gitd that died left half
 //     done; docs/architecture.md, "Crash safety"), then Watch (events.go).
+//
+// Files, not subpackages: every caller works on the same per-app state —
+// the phase of a deploy under way, the pushed release waiting for its
+// commit, the log followers — under the same app lock, and subpackages
+// would have to export that state or hand it around. Each caller sees only
+// its slice through an interface of its own: receive.Committer,
+// command.Bots, scheduler.Handler.
 package deploy
