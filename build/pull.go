@@ -107,7 +107,7 @@ func (p *Puller) Pull(ctx context.Context, r PullRequest) (Result, error) {
 	if !hadRef {
 		// The image stays only under the release's tag, so the release
 		// image cleanup frees it; a ref someone had before stays.
-		p.untag(r.Ref.Name)
+		p.untag(ctx, r.Ref.Name)
 	}
 	p.log.Info("pulled", "app", r.App, "release", r.Release, "ref", r.Ref.Name, "image", res.Image,
 		"took", time.Since(began).Round(time.Millisecond))
@@ -172,8 +172,8 @@ func (p *Puller) inspect(ctx context.Context, ref string) (client.ImageInspectRe
 
 // untag removes the ref's name from the pulled image; the image itself
 // stays under the release's tag.
-func (p *Puller) untag(ref string) {
-	ctx, cancel := cleanup.Context(context.Background(), time.Minute)
+func (p *Puller) untag(ctx context.Context, ref string) {
+	ctx, cancel := cleanup.Context(ctx, time.Minute)
 	defer cancel()
 	if _, err := p.engine.ImageRemove(ctx, ref, client.ImageRemoveOptions{}); err != nil && !cerrdefs.IsNotFound(err) {
 		p.log.Warn("untag pulled image", "ref", ref, "err", err)
