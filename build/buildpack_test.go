@@ -73,9 +73,9 @@ func TestPullPolicy(t *testing.T) {
 // The options pack gets: untrusted flow, the app's own cache volumes, the
 // operator's build args as the only env, the builder's own user.
 func TestPackOptions(t *testing.T) {
-	b := New(&fakeEngine{}, Options{BuildpackLifecycle: "lc:1", Network: "buildnet",
+	b := New(&fakeEngine{}, Options{BuildpackLifecycle: "lc:1",
 		BuildArgs: map[string]string{"PIP_INDEX_URL": "http://mirror/simple/"}})
-	j := &job{req: Request{App: "my-bot", Owner: "ann", Release: 3, Dir: "/tmp/checkout"}}
+	j := &job{req: Request{App: "my-bot", Owner: "ann", Release: 3, Dir: "/tmp/checkout"}, network: "buildnet"}
 	o := b.packOptions(j, Tag("my-bot", 3), image.PullNever, "worker")
 	assert.Equal(t, "botrunner/my-bot:v3", o.Image)
 	assert.Equal(t, DefaultBuildpackBuilder, o.Builder)
