@@ -91,15 +91,7 @@ func TestNetworkRemovedWhileCreating(t *testing.T) {
 	if err := d.Start(context.Background(), id); err != nil {
 		t.Fatalf("Start: %v", err)
 	}
-	res, err := c.ContainerInspect(context.Background(), id, client.ContainerInspectOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var on []string
-	for _, ep := range res.Container.NetworkSettings.Networks {
-		on = append(on, ep.NetworkID)
-	}
-	if len(on) != 1 || on[0] != rc.survivor {
+	if on := attachedTo(t, c, id); len(on) != 1 || on[0] != rc.survivor {
 		t.Errorf("container is attached to %v, want only the surviving network %s", on, rc.survivor)
 	}
 }
