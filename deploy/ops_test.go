@@ -2,12 +2,14 @@ package deploy
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/botrunner/botrunner/logstore"
 	"github.com/botrunner/botrunner/store"
 )
 
@@ -106,4 +108,29 @@ func TestReconfigure(t *testing.T) {
 	assert.NotEqual(t, first, ids[0])
 	assert.Len(t, h.containers(), 1, "the old release's container is removed once the new one is accepted")
 	assert.Contains(t, specEnv(t, h), "DEBUG=1")
+}
+
+// TestLogsKeepEachReleasesLines: the collector files each container's
+// lines under its release, once each, across a config release that
+// replaces the container.
+func TestLogsKeepEachReleasesLines(t *testing.T) {
+	h := newHarness(t, store.AppSettings{})
+	logs := withLogs(t, h)
+	id := h.mustDeploy()
+	require.NoError(t, h.rt.Emit(id, "one"))
+	waitLines(t, logs, "bot started", "one")
+	require.NoError(t, h.d.Reconfigure(context.Background(), h.app(), "set DEBUG", "alice", &strings.Builder{}))
+	ids := h.running()
+	require.Len(t, ids, 1)
+	require.NoError(t, h.rt.Emit(ids[0], "two"))
+	waitLines(t, logs, "bot started", "one", "bot started", "two")
+	lines, err := logs.Tail(testApp, logstore.Query{})
+	require.NoError(t, err)
+	var got []string
+	for _, l := range lines {
+		if l.Stream != logstore.StreamGitd {
+			got = append(got, fmt.Sprintf("v%d %s %s", l.Release, l.Stream, l.Text))
+		}
+	}
+	assert.Equal(t, []string{"v1 stdout bot started", "v1 stdout one", "v2 stdout bot started", "v2 stdout two"}, got)
 }
