@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 
@@ -29,7 +31,42 @@ func TestMain(m *testing.M) {
 		os.Exit(fakeGitd()) // oneshot_test.go
 	}
 	os.Unsetenv("BOTCTL_REMOTE") // the user's own must not steer the tests
-	os.Exit(m.Run())
+	code := m.Run()
+	if dir, err := fakeSSHDir(); err == nil {
+		os.RemoveAll(dir)
+	}
+	os.Exit(code)
+}
+
+// fakeSSHDir builds testdata/fakessh once per test run, into a temp dir it
+// returns: the ssh the tests run dozens of times. A race-built test binary
+// standing in for it takes over a second to start each time.
+var fakeSSHDir = sync.OnceValues(func() (string, error) {
+	dir, err := os.MkdirTemp("", "botctl-fakessh-")
+	if err != nil {
+		return "", err
+	}
+	cmd := exec.Command("go", "build", "-o", filepath.Join(dir, "fake-ssh"), "./testdata/fakessh")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		os.RemoveAll(dir)
+		return "", fmt.Errorf("build the fake ssh: %v: %s", err, out)
+	}
+	return dir, nil
+})
+
+// fakeSSHCommand is $BOTCTL_SSH for the tests: the small fake, or this
+// test binary in its fake-ssh mode when the fake cannot be built.
+func fakeSSHCommand(t *testing.T) string {
+	dir, err := fakeSSHDir()
+	if err == nil {
+		return shellwords.Quote(filepath.Join(dir, "fake-ssh")) + " fake-ssh"
+	}
+	t.Logf("%v; the test binary stands in for ssh", err)
+	self, err := os.Executable()
+	require.NoError(t, err)
+	t.Setenv("BOTCTL_TEST_FAKE_SSH", "1")
+	return shellwords.Quote(self) + " fake-ssh"
 }
 
 // fakeSSH writes its argv as one JSON line, then its stdin, to stdout; says
@@ -56,12 +93,9 @@ type result struct {
 // botctl runs Main in dir with the fake ssh and stdin, and reads the fake's report.
 func botctl(t *testing.T, dir, stdin string, args ...string) result {
 	t.Helper()
-	self, err := os.Executable()
-	require.NoError(t, err)
-	t.Setenv("BOTCTL_TEST_FAKE_SSH", "1")
 	var out, errb bytes.Buffer
 	sys := System{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb, Dir: dir, Version: "botctl test",
-		Getenv: envOf(map[string]string{"BOTCTL_SSH": shellwords.Quote(self) + " fake-ssh"})}
+		Getenv: envOf(map[string]string{"BOTCTL_SSH": fakeSSHCommand(t)})}
 	res := result{code: Main(context.Background(), args, sys), stderr: errb.String()}
 	if line, rest, ok := strings.Cut(out.String(), "\n"); ok && strings.HasPrefix(line, "[") {
 		var argv []string
