@@ -2,8 +2,7 @@
 // that starts in milliseconds (the race-built test binary takes over a
 // second): it writes its argv as one JSON line, then its stdin, to stdout;
 // says "from server" on stderr; and exits with $FAKE_SSH_EXIT (or dies by
-// SIGKILL when that is "kill"). The test binary's fakeSSH does the same
-// when this cannot be built.
+// SIGKILL when that is "kill").
 package main
 
 import (
