@@ -55,6 +55,7 @@ func (e *recordingEngine) created() []created {
 func cnbBuilder(t *testing.T, o Options) (*Builder, *recordingEngine, string) {
 	t.Helper()
 	testenv.RequireDocker(t)
+	t.Parallel() // as dockerBuilder's tests
 	builder, lifecycle, err := testenv.CNBBuilder(t.Context())
 	require.NoError(t, err, "test CNB builder")
 	c, err := client.New(client.FromEnv)

@@ -23,10 +23,14 @@ import (
 // and removes its images when it ends.
 
 // dockerBuilder returns a Builder on the real engine with the test Python
-// image as its base, and a fresh app name.
+// image as its base, and a fresh app name. The test runs in parallel with
+// the package's other engine tests: a build mostly waits on the engine
+// (step containers on a slow storage driver), so builds overlap well, and
+// each test has its own app name, images and networks.
 func dockerBuilder(t *testing.T, o Options) (*Builder, string) {
 	t.Helper()
 	testenv.RequireDocker(t)
+	t.Parallel()
 	base, err := testenv.PythonImage(t.Context())
 	require.NoError(t, err, "python base image")
 	c, err := client.New(client.FromEnv)

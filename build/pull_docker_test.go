@@ -23,6 +23,7 @@ import (
 // errors a user meets, and a good pull tagged for its release.
 func TestPullFromRegistry(t *testing.T) {
 	testenv.RequireDocker(t)
+	t.Parallel() // as dockerBuilder's tests
 	reg := testenv.StartRegistry(t)
 	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
 	defer cancel()

@@ -7,43 +7,54 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
-	"syscall"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/botrunner/botrunner/shellwords"
+	"github.com/botrunner/botrunner/testsupport/testenv/ci"
 )
 
-// TestMain lets the test binary stand in for ssh: Main runs it through
-// $BOTCTL_SSH, and it reports what it got.
 func TestMain(m *testing.M) {
-	if os.Getenv("BOTCTL_TEST_FAKE_SSH") == "1" {
-		os.Exit(fakeSSH())
-	}
-	if os.Getenv("BOTCTL_TEST_FAKE_GITD") == "1" {
-		os.Exit(fakeGitd()) // oneshot_test.go
-	}
 	os.Unsetenv("BOTCTL_REMOTE") // the user's own must not steer the tests
-	os.Exit(m.Run())
+	code := m.Run()
+	if dir, err := fakesDir(); err == nil {
+		os.RemoveAll(dir)
+	}
+	os.Exit(code)
 }
 
-// fakeSSH writes its argv as one JSON line, then its stdin, to stdout; says
-// "from server" on stderr; and exits with $FAKE_SSH_EXIT (or dies by
-// SIGKILL when that is "kill").
-func fakeSSH() int {
-	_ = json.NewEncoder(os.Stdout).Encode(os.Args[1:])
-	_, _ = io.Copy(os.Stdout, os.Stdin)
-	fmt.Fprintln(os.Stderr, "from server")
-	if os.Getenv("FAKE_SSH_EXIT") == "kill" {
-		_ = syscall.Kill(os.Getpid(), syscall.SIGKILL)
+// fakesDir builds the tests' stand-ins for ssh (testdata/fakessh, and
+// testdata/fakegitd with a real receive-pack) once per run, into a temp dir
+// it returns. Small programs start in milliseconds; the race-built test
+// binary standing in, as it once did, took over a second each of the
+// dozens of times.
+var fakesDir = sync.OnceValues(func() (string, error) {
+	dir, err := os.MkdirTemp("", "botctl-fakes-")
+	if err != nil {
+		return "", err
 	}
-	code, _ := strconv.Atoi(os.Getenv("FAKE_SSH_EXIT"))
-	return code
+	cmd := exec.Command("go", "build", "-o", dir+string(filepath.Separator), "./testdata/fakessh", "./testdata/fakegitd")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		os.RemoveAll(dir)
+		return "", fmt.Errorf("build the fake ssh and gitd: %v: %s", err, out)
+	}
+	return dir, nil
+})
+
+// fake is the path of the built stand-in called name.
+func fake(t *testing.T, name string) string {
+	t.Helper()
+	ci.NeedTools(t, "go")
+	dir, err := fakesDir()
+	require.NoError(t, err)
+	return filepath.Join(dir, name)
 }
 
 type result struct {
@@ -56,12 +67,9 @@ type result struct {
 // botctl runs Main in dir with the fake ssh and stdin, and reads the fake's report.
 func botctl(t *testing.T, dir, stdin string, args ...string) result {
 	t.Helper()
-	self, err := os.Executable()
-	require.NoError(t, err)
-	t.Setenv("BOTCTL_TEST_FAKE_SSH", "1")
 	var out, errb bytes.Buffer
 	sys := System{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb, Dir: dir, Version: "botctl test",
-		Getenv: envOf(map[string]string{"BOTCTL_SSH": shellwords.Quote(self) + " fake-ssh"})}
+		Getenv: envOf(map[string]string{"BOTCTL_SSH": shellwords.Quote(fake(t, "fakessh")) + " fake-ssh"})}
 	res := result{code: Main(context.Background(), args, sys), stderr: errb.String()}
 	if line, rest, ok := strings.Cut(out.String(), "\n"); ok && strings.HasPrefix(line, "[") {
 		var argv []string

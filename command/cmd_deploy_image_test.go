@@ -23,12 +23,16 @@ type imageCall struct {
 	creds        *build.Credentials
 }
 
-// fakeBots records image deploys; the other actions are not used here.
+// fakeBots records image deploys and config releases, and answers status
+// with status (running v1 when unset); the other actions are not used.
 type fakeBots struct {
 	Bots
-	mu    sync.Mutex
-	calls []imageCall
-	err   error
+	mu        sync.Mutex
+	calls     []imageCall
+	err       error
+	status    deploy.Status
+	reconfigs []string // "app: change by who"
+	reconfErr error
 }
 
 func (f *fakeBots) DeployImage(_ context.Context, app store.App, ref string, creds *build.Credentials, by string, out io.Writer) error {
@@ -40,7 +44,20 @@ func (f *fakeBots) DeployImage(_ context.Context, app store.App, ref string, cre
 }
 
 func (f *fakeBots) AppStatus(context.Context, store.App) (deploy.Status, error) {
-	return deploy.Status{State: "running", Release: 1}, nil
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.status.State == "" {
+		return deploy.Status{State: "running", Release: 1}, nil
+	}
+	return f.status, nil
+}
+
+func (f *fakeBots) Reconfigure(_ context.Context, app store.App, change, by string, out io.Writer) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.reconfigs = append(f.reconfigs, app.Name+": "+change+" by "+by)
+	fmt.Fprintf(out, "-----> %s: releasing %s\n", app.Name, change)
+	return f.reconfErr
 }
 
 func (f *fakeBots) seen() []imageCall {

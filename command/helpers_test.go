@@ -18,6 +18,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/botrunner/botrunner/auth"
+	"github.com/botrunner/botrunner/secrets"
 	"github.com/botrunner/botrunner/store"
 )
 
@@ -82,7 +83,9 @@ type world struct {
 
 func newWorld(t *testing.T) *world {
 	t.Helper()
-	s, err := store.Open(filepath.Join(t.TempDir(), "gitd.db"))
+	box, err := secrets.New(make([]byte, secrets.KeySize))
+	require.NoError(t, err)
+	s, err := store.OpenWithBox(filepath.Join(t.TempDir(), "gitd.db"), box)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = s.Close() })
 	w := &world{t: t, s: s, repos: &fakeRepos{repos: map[string]bool{}}, ids: map[string]auth.Identity{}, log: &bytes.Buffer{}}

@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"sort"
@@ -123,14 +124,15 @@ func DefaultAdminKey() string {
 	return files[0]
 }
 
-// RemoteURL is the URL users add as their git remote for an app.
+// RemoteURL is the URL users add as their git remote for an app. A
+// listen address on every interface (or none given) becomes 127.0.0.1.
 func (c *Config) RemoteURL(app string) string {
 	host, port := "127.0.0.1", "2222"
-	if h, p, ok := strings.Cut(c.Listen, ":"); ok && !strings.Contains(p, ":") {
-		if h != "" && h != "0.0.0.0" {
+	if h, p, err := net.SplitHostPort(c.Listen); err == nil {
+		if h != "" && h != "0.0.0.0" && h != "::" {
 			host = h
 		}
 		port = p
 	}
-	return fmt.Sprintf("ssh://git@%s:%s/%s", host, port, app)
+	return fmt.Sprintf("ssh://git@%s/%s", net.JoinHostPort(host, port), app)
 }

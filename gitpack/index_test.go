@@ -12,11 +12,14 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/botrunner/botrunner/testsupport/testenv/ci"
 )
 
 // git runs git in dir and returns its stdout.
 func git(t testing.TB, dir string, stdin []byte, args ...string) []byte {
 	t.Helper()
+	ci.NeedTools(t, "git")
 	cmd := exec.Command("git", args...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=a", "GIT_AUTHOR_EMAIL=a@b", "GIT_COMMITTER_NAME=a",

@@ -38,12 +38,17 @@ func TestScripts(t *testing.T) {
 	})
 }
 
+// storyVersion is the version the stories' binaries are built with, so a
+// story can check the exact version a command reports.
+const storyVersion = "v0.0.0-story"
+
 // buildBinaries builds gitd with the testhold tag: GITD_TEST_HOLD can then
 // stop it at a point of a deploy for crash stories (package testhold).
 func buildBinaries(t *testing.T) string {
 	dir := t.TempDir()
 	for _, name := range []string{"gitd", "botctl"} {
-		cmd := exec.Command("go", "build", "-tags", "testhold", "-o", filepath.Join(dir, name), "../cmd/"+name)
+		cmd := exec.Command("go", "build", "-tags", "testhold", "-ldflags", "-X main.version="+storyVersion,
+			"-o", filepath.Join(dir, name), "../cmd/"+name)
 		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 		if out, err := cmd.CombinedOutput(); err != nil {
 			t.Fatalf("build %s: %v\n%s", name, err, out)

@@ -2,6 +2,7 @@ package docker
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -24,11 +25,33 @@ var initOn = true
 
 // Create makes a hardened container from s (see the package doc). It never
 // pulls: a missing image is runtime.ErrImageNotFound.
+//
+// The container names its network by ID, and the engine resolves that ID
+// when it creates the container. When the network is gone by then (a
+// duplicate that another gitd, racing for the name, removed after we chose
+// it), the engine still makes the container, which can then never start
+// ("network … not found"). Create notices and makes it again on the network
+// that won.
 func (d *Driver) Create(ctx context.Context, s runtime.Spec) (string, error) {
 	s = s.WithDefaults()
 	if err := s.Validate(); err != nil {
 		return "", err
 	}
+	for attempt := 1; ; attempt++ {
+		id, err := d.create(ctx, s)
+		if !errors.Is(err, ErrNetworkGone) || attempt == createAttempts {
+			return id, err
+		}
+		d.log.Info("network removed while the container was made; making it again",
+			"name", s.Name, "network", s.Network, "attempt", attempt)
+	}
+}
+
+// createAttempts bounds how often Create chooses the network again.
+const createAttempts = 3
+
+// create makes one attempt of Create with a defaulted, valid spec.
+func (d *Driver) create(ctx context.Context, s runtime.Spec) (string, error) {
 	netID, err := d.ensureNetwork(ctx, s.Network, s.Image)
 	if err != nil {
 		return "", err
@@ -38,7 +61,8 @@ func (d *Driver) Create(ctx context.Context, s runtime.Spec) (string, error) {
 		return "", translateCreate(s, err)
 	}
 	if err := d.verify(ctx, s, res); err != nil {
-		// Don't leave a container behind that is less contained than asked.
+		// Don't leave a container behind that is less contained than asked,
+		// or one that cannot start.
 		rctx, cancel := cleanup.Context(ctx, removeTimeout)
 		defer cancel()
 		if _, rerr := d.c.ContainerRemove(rctx, res.ID,
@@ -103,8 +127,9 @@ func createOptions(s runtime.Spec, networkID string) client.ContainerCreateOptio
 }
 
 // verify refuses what the create request cannot prevent: an engine that
-// dropped a limit (it says so in a warning) and an image whose VOLUME lines
-// gave the container mounts.
+// dropped a limit (it says so in a warning), a network that was gone when
+// the engine looked it up, and an image whose VOLUME lines gave the
+// container mounts.
 func (d *Driver) verify(ctx context.Context, s runtime.Spec, res client.ContainerCreateResult) error {
 	for _, w := range res.Warnings {
 		if strings.Contains(strings.ToLower(w), "discarded") {
@@ -116,6 +141,9 @@ func (d *Driver) verify(ctx context.Context, s runtime.Spec, res client.Containe
 	if err != nil {
 		return translate("inspect", res.ID, err)
 	}
+	if !onNetwork(in.Container, s.Network) {
+		return ErrNetworkGone.With(fmt.Sprintf("network %s was removed while container %s was made", s.Network, s.Name), nil)
+	}
 	if n := len(in.Container.Mounts); n > 0 {
 		dests := make([]string, 0, n)
 		for _, m := range in.Container.Mounts {
@@ -124,4 +152,19 @@ func (d *Driver) verify(ctx context.Context, s runtime.Spec, res client.Containe
 		return ErrImageVolumes.With(fmt.Sprintf("image %s declares volumes: %s", s.Image, strings.Join(dests, ", ")), nil)
 	}
 	return nil
+}
+
+// onNetwork reports whether the engine attached the created container to
+// the network called name. The engine files a container's network under the
+// network's name when it found the network at create, and under the ID
+// it was given when it did not.
+func onNetwork(c container.InspectResponse, name string) bool {
+	if name == "none" {
+		return true
+	}
+	if c.NetworkSettings == nil {
+		return false
+	}
+	_, ok := c.NetworkSettings.Networks[name]
+	return ok
 }

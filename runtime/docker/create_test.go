@@ -246,3 +246,43 @@ func TestCreateNoNetwork(t *testing.T) {
 		t.Errorf("network none: mode %s, config %+v, calls %v", o.HostConfig.NetworkMode, o.NetworkingConfig, f.calls)
 	}
 }
+
+// TestCreateNetworkGone: when the network the driver chose is gone by the
+// time the engine makes the container (the engine then files it under the
+// bare ID, and it can never start), the container is removed and made
+// again on the network that is there now; a network that keeps vanishing
+// ends in ErrNetworkGone with nothing left behind.
+func TestCreateNetworkGone(t *testing.T) {
+	for name, tc := range map[string]struct {
+		vanish   int // creates after which the chosen network is replaced
+		wantErr  error
+		wantMade int
+		wantRm   int // containers removed
+	}{
+		"once":   {vanish: 1, wantMade: 2, wantRm: 1},
+		"always": {vanish: 100, wantErr: ErrNetworkGone, wantMade: createAttempts, wantRm: createAttempts},
+	} {
+		f := &fakeClient{nets: []network.Summary{netSummary("net-0", "bots", 1)}}
+		made := 0
+		f.onCreate = func(f *fakeClient, o client.ContainerCreateOptions) {
+			if made++; made <= tc.vanish {
+				f.nets = []network.Summary{netSummary(fmt.Sprintf("net-%d", made), "bots", 1)}
+			}
+		}
+		id, err := New(f, nil).Create(context.Background(), botSpec())
+		if !errors.Is(err, tc.wantErr) {
+			t.Errorf("%s: Create = %q, %v; want %v", name, id, err, tc.wantErr)
+		}
+		if len(f.created) != tc.wantMade {
+			t.Errorf("%s: %d containers made, want %d", name, len(f.created), tc.wantMade)
+		}
+		for i, o := range f.created {
+			if want := fmt.Sprintf("net-%d", i); string(o.HostConfig.NetworkMode) != want {
+				t.Errorf("%s: container %d made on %s, want %s", name, i, o.HostConfig.NetworkMode, want)
+			}
+		}
+		if len(f.removed) != tc.wantRm {
+			t.Errorf("%s: removed %v, want %d containers", name, f.removed, tc.wantRm)
+		}
+	}
+}

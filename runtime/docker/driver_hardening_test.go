@@ -231,21 +231,28 @@ func TestNetworkRace(t *testing.T) {
 		if id == "" {
 			continue
 		}
-		res, err := c.ContainerInspect(context.Background(), id, client.ContainerInspectOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
 		// What counts is where the running container is attached: the
 		// engine resolves the network by name at start, so HostConfig may
 		// still name a duplicate that lost the race and is gone.
-		var on []string
-		for _, ep := range res.Container.NetworkSettings.Networks {
-			on = append(on, ep.NetworkID)
-		}
+		on := attachedTo(t, c, id)
 		if len(on) != 1 || !netIDs[on[0]] {
 			t.Errorf("container %d is attached to %v, not (only) the surviving network", i, on)
 		}
 	}
+}
+
+// attachedTo returns the IDs of the networks container id is attached to.
+func attachedTo(t *testing.T, c *client.Client, id string) []string {
+	t.Helper()
+	res, err := c.ContainerInspect(context.Background(), id, client.ContainerInspectOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var on []string
+	for _, ep := range res.Container.NetworkSettings.Networks {
+		on = append(on, ep.NetworkID)
+	}
+	return on
 }
 
 // networksNamed returns the IDs of the networks named exactly name, and

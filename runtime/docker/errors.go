@@ -84,6 +84,10 @@ var (
 	// make isolated.
 	ErrNotIsolated = hint.New("NETWORK_NOT_ISOLATED", "the app's network is not isolated",
 		"the server's admin should remove that Docker network (docker network rm NAME); gitd then makes it again with inter-container traffic off")
+	// ErrNetworkGone: the app's network was removed between choosing it and
+	// making the container on it, again and again.
+	ErrNetworkGone = hint.New("NETWORK_GONE", "the app's network was removed while its container was made",
+		"try again; if it keeps happening, something on the Docker host keeps removing gitd's networks (docker events --filter type=network)")
 	// ErrBadPool: GITD_BOT_SUBNETS cannot be read.
 	ErrBadPool = hint.New("NETWORK_BAD_POOL", "invalid bot subnet pool",
 		"set GITD_BOT_SUBNETS to IPv4 CIDRs such as 10.213.0.0/16 (each app gets a /28 of it)")

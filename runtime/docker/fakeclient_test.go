@@ -3,6 +3,7 @@ package docker
 import (
 	"context"
 	"io"
+	"slices"
 	"sync"
 
 	"github.com/moby/moby/api/types/container"
@@ -118,7 +119,25 @@ func (f *fakeClient) ContainerInspect(_ context.Context, id string, _ client.Con
 		in.Config = f.inspected.Config
 	}
 	in.Created = f.inspected.Created
+	in.NetworkSettings = f.networkSettings()
 	return client.ContainerInspectResult{Container: in}, nil
+}
+
+// networkSettings files the last created container's network as the engine
+// does: under the network's name when a network with that ID exists, else
+// under the ID it was given. Under mu.
+func (f *fakeClient) networkSettings() *container.NetworkSettings {
+	if len(f.created) == 0 || f.created[len(f.created)-1].HostConfig == nil {
+		return nil
+	}
+	key := string(f.created[len(f.created)-1].HostConfig.NetworkMode)
+	for _, n := range slices.Backward(f.nets) { // the fake reuses IDs: the newest
+		if n.ID == key {
+			key = n.Name
+			break
+		}
+	}
+	return &container.NetworkSettings{Networks: map[string]*network.EndpointSettings{key: {}}}
 }
 
 func (f *fakeClient) ContainerWait(_ context.Context, _ string, o client.ContainerWaitOptions) client.ContainerWaitResult {

@@ -68,3 +68,60 @@ func TestIsolatedNetworksEngine(t *testing.T) {
 		t.Errorf("%s still exists after RemoveNetwork", scopes[0].Network)
 	}
 }
+
+// TestNetworkRemovedWhileCreating: the race behind a container that could
+// never start ("network … not found"). Another gitd removes the network the
+// driver chose, as a duplicate that lost, and makes the one that wins,
+// between ensureNetwork and ContainerCreate. The engine still makes a
+// container on the removed network's ID; Create must notice and make the
+// container again, on the survivor, so that it starts there.
+func TestNetworkRemovedWhileCreating(t *testing.T) {
+	c := engine(t)
+	img := testbot(t, c)
+	sc := newScope(t, c)
+	rc := &removingClient{Client: c, real: c, t: t}
+	d := docker.New(rc, logger(t))
+	id, err := d.Create(context.Background(), hardened(img, sc, "gone", "sleep"))
+	if err != nil {
+		t.Fatalf("Create: %v", err)
+	}
+	if rc.survivor == "" {
+		t.Fatal("the network was never swapped: the test proves nothing")
+	}
+	if err := d.Start(context.Background(), id); err != nil {
+		t.Fatalf("Start: %v", err)
+	}
+	if on := attachedTo(t, c, id); len(on) != 1 || on[0] != rc.survivor {
+		t.Errorf("container is attached to %v, want only the surviving network %s", on, rc.survivor)
+	}
+}
+
+// removingClient, on the first container create that is not an engine
+// lock, makes a second network by the same name and removes the one the
+// container is being made on: what a racing gitd's removeDuplicates does.
+type removingClient struct {
+	docker.Client
+	real     *client.Client
+	t        *testing.T
+	survivor string
+}
+
+func (r *removingClient) ContainerCreate(ctx context.Context, o client.ContainerCreateOptions) (client.ContainerCreateResult, error) {
+	if r.survivor == "" && o.Config.Labels[docker.LockLabel] == "" {
+		chosen := string(o.HostConfig.NetworkMode)
+		in, err := r.real.NetworkInspect(ctx, chosen, client.NetworkInspectOptions{})
+		if err != nil {
+			r.t.Fatalf("inspect the chosen network: %v", err)
+		}
+		n, err := r.Client.NetworkCreate(ctx, in.Network.Name, client.NetworkCreateOptions{
+			Driver: "bridge", Labels: map[string]string{docker.NetworkLabel: "1"}})
+		if err != nil {
+			r.t.Fatalf("make the survivor: %v", err)
+		}
+		r.survivor = n.ID
+		if _, err := r.Client.NetworkRemove(ctx, chosen, client.NetworkRemoveOptions{}); err != nil {
+			r.t.Fatalf("remove the chosen network: %v", err)
+		}
+	}
+	return r.Client.ContainerCreate(ctx, o)
+}
