@@ -280,6 +280,7 @@ write_sshd_config() {
 	AllowTcpForwarding no
 	KexAlgorithms curve25519-sha256,curve25519-sha256@libssh.org
 	AcceptEnv GIT_PROTOCOL
+	MaxStartups 32
 	SetEnv SHLVL=1
 	LogLevel INFO
 	EOF
@@ -311,7 +312,10 @@ start_git_servers() {
 	"$SSHD" -D -e -f "$TMP/sshd_config" 2>>"$TMP/sshd.log" &
 	SSHD_PID=$!
 	# GITD_RUNTIME=none: these parts measure git over SSH; the deploy part builds.
-	GITD_RUNTIME=none "$GITD" --data "$TMP/gitd-$1-data" --listen "127.0.0.1:$GITD_PORT" \
+	# Sixteen handshakes from one address (default 8): the fetch part's ten
+	# concurrent clones all come from 127.0.0.1, where ten users would come
+	# from ten addresses. sshd's MaxStartups likewise.
+	GITD_RUNTIME=none GITD_MAX_HANDSHAKES_PER_IP=16 "$GITD" --data "$TMP/gitd-$1-data" --listen "127.0.0.1:$GITD_PORT" \
 		--admin-key "$TMP/client_key.pub" --log-level warn 2>>"$TMP/gitd.log" &
 	GITD_PID=$!
 

@@ -65,8 +65,10 @@ func (b bandWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-func decodeTag(st storer.EncodedObjectStorer, h plumbing.Hash) (plumbing.Hash, error) {
-	tag, err := object.GetTag(st, h)
+// peelTag follows the tag object obj (already read) to what it tags
+// last, through tags of tags.
+func peelTag(st storer.EncodedObjectStorer, obj plumbing.EncodedObject) (plumbing.Hash, error) {
+	tag, err := object.DecodeTag(st, obj)
 	if err != nil {
 		return plumbing.ZeroHash, err
 	}

@@ -96,6 +96,18 @@ func openStorage(dir string) *filesystem.Storage {
 		filesystem.Options{LargeObjectThreshold: 1 << 20})
 }
 
+// maxOpenPacks is how many pack files a fetch's storage keeps open.
+const maxOpenPacks = 32
+
+// openFetchStorage is openStorage for one fetch, which reads thousands of
+// objects: it keeps up to maxOpenPacks pack files open between reads
+// (without, every object read opens and parses its pack anew: a mirror
+// clone of 3,500 refs took 3× git's wall). The caller closes it.
+func openFetchStorage(dir string) *filesystem.Storage {
+	return filesystem.NewStorageWithOptions(osfs.New(dir), cache.NewObjectLRUDefault(),
+		filesystem.Options{LargeObjectThreshold: 1 << 20, MaxOpenDescriptors: maxOpenPacks})
+}
+
 // drop removes the quarantine and everything in it.
 func (q *quarantine) drop() {
 	if q != nil {

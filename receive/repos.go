@@ -154,14 +154,23 @@ func (r *Repos) Lock(ctx context.Context, app string, onWait func()) (func(), er
 // open returns a fresh storage for the app. A fresh one per use matters:
 // go-git caches the pack index list, and pushes add packs.
 func (r *Repos) open(app string) (*filesystem.Storage, error) {
-	p, err := r.path(app)
+	p, err := r.existing(app)
 	if err != nil {
 		return nil, err
 	}
-	if !r.Exists(app) {
-		return nil, ErrNoRepo
-	}
 	return openStorage(p), nil
+}
+
+// existing is the directory of app's repository, which must exist.
+func (r *Repos) existing(app string) (string, error) {
+	p, err := r.path(app)
+	if err != nil {
+		return "", err
+	}
+	if !r.Exists(app) {
+		return "", ErrNoRepo
+	}
+	return p, nil
 }
 
 // Head returns the commit the app's ref points at (e.g. "refs/heads/main").
