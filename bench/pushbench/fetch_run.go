@@ -213,7 +213,7 @@ func runAll(cmds []*exec.Cmd) error {
 			var stderr strings.Builder
 			cmd.Stderr = &stderr
 			if err := cmd.Run(); err != nil {
-				errs[i] = fmt.Errorf("git %s: %v: %s", strings.Join(cmd.Args[1:], " "), err, stderr.String())
+				errs[i] = fmt.Errorf("%s: %v: %s", strings.Join(cmd.Args, " "), err, stderr.String())
 			}
 		}()
 	}
