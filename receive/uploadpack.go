@@ -22,7 +22,7 @@ func (r *Repos) UploadPack(ctx context.Context, s Session, in io.Reader, out io.
 	if err != nil {
 		return err
 	}
-	st := openFetchStorage(p)
+	st := openReadingStorage(p)
 	defer st.Close()
 	if wantsV2(s.Protocol) {
 		return r.uploadPackV2(ctx, st, in, out)

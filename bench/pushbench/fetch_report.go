@@ -71,7 +71,7 @@ func wallRange(s sideSummary) string {
 
 // printFetchNotes says what the fetch table's numbers are.
 func printFetchNotes(w io.Writer, f fetchFlags, load0 string) {
-	repo := "as git-receive-pack left it (git's defaults: the small push, < 100 objects, is loose objects)"
+	repo := "as git-receive-pack left it (git's defaults: pushes of < 100 objects, small and big, are unpacked to loose objects)"
 	if f.repack {
 		repo = "`git repack -ad` after the push (one pack, a bitmap)"
 	}
