@@ -52,7 +52,7 @@ unit:
 e2e:
 	$(GO) test -count=1 -timeout 20m ./integration/...
 
-# Push benchmark: gitd against OpenSSH sshd + git-receive-pack, same run.
+# Benchmarks (bench/run.sh): push and fetch against OpenSSH sshd + git, deploy, ops, image.
 bench:
 	bash bench/run.sh
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Four benchmarks, each against its physical limit measured in the same run,
+# Five benchmarks, each against its physical limit measured in the same run,
 # on the same machine:
 #
 # push: gitd against OpenSSH sshd + git-receive-pack, same client. Pushes
@@ -8,6 +8,19 @@
 # RSS and the gitd/OpenSSH ratios. gitd runs with GITD_RUNTIME=none here:
 # this part measures git over SSH, not builds. Needs root (installs
 # openssh-server if missing, runs a private sshd as root).
+#
+# fetch: gitd's upload-pack against OpenSSH sshd + git-upload-pack, same
+# client, on a fresh gitd and sshd of its own (the push part's ports, after
+# it). The three repos and a fourth of 3,500 refs (500 branches, 3,000
+# tags) are pushed once to both (untimed); then, alternating sides, medians
+# of: a bare clone of each repo, a mirror clone of the refs repo, an
+# up-to-date `git fetch` (of small, and in the refs mirror), and ten
+# concurrent clones of the 100 MiB repo. Prints gitd/OpenSSH ratios, CPU,
+# and gitd's peak RSS above its idle RSS per case: VmHWM reset through
+# /proc/PID/clear_refs before each run and read after it, together with
+# VmRSS sampled every 10 ms (the largest of the two), minus the VmRSS of
+# the fresh gitd before anything was pushed to it. GITD_RUNTIME=none.
+# Needs root (sshd). ~4 min on an idle machine.
 #
 # deploy: first deploy and code-only redeploy of examples/bots/multi_file_bot
 # through a second gitd (GITD_RUNTIME=docker, the local Python base image
@@ -54,7 +67,7 @@
 # Only 127.0.0.1 and the benchmark's own Docker network are used.
 #
 # Environment:
-#   BENCH_ONLY        push | deploy | ops | image | all   (default all: push, deploy, ops, image)
+#   BENCH_ONLY        push | fetch | deploy | ops | image | all   (default all: push, fetch, deploy, ops, image)
 #   BENCH_TMPDIR      where the temp dir goes (default $TMPDIR or /tmp; /dev/shm
 #                     takes the disk, and other tenants' I/O, out of the walls)
 #   BENCH_KEEP=1      keep the temp dir (logs, repos) and print its path
@@ -68,6 +81,11 @@
 #                     receive.unpackLimit=1 (default: none, git's defaults)
 #   BENCH_GITD_PRECREATE=1  create each gitd app (apps:create) before its push,
 #                     untimed, like the OpenSSH targets (default: the push creates it)
+# fetch (uses BENCH_GITD_PORT, BENCH_SSHD_PORT and BENCH_WARMUP too):
+#   BENCH_FETCH_RUNS  measured runs per case and server (default clone-small=7,clone-many=7,
+#                     clone-big=5,mirror-refs=5,fetch-small=9,fetch-refs=7,clone-big-x10=3)
+#   BENCH_OPENSSH_REPACK=1  `git repack -ad` the OpenSSH repos after their push (a gc'd git
+#                     server, with bitmaps; default: as git-receive-pack left them)
 # deploy:
 #   BENCH_DEPLOY_PORT   the deploying gitd's port (default 22924)
 #   BENCH_DEPLOY_RUNS   measured rounds (each: first deploy + redeploy, both sides; default 5)
@@ -94,9 +112,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ONLY=${BENCH_ONLY:-all}
 case $ONLY in
-all | push | deploy | ops | image) ;;
+all | push | fetch | deploy | ops | image) ;;
 *)
-	echo "bench/run.sh: BENCH_ONLY is push, deploy, ops, image or all, not '$ONLY'" >&2
+	echo "bench/run.sh: BENCH_ONLY is push, fetch, deploy, ops, image or all, not '$ONLY'" >&2
 	exit 2
 	;;
 esac
@@ -104,6 +122,7 @@ want() { [ "$ONLY" = all ] || [ "$ONLY" = "$1" ]; }
 GITD_PORT=${BENCH_GITD_PORT:-22922}
 SSHD_PORT=${BENCH_SSHD_PORT:-22923}
 RUNS=${BENCH_RUNS:-small=5,many=5,big=3}
+FETCH_RUNS=${BENCH_FETCH_RUNS:-clone-small=7,clone-many=7,clone-big=5,mirror-refs=5,fetch-small=9,fetch-refs=7,clone-big-x10=3}
 WARMUP=${BENCH_WARMUP:-1}
 BIG_FILES=${BENCH_BIG_FILES:-1}
 OPENSSH_GIT_CONFIG=${BENCH_OPENSSH_GIT_CONFIG:-}
@@ -130,13 +149,13 @@ for v in $(compgen -e); do
 	esac
 done
 
-if { want push || want ops; } && [ "$(id -u)" != 0 ]; then
-	echo "bench/run.sh: run as root (the push and ops benchmarks install openssh-server and run sshd), or BENCH_ONLY=deploy or image" >&2
+if { want push || want fetch || want ops; } && [ "$(id -u)" != 0 ]; then
+	echo "bench/run.sh: run as root (the push, fetch and ops benchmarks install openssh-server and run sshd), or BENCH_ONLY=deploy or image" >&2
 	exit 1
 fi
 
 SSHD=
-if want push || want ops; then
+if want push || want fetch || want ops; then
 	# OpenSSH server, from Debian's packages, only if missing. policy-rc.d (or
 	# the lack of an init system) keeps the package from starting its own sshd.
 	SSHD=$(command -v sshd || true)
@@ -240,6 +259,8 @@ write_sshd_config() {
 	# bash from sourcing root's ~/.bashrc for the session command (bash does that
 	# for sshd commands when SHLVL is unset); on this machine that rc runs
 	# `pyenv init`, ~0.25 s per login that a real git host's user would not pay.
+	# AcceptEnv GIT_PROTOCOL lets git's client speak protocol v2 to
+	# git-upload-pack, as it does to gitd (git hosts accept it).
 	cat >"$2" <<-EOF
 	Port $1
 	ListenAddress 127.0.0.1
@@ -258,17 +279,26 @@ write_sshd_config() {
 	X11Forwarding no
 	AllowTcpForwarding no
 	KexAlgorithms curve25519-sha256,curve25519-sha256@libssh.org
+	AcceptEnv GIT_PROTOCOL
+	MaxStartups 32
 	SetEnv SHLVL=1
 	LogLevel INFO
 	EOF
 	"$SSHD" -t -f "$2"
 }
 
-push_bench() {
+# gen_repos generates the source repos into $TMP/src once (push and fetch share them).
+gen_repos() {
+	[ ! -d "$TMP/src" ] || return 0
 	log "generating repos in $TMP/src (fixed seeds; big = 100 MiB random in $BIG_FILES file(s))"
 	"$TMP/pushbench" gen -out "$TMP/src" -big-files "$BIG_FILES"
+}
 
-	mkdir -p "$TMP/work/openssh"
+# start_git_servers PART starts a fresh sshd and gitd (GITD_RUNTIME=none)
+# for the push or fetch part, on BENCH_SSHD_PORT and BENCH_GITD_PORT, data
+# and logs in $TMP (gitd-PART-data, gitd.log and sshd.log, appended).
+start_git_servers() {
+	mkdir -p "$TMP/work-$1/openssh"
 	write_sshd_config "$SSHD_PORT" "$TMP/sshd_config" "$TMP/sshd.pid"
 
 	for p in "$GITD_PORT" "$SSHD_PORT"; do
@@ -279,15 +309,30 @@ push_bench() {
 	done
 
 	log "starting sshd on 127.0.0.1:$SSHD_PORT and gitd on 127.0.0.1:$GITD_PORT"
-	"$SSHD" -D -e -f "$TMP/sshd_config" 2>"$TMP/sshd.log" &
+	"$SSHD" -D -e -f "$TMP/sshd_config" 2>>"$TMP/sshd.log" &
 	SSHD_PID=$!
-	# GITD_RUNTIME=none: this part measures git over SSH; the deploy part builds.
-	GITD_RUNTIME=none "$GITD" --data "$TMP/gitd-data" --listen "127.0.0.1:$GITD_PORT" \
-		--admin-key "$TMP/client_key.pub" --log-level warn 2>"$TMP/gitd.log" &
+	# GITD_RUNTIME=none: these parts measure git over SSH; the deploy part builds.
+	# Sixteen handshakes from one address (default 8): the fetch part's ten
+	# concurrent clones all come from 127.0.0.1, where ten users would come
+	# from ten addresses. sshd's MaxStartups likewise.
+	GITD_RUNTIME=none GITD_MAX_HANDSHAKES_PER_IP=16 "$GITD" --data "$TMP/gitd-$1-data" --listen "127.0.0.1:$GITD_PORT" \
+		--admin-key "$TMP/client_key.pub" --log-level warn 2>>"$TMP/gitd.log" &
 	GITD_PID=$!
 
 	wait_port "$SSHD_PORT" "$SSHD_PID" sshd
 	wait_port "$GITD_PORT" "$GITD_PID" gitd
+}
+
+stop_git_servers() {
+	kill "$GITD_PID" "$SSHD_PID" 2>/dev/null || true
+	wait "$GITD_PID" "$SSHD_PID" 2>/dev/null || true
+	GITD_PID= SSHD_PID=
+}
+
+push_bench() {
+	gen_repos
+
+	start_git_servers push
 
 	echo
 	echo "push benchmark: gitd vs OpenSSH $("$SSHD" -V 2>&1 | head -n1 || true) + git-receive-pack"
@@ -296,15 +341,27 @@ push_bench() {
 	echo "big repo: 100 MiB of ChaCha8 output in $BIG_FILES file(s)"
 	echo
 
-	"$TMP/pushbench" run -src "$TMP/src" -work "$TMP/work" -key "$TMP/client_key" \
-		-gitd-pid "$GITD_PID" -gitd-addr "127.0.0.1:$GITD_PORT" -gitd-repos "$TMP/gitd-data/repos" \
+	"$TMP/pushbench" run -src "$TMP/src" -work "$TMP/work-push" -key "$TMP/client_key" \
+		-gitd-pid "$GITD_PID" -gitd-addr "127.0.0.1:$GITD_PORT" -gitd-repos "$TMP/gitd-push-data/repos" \
 		-sshd-pid "$SSHD_PID" -sshd-addr "127.0.0.1:$SSHD_PORT" \
 		-runs "$RUNS" -warmup "$WARMUP" -openssh-git-config "$OPENSSH_GIT_CONFIG" \
 		-gitd-precreate="${BENCH_GITD_PRECREATE:-0}"
+	stop_git_servers
+}
 
-	kill "$GITD_PID" "$SSHD_PID" 2>/dev/null || true
-	wait "$GITD_PID" "$SSHD_PID" 2>/dev/null || true
-	GITD_PID= SSHD_PID=
+fetch_bench() {
+	gen_repos
+	start_git_servers fetch
+	echo
+	echo "fetch benchmark: gitd vs OpenSSH $("$SSHD" -V 2>&1 | head -n1 || true) + git-upload-pack"
+	echo "client: $(git --version), $(ssh -V 2>&1); $(nproc) cores; $(uname -sr)"
+	echo "gitd: $("$GITD" --version 2>&1 || true) ($(go version | cut -d' ' -f3))"
+	echo
+	"$TMP/pushbench" fetch -src "$TMP/src" -work "$TMP/work-fetch" -key "$TMP/client_key" \
+		-gitd-pid "$GITD_PID" -gitd-addr "127.0.0.1:$GITD_PORT" \
+		-sshd-pid "$SSHD_PID" -sshd-addr "127.0.0.1:$SSHD_PORT" \
+		-runs "$FETCH_RUNS" -warmup "$WARMUP" -openssh-repack="${BENCH_OPENSSH_REPACK:-0}"
+	stop_git_servers
 }
 
 # base_image prints the base image the deploy, ops and image benchmarks
@@ -488,6 +545,9 @@ image_bench() {
 
 if want push; then
 	push_bench
+fi
+if want fetch; then
+	fetch_bench
 fi
 if want deploy; then
 	deploy_bench

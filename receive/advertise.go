@@ -8,6 +8,7 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/storer"
+	"github.com/go-git/go-git/v5/storage/filesystem"
 )
 
 const (
@@ -28,6 +29,13 @@ func (r *Repos) receiveCaps() string {
 
 // visibleRefs returns the branches and tags, sorted by name, as git does.
 func visibleRefs(st storer.ReferenceStorer) ([]*plumbing.Reference, error) {
+	if fst, ok := st.(*filesystem.Storage); ok {
+		if root := fst.Filesystem().Root(); root != "" {
+			refs, err := readRefsDir(root)
+			sort.Slice(refs, func(i, j int) bool { return refs[i].Name() < refs[j].Name() })
+			return refs, err
+		}
+	}
 	it, err := st.IterReferences()
 	if err != nil {
 		return nil, err
@@ -46,13 +54,13 @@ func visibleRefs(st storer.ReferenceStorer) ([]*plumbing.Reference, error) {
 
 // advertiseReceive writes the ref advertisement of receive-pack.
 func (r *Repos) advertiseReceive(w io.Writer, refs []*plumbing.Reference) error {
-	pw := pktWriter{w}
+	pw, bw := bufferedPkt(w)
 	caps := r.receiveCaps()
 	if len(refs) == 0 {
 		if err := pw.line("%s capabilities^{}\x00%s\n", plumbing.ZeroHash, caps); err != nil {
 			return err
 		}
-		return pw.flush()
+		return endBuffered(pw, bw)
 	}
 	for i, ref := range refs {
 		var err error
@@ -65,5 +73,5 @@ func (r *Repos) advertiseReceive(w io.Writer, refs []*plumbing.Reference) error 
 			return fmt.Errorf("advertise: %w", err)
 		}
 	}
-	return pw.flush()
+	return endBuffered(pw, bw)
 }

@@ -77,6 +77,9 @@ func (w *walker) walk(start plumbing.Hash) error {
 		w.seen[h] = true
 		if w.pushed(h) {
 			w.inQ++
+			if !w.q.nonBlobs[h] {
+				continue // a pushed blob: present, and it links to nothing
+			}
 		} else if w.repo.HasEncodedObject(h) == nil {
 			continue
 		}

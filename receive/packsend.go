@@ -1,6 +1,7 @@
 package receive
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"io"
@@ -33,8 +34,17 @@ func sendPack(ctx context.Context, st *filesystem.Storage, l *objectList, caps m
 			rp.printf("Counting objects: %d, done.\n", len(l.list))
 		}
 	}
+	// packout writes an entry's header and its data separately, a few
+	// bytes and then a chunk: unbuffered, each would be a packet of its own
+	// (a side-band packet, an SSH packet, a wake-up of the client), and a
+	// clone of 2,000 small files was ten times git's wall on a busy machine.
+	// Full side-band packets instead.
+	bw := bufio.NewWriterSize(w, maxPktPayload-1)
 	opt := packout.Options{OfsDelta: caps["ofs-delta"], Thin: caps["thin-pack"], Known: l.has}
-	if _, err := packout.Write(w, st.Filesystem(), st, l.list, opt); err != nil {
+	if _, err := packout.Write(bw, st.Filesystem(), st, l.list, opt); err != nil {
+		return fmt.Errorf("write pack: %w", err)
+	}
+	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("write pack: %w", err)
 	}
 	if rp.sideband {
@@ -55,8 +65,10 @@ func (b bandWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-func decodeTag(st storer.EncodedObjectStorer, h plumbing.Hash) (plumbing.Hash, error) {
-	tag, err := object.GetTag(st, h)
+// peelTag follows the tag object obj (already read) to what it tags
+// last, through tags of tags.
+func peelTag(st storer.EncodedObjectStorer, obj plumbing.EncodedObject) (plumbing.Hash, error) {
+	tag, err := object.DecodeTag(st, obj)
 	if err != nil {
 		return plumbing.ZeroHash, err
 	}

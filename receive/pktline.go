@@ -1,6 +1,7 @@
 package receive
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -84,6 +85,23 @@ func readErr(err error) error {
 
 // pktWriter writes pkt-lines, splitting long payloads.
 type pktWriter struct{ w io.Writer }
+
+// bufferedPkt is a pktWriter over a buffer for a section of many lines (a
+// ref advertisement): unbuffered, each line would be an SSH packet and a
+// write of its own. endBuffered sends it.
+func bufferedPkt(w io.Writer) (pktWriter, *bufio.Writer) {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	return pktWriter{bw}, bw
+}
+
+// endBuffered ends a section begun with bufferedPkt: the flush packet,
+// then everything buffered.
+func endBuffered(pw pktWriter, bw *bufio.Writer) error {
+	if err := pw.flush(); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
 
 func (p pktWriter) line(format string, args ...any) error {
 	return p.raw([]byte(fmt.Sprintf(format, args...)))

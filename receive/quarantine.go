@@ -24,6 +24,10 @@ type quarantine struct {
 	st       *filesystem.Storage
 	objects  int64                  // objects the client sent
 	appended map[plumbing.Hash]bool // a thin pack's bases, taken from the repo
+	// nonBlobs are the pushed commits, trees and tags (every one the pack
+	// holds, each checked by fsckObject as it arrived): a pushed object not
+	// in it is a blob, which the connectivity walk need not read.
+	nonBlobs map[plumbing.Hash]bool
 }
 
 // receivePack reads one pack from in into a new quarantine dir inside
@@ -35,13 +39,20 @@ func receivePack(ctx context.Context, repoDir string, repo storer.EncodedObjectS
 	if err != nil {
 		return nil, fmt.Errorf("quarantine: %w", err)
 	}
-	q := &quarantine{dir: dir}
+	q := &quarantine{dir: dir, nonBlobs: map[plumbing.Hash]bool{}}
 	packDir := filepath.Join(dir, "objects", "pack")
 	if err := os.MkdirAll(packDir, 0o700); err != nil {
 		q.drop()
 		return nil, fmt.Errorf("quarantine: %w", err)
 	}
-	res, err := gitpack.Index(ctx, in, packDir, gitpack.Options{Limits: lim, Check: fsckObject, Base: baseFrom(repo)})
+	check := func(t plumbing.ObjectType, data []byte) error {
+		if err := fsckObject(t, data); err != nil {
+			return err
+		}
+		q.nonBlobs[plumbing.ComputeHash(t, data)] = true
+		return nil
+	}
+	res, err := gitpack.Index(ctx, in, packDir, gitpack.Options{Limits: lim, Check: check, Base: baseFrom(repo)})
 	if err != nil {
 		q.drop()
 		return nil, err
@@ -50,7 +61,7 @@ func receivePack(ctx context.Context, repoDir string, repo storer.EncodedObjectS
 	for _, h := range res.Appended {
 		q.appended[h] = true
 	}
-	q.st = openStorage(dir)
+	q.st = openReadingStorage(dir)
 	return q, nil
 }
 
@@ -91,9 +102,16 @@ func baseFrom(repo storer.EncodedObjectStorer) func(plumbing.Hash, int64) (plumb
 // openStorage opens a repository or quarantine dir (repostore.OpenStorage).
 func openStorage(dir string) *filesystem.Storage { return repostore.OpenStorage(dir) }
 
+// openReadingStorage opens a dir for one fetch or one push's checks
+// (repostore.OpenReadingStorage); the caller closes it.
+func openReadingStorage(dir string) *filesystem.Storage { return repostore.OpenReadingStorage(dir) }
+
 // drop removes the quarantine and everything in it.
 func (q *quarantine) drop() {
 	if q != nil {
+		if q.st != nil {
+			_ = q.st.Close()
+		}
 		_ = os.RemoveAll(q.dir)
 	}
 }

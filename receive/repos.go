@@ -77,3 +77,11 @@ func (r *Repos) dropStaleQuarantines() {
 }
 
 func isQuarantine(name string) bool { return strings.HasPrefix(name, quarantinePrefix) }
+
+// existing is the directory of app's repository, which must exist.
+func (r *Repos) existing(app string) (string, error) {
+	if !r.Exists(app) {
+		return "", ErrNoRepo
+	}
+	return r.Path(app)
+}

@@ -18,10 +18,12 @@ import (
 // s.Protocol "version=2" serves protocol v2 (see uploadpack_v2.go).
 // Protocol errors go to the client as git's "ERR" lines.
 func (r *Repos) UploadPack(ctx context.Context, s Session, in io.Reader, out io.Writer) error {
-	st, err := r.Storage(s.App)
+	p, err := r.existing(s.App)
 	if err != nil {
 		return err
 	}
+	st := openReadingStorage(p)
+	defer st.Close()
 	if wantsV2(s.Protocol) {
 		return r.uploadPackV2(ctx, st, in, out)
 	}
@@ -128,7 +130,7 @@ func (r *Repos) advertiseUpload(w io.Writer, st *filesystem.Storage) ([]*plumbin
 			refs = append([]*plumbing.Reference{plumbing.NewHashReference(plumbing.HEAD, h)}, refs...)
 		}
 	}
-	pw := pktWriter{w}
+	pw, bw := bufferedPkt(w)
 	tips := map[plumbing.Hash]bool{}
 	for i, ref := range refs {
 		line := fmt.Sprintf("%s %s", ref.Hash(), ref.Name())
@@ -144,7 +146,7 @@ func (r *Repos) advertiseUpload(w io.Writer, st *filesystem.Storage) ([]*plumbin
 			tips[peeled] = true
 		}
 	}
-	return refs, tips, pw.flush()
+	return refs, tips, endBuffered(pw, bw)
 }
 
 func peel(st *filesystem.Storage, ref *plumbing.Reference) (plumbing.Hash, bool) {
@@ -155,7 +157,7 @@ func peel(st *filesystem.Storage, ref *plumbing.Reference) (plumbing.Hash, bool)
 	if err != nil || obj.Type() != plumbing.TagObject {
 		return plumbing.ZeroHash, false
 	}
-	tag, err := decodeTag(st, ref.Hash())
+	tag, err := peelTag(st, obj)
 	if err != nil {
 		return plumbing.ZeroHash, false
 	}

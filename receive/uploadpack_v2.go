@@ -153,7 +153,7 @@ func lsRefs(st *filesystem.Storage, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	pw := pktWriter{out}
+	pw, bw := bufferedPkt(out)
 	if a.match("HEAD") {
 		if err := lsHead(st, pw, a.symrefs, a.unborn); err != nil {
 			return err
@@ -175,7 +175,7 @@ func lsRefs(st *filesystem.Storage, args []string, out io.Writer) error {
 			return err
 		}
 	}
-	return pw.flush()
+	return endBuffered(pw, bw)
 }
 
 func lsHead(st *filesystem.Storage, pw pktWriter, symrefs, unborn bool) error {

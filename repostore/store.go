@@ -166,3 +166,16 @@ func OpenStorage(dir string) *filesystem.Storage {
 	return filesystem.NewStorageWithOptions(osfs.New(dir), cache.NewObjectLRUDefault(),
 		filesystem.Options{LargeObjectThreshold: 1 << 20})
 }
+
+// maxOpenPacks is how many pack files a reading storage keeps open.
+const maxOpenPacks = 32
+
+// OpenReadingStorage is OpenStorage for one fetch or one push's checks,
+// which read thousands of objects: it keeps up to maxOpenPacks pack files
+// open between reads (without, every object read opens and parses its pack
+// anew: a mirror clone of 3,500 refs took 3x git's wall, the checks of a
+// push of 2,000 files most of its CPU). The caller closes it.
+func OpenReadingStorage(dir string) *filesystem.Storage {
+	return filesystem.NewStorageWithOptions(osfs.New(dir), cache.NewObjectLRUDefault(),
+		filesystem.Options{LargeObjectThreshold: 1 << 20, MaxOpenDescriptors: maxOpenPacks})
+}

@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 )
 
-// The three repos a push benchmark pushes. Every byte and every commit comes
+// The three repos a push benchmark pushes (and the fetch part clones,
+// with the refs repo of gen_refs.go). Every byte and every commit comes
 // from fixed seeds and fixed dates, so each run pushes the same objects (the
 // head hashes are printed to show it).
 const (
@@ -44,7 +46,8 @@ func genMain(args []string) error {
 		"many":  genMany,
 		"big":   func(dir string) error { return genBig(dir, *bigFiles) },
 	}
-	for _, name := range repoNames {
+	gens[refsRepo] = genRefs
+	for _, name := range append(slices.Clone(repoNames), refsRepo) {
 		if err := genRepo(filepath.Join(*out, name), name, gens[name]); err != nil {
 			return err
 		}

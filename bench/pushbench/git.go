@@ -62,10 +62,21 @@ func gitdURL(addr, app string) string {
 	return fmt.Sprintf("ssh://git@%s/%s", addr, app)
 }
 
+// opensshURL is the URL of the bare repo dir on the sshd at addr, as user.
+func opensshURL(user, addr, dir string) string {
+	return fmt.Sprintf("ssh://%s@%s%s", user, addr, dir)
+}
+
 // pushCmd is `git push [opts] --no-verify url HEAD:refs/heads/main` run in
 // the work tree dir, with sshCmd as GIT_SSH_COMMAND.
 func pushCmd(dir, url, sshCmd string, opts ...string) *exec.Cmd {
 	args := append(append([]string{"push"}, opts...), "--no-verify", url, "HEAD:refs/heads/main")
+	return gitCmd(dir, sshCmd, args...)
+}
+
+// gitCmd is git args run in dir (the current directory when empty) as a
+// client of the servers: sshCmd as GIT_SSH_COMMAND, no user config.
+func gitCmd(dir, sshCmd string, args ...string) *exec.Cmd {
 	cmd := exec.Command("git", args...)
 	cmd.Dir = dir
 	cmd.Env = append(gitEnv(), "GIT_SSH_COMMAND="+sshCmd)

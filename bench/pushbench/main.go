@@ -1,5 +1,6 @@
 // Command pushbench measures first pushes to gitd against OpenSSH sshd +
-// git-receive-pack on the same machine, in the same run, and deploy latency
+// git-receive-pack on the same machine, in the same run, clones and
+// fetches against git-upload-pack the same way, and deploy latency
 // (push to a running bot) against the raw docker build/stop/run sequence,
 // and image deploys against docker pull/stop/run.
 // bench/run.sh sets the stage (installs sshd, builds gitd, starts the
@@ -7,6 +8,7 @@
 //
 //	pushbench gen -out DIR          # the three source repos, deterministic
 //	pushbench run -src DIR ...      # push them, print the table
+//	pushbench fetch -src DIR ...    # clone, mirror-clone and fetch them, print the table
 //	pushbench deploy -work DIR ...  # deploy a bot both ways, print the table
 //	pushbench ops -work DIR ...     # logs -f and status latency, RSS with 50 bots
 //	pushbench image -work DIR ...   # deploy:image both ways (registry on 127.0.0.1), print the table
@@ -30,6 +32,8 @@ func main() {
 		err = genMain(os.Args[2:])
 	case "run":
 		err = runMain(os.Args[2:])
+	case "fetch":
+		err = fetchMain(os.Args[2:])
 	case "deploy":
 		err = deployMain(os.Args[2:])
 	case "ops":
@@ -46,6 +50,6 @@ func main() {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: pushbench gen -out DIR | pushbench run -src DIR ... | pushbench deploy -work DIR ... | pushbench ops -work DIR ... | pushbench image -work DIR ... (see bench/run.sh)")
+	fmt.Fprintln(os.Stderr, "usage: pushbench gen -out DIR | pushbench run -src DIR ... | pushbench fetch -src DIR ... | pushbench deploy -work DIR ... | pushbench ops -work DIR ... | pushbench image -work DIR ... (see bench/run.sh)")
 	os.Exit(2)
 }

@@ -144,12 +144,7 @@ func sampleRSS(every time.Duration, pids func() []int) *rssSampler {
 }
 
 func (s *rssSampler) once(pids []int) {
-	var sum int64
-	for _, p := range pids {
-		if kib, err := statusKiB(p, "VmRSS"); err == nil {
-			sum += kib
-		}
-	}
+	sum, _ := sumRSS(pids)
 	s.mu.Lock()
 	s.samples++
 	if sum > s.peakKiB {
@@ -165,6 +160,20 @@ func (s *rssSampler) finish() (int64, int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.peakKiB, s.samples
+}
+
+// sumRSS is the sum of VmRSS over pids in KiB, and how many were read
+// (a process may exit meanwhile).
+func sumRSS(pids []int) (int64, int) {
+	var sum int64
+	n := 0
+	for _, p := range pids {
+		if kib, err := statusKiB(p, "VmRSS"); err == nil {
+			sum += kib
+			n++
+		}
+	}
+	return sum, n
 }
 
 // clockTicks is USER_HZ, the unit of the CPU times in /proc/PID/stat.

@@ -68,12 +68,12 @@ func TestSummarize(t *testing.T) {
 }
 
 func TestParseRuns(t *testing.T) {
-	m, err := parseRuns("small=5,many=5,big=3")
+	m, err := parseRuns("small=5,many=5,big=3", repoNames, "small=5")
 	if err != nil || m["small"] != 5 || m["big"] != 3 {
 		t.Fatalf("parseRuns = %v, %v", m, err)
 	}
 	for _, bad := range []string{"huge=1", "small", "small=-1", "small=x"} {
-		if _, err := parseRuns(bad); err == nil {
+		if _, err := parseRuns(bad, repoNames, "small=5"); err == nil {
 			t.Fatalf("parseRuns(%q): want an error", bad)
 		}
 	}

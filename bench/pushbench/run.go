@@ -81,7 +81,7 @@ func parseRunFlags(args []string) (runFlags, error) {
 		return f, fmt.Errorf("run: -gitd-pid and -sshd-pid are required")
 	}
 	var err error
-	if f.runs, err = parseRuns(f.runsFlag); err != nil {
+	if f.runs, err = parseRuns(f.runsFlag, repoNames, "small=5,many=5,big=3"); err != nil {
 		return f, err
 	}
 	f.targetConfig, err = parseTargetConfig(f.osshConfig)
@@ -135,7 +135,7 @@ func runMain(args []string) error {
 		results = append(results, rs...)
 	}
 	fmt.Println()
-	printTable(os.Stdout, results, hwmOK, f.every)
+	printTable(os.Stdout, results, hwmOK, f.every, idle)
 	printRunFooter(results, f.gitdPID, load0, idle)
 	return nil
 }
