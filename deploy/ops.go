@@ -81,7 +81,7 @@ func (d *Engine) Restart(ctx context.Context, app store.App, by string, out io.W
 	if done, err := d.applyPending(ctx, app, rel, by, out); done {
 		return err
 	}
-	return d.reswap(ctx, app, rel, out) // as itself: same image, same config, same number
+	return d.reswap(ctx, app, rel, out, true) // as itself: same image, same config, same number
 }
 
 // applyPending releases rel's image with the app's stored config when that
@@ -115,7 +115,7 @@ func (d *Engine) startCurrent(ctx context.Context, app store.App, by string, out
 	if done, err := d.applyPending(ctx, app, rel, by, out); done {
 		return err
 	}
-	return d.reswap(ctx, app, rel, out)
+	return d.reswap(ctx, app, rel, out, false)
 }
 
 // alreadyRunning says so, and names config stored since rel that a
@@ -146,13 +146,19 @@ func (d *Engine) runs(ctx context.Context, app string, n int) (bool, error) {
 	return false, nil
 }
 
-// reswap runs a release that already ran before (start, restart): a new
-// container from its image, through the usual swap with the start check.
-func (d *Engine) reswap(ctx context.Context, app store.App, rel store.Release, out io.Writer) error {
+// reswap runs a release that already ran before (start, restart) through
+// the scheduler's swap with the start check: anew even if it runs when
+// restart is set.
+func (d *Engine) reswap(ctx context.Context, app store.App, rel store.Release, out io.Writer, restart bool) error {
 	start := time.Now()
 	d.setPhase(app.Name, PhaseStarting)
 	defer d.setPhase(app.Name, "")
-	err := d.sched.Restart(ctx, d.release(app, rel), out)
+	var err error
+	if restart {
+		err = d.sched.Restart(ctx, d.release(app, rel), out)
+	} else {
+		_, err = d.sched.Start(ctx, d.release(app, rel), out)
+	}
 	d.followRunning(app.Name)
 	if err != nil {
 		return d.runError(app, rel, err)
