@@ -81,9 +81,7 @@ func (d *Engine) Restart(ctx context.Context, app store.App, by string, out io.W
 	if done, err := d.applyPending(ctx, app, rel, by, out); done {
 		return err
 	}
-	start := time.Now()
-	rel.Number = 0 // swapped in as itself: same image, same config, same number
-	return d.reswap(ctx, app, rel, out, start)
+	return d.reswap(ctx, app, rel, out, true) // as itself: same image, same config, same number
 }
 
 // applyPending releases rel's image with the app's stored config when that
@@ -107,24 +105,31 @@ func (d *Engine) startCurrent(ctx context.Context, app store.App, by string, out
 	if err != nil {
 		return err
 	}
-	if runs, err := d.runs(ctx, app.Name, rel.Number); err != nil || runs {
-		if err != nil {
-			return err
-		}
-		step(out, "%s v%d is already running", app.Name, rel.Number)
-		if cfg, err := d.store.Config(app.Name); err == nil && store.DescribeChange(rel.Config, cfg) != "" {
-			step(out, "config stored since v%d is not applied yet: `restart` applies it", rel.Number)
-		}
-		if _, err := d.sched.Start(ctx, d.release(app, rel), out); err != nil { // lifts a hold
-			return d.runError(app, rel, err)
-		}
-		d.running(app.Name)
-		return nil
+	runs, err := d.runs(ctx, app.Name, rel.Number)
+	if err != nil {
+		return err
+	}
+	if runs {
+		return d.alreadyRunning(ctx, app, rel, out)
 	}
 	if done, err := d.applyPending(ctx, app, rel, by, out); done {
 		return err
 	}
-	return d.reswap(ctx, app, rel, out, time.Now())
+	return d.reswap(ctx, app, rel, out, false)
+}
+
+// alreadyRunning says so, and names config stored since rel that a
+// restart would apply; a hold (by the run-time limit) is lifted.
+func (d *Engine) alreadyRunning(ctx context.Context, app store.App, rel store.Release, out io.Writer) error {
+	step(out, "%s v%d is already running", app.Name, rel.Number)
+	if cfg, err := d.store.Config(app.Name); err == nil && store.DescribeChange(rel.Config, cfg) != "" {
+		step(out, "config stored since v%d is not applied yet: `restart` applies it", rel.Number)
+	}
+	if _, err := d.sched.Start(ctx, d.release(app, rel), out); err != nil {
+		return d.runError(app, rel, err)
+	}
+	d.running(app.Name)
+	return nil
 }
 
 // runs reports whether release n of the app runs.
@@ -141,19 +146,19 @@ func (d *Engine) runs(ctx context.Context, app string, n int) (bool, error) {
 	return false, nil
 }
 
-// reswap runs a release that already ran before (start, restart): a new
-// container from its image, through the usual swap with the start check.
-func (d *Engine) reswap(ctx context.Context, app store.App, rel store.Release, out io.Writer, start time.Time) error {
-	if rel.Number == 0 {
-		cur, err := d.current(app)
-		if err != nil {
-			return err
-		}
-		rel = cur
-	}
+// reswap runs a release that already ran before (start, restart) through
+// the scheduler's swap with the start check: anew even if it runs when
+// restart is set.
+func (d *Engine) reswap(ctx context.Context, app store.App, rel store.Release, out io.Writer, restart bool) error {
+	start := time.Now()
 	d.setPhase(app.Name, PhaseStarting)
 	defer d.setPhase(app.Name, "")
-	err := d.sched.Restart(ctx, d.release(app, rel), out)
+	var err error
+	if restart {
+		err = d.sched.Restart(ctx, d.release(app, rel), out)
+	} else {
+		_, err = d.sched.Start(ctx, d.release(app, rel), out)
+	}
 	d.followRunning(app.Name)
 	if err != nil {
 		return d.runError(app, rel, err)

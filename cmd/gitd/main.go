@@ -59,14 +59,15 @@ func run() error {
 		return err
 	}
 	defer st.Close()
-	authz := auth.New(st, cfg.MaxBotsPerUser)
+	var quotas []auth.Option
 	if cfg.Deploy.Runtime != "none" {
 		userMem, err := cfg.Deploy.UserMemoryBytes()
 		if err != nil {
 			return config.ErrBadFlags.Reword("write GITD_USER_MEMORY like 768m or 1GiB", "GITD_USER_MEMORY: %v", err)
 		}
-		authz.SetMemoryQuota(int64(cfg.Deploy.Memory), userMem)
+		quotas = append(quotas, auth.MemoryQuota(int64(cfg.Deploy.Memory), userMem))
 	}
+	authz := auth.New(st, cfg.MaxBotsPerUser, quotas...)
 	if err := bootstrap(cfg, st, authz, log); err != nil {
 		return err
 	}

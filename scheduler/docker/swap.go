@@ -138,19 +138,30 @@ func (s *Scheduler) start(ctx context.Context, r scheduler.Release, out io.Write
 	fmt.Fprintf(out, "-----> starting v%d … ", r.Number)
 	select {
 	case <-time.After(check):
+		// The engine's word on the exit can trail the exit itself (a busy
+		// engine answers the wait late): what it says now decides.
+		if st, err := s.rt.Inspect(ctx, id); err == nil && !st.Running {
+			return "", s.exitedInCheck(detached, r, id, out, runtime.ExitResult{ExitCode: st.ExitCode, OOMKilled: st.OOMKilled})
+		}
 		fmt.Fprintf(out, "up for %s: running\n", check)
 		return id, nil
 	case res := <-exited:
 		if res.Err != nil { // the wait ended, not the bot: a cancel or an engine error
 			return "", s.abandon(ctx, detached, id, out, res.Err)
 		}
-		fmt.Fprintf(out, "exited with code %d\n", res.ExitCode)
-		lines := s.showLogs(detached, id, out)
-		_ = s.rt.Remove(detached, id)
-		return "", &scheduler.StartError{Release: r.Number, ExitCode: res.ExitCode, OOMKilled: res.OOMKilled, Lines: lines}
+		return "", s.exitedInCheck(detached, r, id, out, res)
 	case <-ctx.Done():
 		return "", s.abandon(ctx, detached, id, out, ctx.Err())
 	}
+}
+
+// exitedInCheck shows the last lines of a release that exited during its
+// start check and removes its container.
+func (s *Scheduler) exitedInCheck(ctx context.Context, r scheduler.Release, id string, out io.Writer, res runtime.ExitResult) error {
+	fmt.Fprintf(out, "exited with code %d\n", res.ExitCode)
+	lines := s.showLogs(ctx, id, out)
+	_ = s.rt.Remove(ctx, id)
+	return &scheduler.StartError{Release: r.Number, ExitCode: res.ExitCode, OOMKilled: res.OOMKilled, Lines: lines}
 }
 
 // abandon removes a new container whose start check could not be finished
