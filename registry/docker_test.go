@@ -96,4 +96,6 @@ func tinyImage(t *testing.T) string {
 	return tag
 }
 
-func imageExists(ref string) bool { return exec.Command("docker", "image", "inspect", ref).Run() == nil }
+func imageExists(ref string) bool {
+	return exec.Command("docker", "image", "inspect", ref).Run() == nil
+}
