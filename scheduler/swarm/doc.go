@@ -9,10 +9,16 @@
 //
 //   - One copy at a time: one replica, update order stop-first (the old
 //     task is shut down before the new one is created), rollback order
-//     stop-first too. A node that goes away takes its task with it; the
-//     manager starts a replacement on another node only after it has marked
-//     the node down, so the old copy, cut off, may still poll until the
-//     node's own agent stops it (see the README, "Running bots on a Swarm").
+//     stop-first too.
+//   - Node loss: a drained node's task is shut down first. With restart
+//     condition "none" the manager then makes no replacement by itself
+//     (measured: a drained single node leaves the service at 0 tasks);
+//     gitd sees the task end without an exit of the bot's own and forces
+//     an update of the same spec, which the manager places on another
+//     node. A node that is cut off rather than drained keeps its task
+//     running until its agent stops it, so gitd waits until the manager
+//     reports the node down before it forces the update (the README,
+//     "Running bots on a Swarm", says what that costs).
 //   - Restart backoff: the service's restart condition is "none" (Swarm's
 //     restart delay is one fixed value, never doubling); gitd watches the
 //     task exit and forces an update of the same spec after its own delay
