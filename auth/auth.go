@@ -64,15 +64,23 @@ type Authorizer struct {
 	botMemory, userMemory int64
 }
 
-// SetMemoryQuota limits the memory a user's bots may take in all.
-func (a *Authorizer) SetMemoryQuota(perBot, perUser int64) {
-	a.botMemory, a.userMemory = perBot, perUser
+// Option configures an Authorizer beyond New's arguments.
+type Option func(*Authorizer)
+
+// MemoryQuota limits the memory a user's bots may take in all: each bot
+// takes perBot, a user may have perUser (0 = no limit).
+func MemoryQuota(perBot, perUser int64) Option {
+	return func(a *Authorizer) { a.botMemory, a.userMemory = perBot, perUser }
 }
 
 // New returns an Authorizer over s allowing each non-admin user
 // maxAppsPerUser apps (<= 0: no limit).
-func New(s *store.Store, maxAppsPerUser int) *Authorizer {
-	return &Authorizer{store: s, quota: maxAppsPerUser}
+func New(s *store.Store, maxAppsPerUser int, opts ...Option) *Authorizer {
+	a := &Authorizer{store: s, quota: maxAppsPerUser}
+	for _, o := range opts {
+		o(a)
+	}
+	return a
 }
 
 // Identify maps an authenticated public key to an identity by its SHA256

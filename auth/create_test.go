@@ -141,8 +141,7 @@ func TestConcurrentPushes(t *testing.T) {
 
 func TestMemoryQuotaCapsApps(t *testing.T) {
 	w := newWorld(t, 5)
-	a := w.a
-	a.SetMemoryQuota(256<<20, 600<<20) // two 256 MiB bots fit in 600 MiB, a third does not
+	a := New(w.s, 5, MemoryQuota(256<<20, 600<<20)) // two 256 MiB bots fit in 600 MiB, a third does not
 	erin := w.erin
 	_, err := a.CreateApp(erin, "bot-one")
 	require.NoError(t, err)

@@ -19,6 +19,10 @@ var (
 	// ErrEngine is a failure of the engine or orchestrator underneath.
 	ErrEngine = hint.New("SCHEDULER_ENGINE", "the bots' engine failed",
 		"the previous release keeps running; try again, or ask the admin to check gitd's log")
+	// ErrPreviousFollow is Logs asked to follow the previous run, which
+	// has ended.
+	ErrPreviousFollow = hint.New("LOGS_PREVIOUS_FOLLOW", "the previous run has ended: it cannot be followed",
+		"drop -f to read the previous run's output, or drop --previous to follow the current run")
 	// ErrUnknown is a GITD_SCHEDULER this gitd does not have.
 	ErrUnknown = hint.New("UNKNOWN_SCHEDULER", "unknown scheduler",
 		"set GITD_SCHEDULER to docker (one engine) or swarm (a Docker Swarm)")
