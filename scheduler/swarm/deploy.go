@@ -162,17 +162,44 @@ func (s *Scheduler) startError(ctx context.Context, r scheduler.Release, t swarm
 	return e
 }
 
-// undo puts the service back to prev, or removes it if there was none.
+// undo puts the service back to prev and waits for it to run again, or
+// removes the service if there was none before.
 func (s *Scheduler) undo(ctx context.Context, app string, prev swarm.ServiceSpec, had bool, out io.Writer) {
 	svc, ok, err := s.service(ctx, app)
-	if err == nil && ok && had {
+	switch {
+	case err == nil && ok && had:
 		fmt.Fprintln(out, "-----> Starting the previous release again")
-		_, err = s.put(ctx, svc, true, prev)
-	} else if err == nil && ok {
-		_, err = s.c.ServiceRemove(ctx, svc.ID, client.ServiceRemoveOptions{})
+		var force uint64
+		if force, err = s.put(ctx, svc, true, prev); err == nil {
+			err = s.waitRunning(ctx, app, force)
+		}
+	case err == nil && ok:
+		err = s.removeService(ctx, app)
 	}
 	if err != nil {
 		s.log.Error("cannot put the previous release back", "app", app, "err", err)
+	}
+}
+
+// waitRunning waits for a task of the force counter to run (or end).
+func (s *Scheduler) waitRunning(ctx context.Context, app string, force uint64) error {
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	for {
+		tasks, err := s.tasks(ctx, app)
+		if err != nil {
+			return err
+		}
+		for _, t := range tasks {
+			if t.Spec.ForceUpdate == force && (t.Status.State == swarm.TaskStateRunning || ended(t)) {
+				return nil
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(s.cfg.Poll):
+		}
 	}
 }
 

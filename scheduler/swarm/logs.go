@@ -20,6 +20,9 @@ func containsOOM(s string) bool { return strings.Contains(strings.ToLower(s), "o
 // from any node): the current task, the one before it (Previous), or the
 // one named.
 func (s *Scheduler) Logs(ctx context.Context, app string, o scheduler.LogOptions) (io.ReadCloser, error) {
+	if o.Previous && o.Follow {
+		return nil, scheduler.ErrPreviousFollow
+	}
 	id := o.Instance
 	if id == "" {
 		tasks, err := s.tasks(ctx, app)

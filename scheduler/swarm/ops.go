@@ -75,11 +75,18 @@ func (s *Scheduler) waitStopped(ctx context.Context, app string) error {
 	}
 }
 
+// scale sets the replicas, keeping the force counter: scaling up makes a
+// new task of the current spec by itself, and a task being stopped stays
+// the current run until it is gone.
 func (s *Scheduler) scale(ctx context.Context, svc swarm.Service, n uint64) error {
 	spec := svc.Spec
 	spec.Mode.Replicated.Replicas = &n
-	_, err := s.put(ctx, svc, true, spec)
-	return err
+	auth, err := s.img.EncodedAuth()
+	if err != nil {
+		return err
+	}
+	_, err = s.c.ServiceUpdate(ctx, svc.ID, client.ServiceUpdateOptions{Version: svc.Version, Spec: spec, EncodedRegistryAuth: auth})
+	return engineErrIf("scale service", err)
 }
 
 // Start runs r unless a task of r already runs.
@@ -116,8 +123,17 @@ func (s *Scheduler) Status(ctx context.Context, app string) (scheduler.Status, e
 	if err != nil {
 		return scheduler.Status{}, err
 	}
+	svc, _, err := s.service(ctx, app)
+	if err != nil {
+		return scheduler.Status{}, err
+	}
 	st := scheduler.Status{App: app}
 	for _, t := range tasks {
+		// The current run only: the tasks of the service's force counter
+		// (earlier ones are history the manager keeps, already replaced).
+		if t.Spec.ForceUpdate != svc.Spec.TaskTemplate.ForceUpdate {
+			continue
+		}
 		if t.Status.ContainerStatus != nil || t.Status.State == swarm.TaskStateRunning {
 			st.Instances = append(st.Instances, instance(t))
 		}
@@ -196,10 +212,20 @@ func (s *Scheduler) Converge(ctx context.Context, app string, r *scheduler.Relea
 		if id, err := s.running(ctx, app); err != nil || (id != "") == run {
 			return err
 		}
-		return s.scale(ctx, svc, want) // a new task when it should run and none does
+		if err := s.scale(ctx, svc, want); err != nil { // a new task when it should run and none does
+			return err
+		}
+	} else if _, _, _, err := s.apply(ctx, *r, want, io.Discard); err != nil {
+		return err
 	}
-	_, _, _, err = s.apply(ctx, *r, want, io.Discard)
-	return err
+	if !run {
+		return s.waitStopped(ctx, app)
+	}
+	svc, _, err = s.service(ctx, app)
+	if err != nil {
+		return err
+	}
+	return s.waitRunning(ctx, app, svc.Spec.TaskTemplate.ForceUpdate)
 }
 
 // DropImage deletes the registry copy of the release image tagged ref,
