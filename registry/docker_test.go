@@ -1,8 +1,6 @@
 package registry
 
 import (
-	"archive/tar"
-	"bytes"
 	"context"
 	"io"
 	"log/slog"
@@ -35,7 +33,7 @@ func TestPushAndDelete(t *testing.T) {
 	require.NoError(t, err)
 	p := New(c, target, slog.New(slog.NewTextHandler(t.Output(), nil)))
 	app := strings.ReplaceAll(testenv.UniqueName("rp"), "_", "-")
-	local := tinyImage(t)
+	local := testenv.TinyImage(t)
 
 	ref, err := p.Push(ctx, local, app, 3)
 	require.NoError(t, err)
@@ -75,25 +73,6 @@ func manifestDigest(t *testing.T, reg *testenv.Registry, repo, ref string) strin
 	}
 	require.Equal(t, http.StatusOK, resp.StatusCode)
 	return resp.Header.Get("Docker-Content-Digest")
-}
-
-// tinyImage imports a one-file image and returns its tag; removed at the end.
-func tinyImage(t *testing.T) string {
-	t.Helper()
-	var buf bytes.Buffer
-	tw := tar.NewWriter(&buf)
-	body := []byte("tiny " + t.Name() + " " + testenv.UniqueName("x") + "\n")
-	require.NoError(t, tw.WriteHeader(&tar.Header{Name: "hello", Mode: 0o644, Size: int64(len(body))}))
-	_, err := tw.Write(body)
-	require.NoError(t, err)
-	require.NoError(t, tw.Close())
-	tag := "botrunner-test/regtiny:" + strings.ReplaceAll(testenv.UniqueName("t"), "_", "-")
-	cmd := exec.Command("docker", "import", "--change", "USER 65534:65534", "-", tag)
-	cmd.Stdin = &buf
-	out, err := cmd.CombinedOutput()
-	require.NoError(t, err, string(out))
-	t.Cleanup(func() { _ = exec.Command("docker", "image", "rm", "-f", tag).Run() })
-	return tag
 }
 
 func imageExists(ref string) bool {

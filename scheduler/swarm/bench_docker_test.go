@@ -33,12 +33,7 @@ func BenchmarkRedeploy(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	reg := testenv.StartRegistry(b)
-	target, err := registry.Parse(registry.Config{Registry: reg.Addr, Username: reg.User, Password: reg.Password})
-	if err != nil {
-		b.Fatal(err)
-	}
-	s := New(c, registry.New(c, target, nil), Config{Options: Options{Instance: "bench" + token()}, Poll: 100 * time.Millisecond})
+	s := New(c, registry.New(c, testRegistry(b), nil), Config{Options: Options{Instance: "bench" + token()}, Poll: 100 * time.Millisecond})
 	app := strings.ReplaceAll(testenv.UniqueName("swb"), "_", "-")
 	rel := func(n int) scheduler.Release {
 		return scheduler.Release{App: app, Owner: "bench", Number: n, Image: img, Cmd: []string{"sleep"},

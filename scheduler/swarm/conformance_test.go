@@ -30,9 +30,7 @@ func TestConformance(t *testing.T) {
 	t.Cleanup(func() { c.Close() })
 	img, err := runtimetest.TestbotImage(ctx, c)
 	require.NoError(t, err)
-	reg := testenv.StartRegistry(t)
-	target, err := registry.Parse(registry.Config{Registry: reg.Addr, Username: reg.User, Password: reg.Password})
-	require.NoError(t, err)
+	target := testRegistry(t)
 	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
 	schedulertest.Run(t, func(t *testing.T, tm schedulertest.Timing) (scheduler.Scheduler, schedulertest.Images) {
 		s := New(c, registry.New(c, target, log), Config{Options: Options{Instance: "st" + token(), StopGrace: tm.StopGrace},

@@ -97,16 +97,24 @@ func pushTestbot(ctx context.Context, t *testing.T, c *client.Client, app string
 	t.Helper()
 	img, err := runtimetest.TestbotImage(ctx, c)
 	require.NoError(t, err)
-	reg := testenv.StartRegistry(t)
-	target, err := registry.Parse(registry.Config{Registry: reg.Addr, Username: reg.User, Password: reg.Password})
-	require.NoError(t, err)
-	p := registry.New(c, target, nil)
+	p := registry.New(c, testRegistry(t), nil)
 	ref, err = p.Push(ctx, img, app, 1)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = exec.Command("docker", "image", "rm", ref).Run() })
 	auth, err = p.EncodedAuth()
 	require.NoError(t, err)
 	return ref, auth
+}
+
+// testRegistry runs a test registry and returns it as a target.
+func testRegistry(t testing.TB) registry.Target {
+	t.Helper()
+	reg := testenv.StartRegistry(t)
+	target, err := registry.Parse(registry.Config{Registry: reg.Addr, Username: reg.User, Password: reg.Password})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return target
 }
 
 // overlay makes an attachable overlay network, removed at the end.
