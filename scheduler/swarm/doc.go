@@ -2,10 +2,10 @@
 // service with one replica, hardened like a container of scheduler/docker,
 // its image pulled by the nodes from GITD_REGISTRY by digest.
 //
-// What this package holds today is the mapping of a release onto a
-// service spec (ServiceSpec) with every hardening item the engine's API
-// can express, and the names and labels gitd finds its services by. How
-// each guarantee of package scheduler is kept on a swarm:
+// ServiceSpec maps a release onto a service with every hardening item the
+// engine's API can express; Scheduler is scheduler.Scheduler on it (it
+// passes testsupport/schedulertest on a real swarm). How each guarantee of
+// package scheduler is kept on a swarm:
 //
 //   - One copy at a time: one replica, update order stop-first (the old
 //     task is shut down before the new one is created), rollback order
@@ -20,9 +20,17 @@
 //     reports the node down before it forces the update (the README,
 //     "Running bots on a Swarm", says what that costs).
 //   - Restart backoff: the service's restart condition is "none" (Swarm's
-//     restart delay is one fixed value, never doubling); gitd watches the
-//     task exit and forces an update of the same spec after its own delay
-//     (10 s doubling to 5 min, reset after 10 min up).
+//     restart delay is one fixed value, never doubling); Run reads the
+//     manager's task list, sees the task exit and forces an update of the
+//     same spec after gitd's own delay (10 s doubling to 5 min, reset after
+//     10 min up). The force counter (TaskSpec.ForceUpdate) also tells the
+//     current run's tasks from the history the manager keeps.
+//   - Stop and the run-time limit scale the service to 0; Start and
+//     Restart are a Deploy accepted at once. Logs go through the manager
+//     (task logs), so they reach a task on any node; Previous is the task
+//     before the current one.
+//   - Adoption: List and Run find the services by the instance label;
+//     the state of a crash series is not kept across gitd restarts.
 //   - Start check and rollback: UpdateConfig.Monitor is the start check,
 //     FailureAction "pause" (gitd, not the manager, decides), and gitd
 //     updates the service back to the previous release's spec when the new
