@@ -43,6 +43,7 @@ func TestPushAndDelete(t *testing.T) {
 	assert.Equal(t, reg.Addr+"/bots/"+app, repo)
 	assert.Equal(t, digest, manifestDigest(t, reg, "bots/"+app, "v3"), "the registry serves what Push named")
 	assert.False(t, imageExists(repo+":v3"), "the push tag is dropped from gitd's engine")
+	assert.False(t, imageExists(ref), "and so is the name by digest")
 
 	require.NoError(t, p.Delete(ctx, ref))
 	assert.Equal(t, "", manifestDigest(t, reg, "bots/"+app, digest), "deleted by digest")

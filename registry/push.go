@@ -47,8 +47,8 @@ func New(engine Engine, t Target, log *slog.Logger) *Pusher {
 func (p *Pusher) Target() Target { return p.t }
 
 // Push copies image (an ID or a local tag) as release n of app and returns
-// the copy's name by digest: host/prefix/app@sha256:…. The push's own tag
-// is dropped from gitd's engine again; the engine keeps the digest name.
+// the copy's name by digest: host/prefix/app@sha256:…. The names the push
+// gave the image on gitd's engine (the tag, the digest) are dropped again.
 func (p *Pusher) Push(ctx context.Context, image, app string, n int) (string, error) {
 	repo := p.t.Repository(app)
 	tag := repo + ":v" + strconv.Itoa(n)
@@ -73,8 +73,14 @@ func (p *Pusher) Push(ctx context.Context, image, app string, n int) (string, er
 	if err != nil {
 		return "", ErrPush.With("push "+tag, err)
 	}
+	ref := repo + "@" + digest
+	// The push left the engine a name by digest too: drop it, the image
+	// keeps its own tag and a node here pulls only the manifest again.
+	if _, err := p.engine.ImageRemove(context.WithoutCancel(ctx), ref, client.ImageRemoveOptions{}); err != nil {
+		p.log.Warn("untag pushed digest", "ref", ref, "err", err)
+	}
 	p.log.Info("release image pushed", "app", app, "release", n, "digest", digest)
-	return repo + "@" + digest, nil
+	return ref, nil
 }
 
 // pushedDigest reads the push's message stream to its end: the first error
