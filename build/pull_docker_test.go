@@ -1,7 +1,6 @@
 package build
 
 import (
-	"archive/tar"
 	"bytes"
 	"context"
 	"log/slog"
@@ -27,7 +26,7 @@ func TestPullFromRegistry(t *testing.T) {
 	reg := testenv.StartRegistry(t)
 	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
 	defer cancel()
-	local := tinyImage(t)
+	local := testenv.TinyImage(t)
 	pushed, err := reg.Push(ctx, local, "tiny:v1")
 	require.NoError(t, err)
 
@@ -74,26 +73,6 @@ func TestPullFromRegistry(t *testing.T) {
 	assert.NotContains(t, out, reg.Password)
 	assert.True(t, imageExists(t, Tag(app, 1)))
 	assert.False(t, imageExists(t, pushed), "the ref's name is dropped; the release tag keeps the image")
-}
-
-// tinyImage imports a one-file image (no base image needed) and returns
-// its tag; it is removed when the test ends.
-func tinyImage(t *testing.T) string {
-	t.Helper()
-	var buf bytes.Buffer
-	tw := tar.NewWriter(&buf)
-	body := []byte("tiny " + t.Name() + "\n")
-	require.NoError(t, tw.WriteHeader(&tar.Header{Name: "hello", Mode: 0o644, Size: int64(len(body))}))
-	_, err := tw.Write(body)
-	require.NoError(t, err)
-	require.NoError(t, tw.Close())
-	tag := "botrunner-test/tiny:" + strings.ReplaceAll(testenv.UniqueName("t"), "_", "-")
-	cmd := exec.Command("docker", "import", "--change", "USER 65534:65534", "-", tag)
-	cmd.Stdin = &buf
-	out, err := cmd.CombinedOutput()
-	require.NoError(t, err, string(out))
-	t.Cleanup(func() { _ = exec.Command("docker", "image", "rm", "-f", tag).Run() })
-	return tag
 }
 
 func imageExists(t *testing.T, ref string) bool {

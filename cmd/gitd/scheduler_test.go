@@ -5,17 +5,19 @@ import (
 	"testing"
 
 	"github.com/botrunner/botrunner/config"
+	"github.com/botrunner/botrunner/registry"
 	"github.com/botrunner/botrunner/scheduler"
 )
 
-// GITD_SCHEDULER=swarm says clearly that this gitd cannot, and an unknown
-// name is refused with the names that work.
+// GITD_SCHEDULER=swarm without a usable GITD_REGISTRY is refused before
+// the engine is asked, and an unknown name is refused with the names that
+// work.
 func TestNewSchedulerRefuses(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		want error
 	}{
-		{"swarm", errNoSwarm},
+		{"swarm", registry.ErrConfig},
 		{"kubernetes", scheduler.ErrUnknown},
 	} {
 		_, err := newScheduler(schedulerDeps{cfg: config.Deploy{Scheduler: tc.name}})

@@ -1,6 +1,8 @@
 package testenv
 
 import (
+	"archive/tar"
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -252,4 +254,27 @@ func (r *Registry) Push(ctx context.Context, image, name string) (string, error)
 		return "", err
 	}
 	return ref, nil
+}
+
+// TinyImage imports a one-file image (no base image needed: nothing can be
+// pulled here) running as nobody, unique to the test, and returns its tag;
+// it is removed when the test ends.
+func TinyImage(t testing.TB) string {
+	t.Helper()
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	body := []byte("tiny " + t.Name() + " " + UniqueName("x") + "\n")
+	if err := tw.WriteHeader(&tar.Header{Name: "hello", Mode: 0o644, Size: int64(len(body))}); err != nil {
+		t.Fatal(err)
+	}
+	_, _ = tw.Write(body)
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	tag := "botrunner-test/tiny:" + strings.ReplaceAll(UniqueName("t"), "_", "-")
+	if _, err := docker(context.Background(), &buf, "import", "--change", "USER 65534:65534", "-", tag); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _, _ = docker(context.Background(), nil, "image", "rm", "-f", tag) })
+	return tag
 }
