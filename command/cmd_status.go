@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/botrunner/botrunner/auth"
+	"github.com/botrunner/botrunner/botwatch"
 	"github.com/botrunner/botrunner/deploy"
 )
 
@@ -32,6 +33,8 @@ type statusJSON struct {
 	// NextAttempt is when a crashed bot is restarted; "" = none pending.
 	NextAttempt string `json:"next_attempt"`
 	Crashes     int    `json:"crashes"`
+	// Bot is the app's Telegram bot, if a var holds a token.
+	Bot *botJSON `json:"bot,omitempty"`
 }
 
 func runStatus(c *call) error {
@@ -43,9 +46,15 @@ func runStatus(c *call) error {
 	if err != nil {
 		return err
 	}
+	if c.d.Watch != nil && s.State == "running" {
+		if cf, ok := c.d.Watch.ConflictOf(app.Name); ok {
+			s.State, s.Reason = "conflict", botwatch.ConflictHint(cf.Kind, app.Name)
+		}
+	}
 	out := statusJSON{App: app.Name, State: s.State, Since: stamp(s.Since), Release: s.Release, Image: s.Image,
 		Reason: s.Reason, ExitCode: s.ExitCode, MemoryMB: s.Limits.Memory >> 20,
-		CPUs: float64(s.Limits.NanoCPUs) / 1e9, Pids: s.Limits.Pids, NextAttempt: stamp(s.NextAttempt), Crashes: s.Crashes}
+		CPUs: float64(s.Limits.NanoCPUs) / 1e9, Pids: s.Limits.Pids, NextAttempt: stamp(s.NextAttempt), Crashes: s.Crashes,
+		Bot: c.bot(app.Name)}
 	return c.emit(out, func(w io.Writer) {
 		row(w, "app", out.App)
 		row(w, "state", stateLine(out))
@@ -62,6 +71,7 @@ func runStatus(c *call) error {
 			row(w, "crashes", fmt.Sprintf("%d since the last start or deploy", out.Crashes))
 		}
 		row(w, "limits", fmt.Sprintf("%d MiB memory, %.2g CPUs, %d processes", out.MemoryMB, out.CPUs, out.Pids))
+		botRows(w, out.Bot, out.App)
 	})
 }
 

@@ -27,7 +27,7 @@ func commands() []*command {
 		appsCmd, appsCreateCmd, appsInfoCmd, appsDestroyCmd,
 		statusCmd, logsCmd, startCmd, stopCmd, restartCmd, rebuildCmd, releasesCmd, rollbackCmd, deployImageCmd,
 		deployArchiveCmd, deployGitCmd,
-		configCmd, configGetCmd, configSetCmd, configUnsetCmd,
+		configCmd, configGetCmd, configSetCmd, configUnsetCmd, webhookDeleteCmd,
 		settingsCmd, settingsSetCmd, builderSetCmd,
 		keysCmd, keysAddCmd, keysRemoveCmd,
 		accessAddCmd, accessRemoveCmd,

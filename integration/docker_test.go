@@ -27,6 +27,7 @@ var deploys struct {
 	network string
 	base    string
 	tg      *testenv.FakeTelegram
+	tgHost  string // the fake's Bot API address as gitd, on the host, reaches it
 	pypi    *testenv.PipIndex
 	// the offline CNB builder and lifecycle image of buildpack builds
 	cnbBuilder, cnbLifecycle string
@@ -49,6 +50,9 @@ func prepareDocker(t *testing.T) {
 	deploys.base = base
 	deploys.network = testenv.NewNetwork(t)
 	deploys.tg = testenv.StartFakeTelegram(t, deploys.network)
+	if deploys.tgHost, err = deploys.tg.HostURL(t.Context()); err != nil {
+		t.Fatalf("fake telegram address: %v", err)
+	}
 	deploys.pypi = testenv.StartPipIndex(t, deploys.network)
 	if deploys.cnbBuilder, deploys.cnbLifecycle, err = testenv.CNBBuilder(t.Context()); err != nil {
 		t.Fatalf("CNB builder: %v", err)
@@ -82,6 +86,7 @@ func deployEnv(env *testscript.Env) []string {
 		"GITD_START_CHECK=3s",
 		"GITD_STOP_GRACE=3s",
 		"GITD_BOT_ENV=TELEGRAM_API=" + deploys.tg.URL + ",BOT_TOKEN=" + token,
+		"GITD_TELEGRAM_API=" + deploys.tgHost,
 	}
 }
 

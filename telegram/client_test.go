@@ -137,7 +137,7 @@ func TestConflictIn(t *testing.T) {
 		"Error: 409: Conflict: terminated by other getUpdates request; make sure that only one bot instance is running": OtherPoller,
 		// grammY
 		"GrammyError: Call to 'getUpdates' failed! (409: Conflict: terminated by other getUpdates request; make sure that only one bot instance is running)": OtherPoller,
-		"telegram.error.Conflict: Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first": WebhookActive,
+		"telegram.error.Conflict: Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first":              WebhookActive,
 		"INFO started polling": NoConflict,
 	} {
 		assert.Equal(t, want, ConflictIn(line), line)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/moby/moby/client"
 
+	"github.com/botrunner/botrunner/botwatch"
 	"github.com/botrunner/botrunner/build"
 	"github.com/botrunner/botrunner/config"
 	"github.com/botrunner/botrunner/deploy"
@@ -34,7 +35,7 @@ type deployer struct {
 
 // newDeployer connects to the Docker Engine and wires build, runtime and
 // the deploy pipeline; with GITD_RUNTIME=none pushes are only stored.
-func newDeployer(cfg *config.Config, st *store.Store, repos *receive.Repos, log *slog.Logger) (deployer, error) {
+func newDeployer(cfg *config.Config, st *store.Store, repos *receive.Repos, watch *botwatch.Watcher, log *slog.Logger) (deployer, error) {
 	d := cfg.Deploy
 	if d.Runtime == "none" {
 		log.Info("GITD_RUNTIME=none: pushes are stored, not deployed")
@@ -87,7 +88,7 @@ func newDeployer(cfg *config.Config, st *store.Store, repos *receive.Repos, log 
 	bots := deploy.New(deploy.Config{
 		Limits:  runtime.Limits{Memory: int64(d.Memory), NanoCPUs: int64(d.CPUs * 1e9), Pids: d.Pids},
 		Network: d.Network, StartCheck: d.StartCheck, StopGrace: d.StopGrace, Env: env, TmpDir: tmp,
-		Lock: repos.Lock, Trees: repos, Logs: logs, Instance: instance,
+		Lock: repos.Lock, Trees: repos, Logs: watch.Sink(logs), Instance: instance,
 		Puller: build.NewPuller(cli, build.PullOptions{Timeout: d.BuildTimeout, AllowRegistries: d.ImageRegistries, Log: log}), Logins: st,
 	}, st, builder, drv, repos, log)
 	// The supervisor reports to the deploy (its Hooks) and the deploy tells
@@ -96,7 +97,7 @@ func newDeployer(cfg *config.Config, st *store.Store, repos *receive.Repos, log 
 		ResetAfter: d.RestartReset, MaxRuntime: d.MaxRuntime, StopGrace: d.StopGrace}, log, bots,
 		supervisor.WithLabels(map[string]string{runtime.LabelInstance: instance}))
 	bots.SetSupervisor(sup)
-	return deployer{pipeline: bots, bots: bots, logs: logs, sup: sup}, nil
+	return deployer{pipeline: watch.Pipeline(bots), bots: bots, logs: logs, sup: sup}, nil
 }
 
 // start reconciles what a stopped gitd left, holds the bots that were stopped on purpose and supervises them

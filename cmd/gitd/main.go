@@ -16,6 +16,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/botrunner/botrunner/auth"
+	"github.com/botrunner/botrunner/botwatch"
 	"github.com/botrunner/botrunner/command"
 	"github.com/botrunner/botrunner/config"
 	"github.com/botrunner/botrunner/gitpack"
@@ -24,6 +25,7 @@ import (
 	"github.com/botrunner/botrunner/secrets"
 	"github.com/botrunner/botrunner/server"
 	"github.com/botrunner/botrunner/store"
+	"github.com/botrunner/botrunner/telegram"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -113,13 +115,16 @@ func assemble(cfg *config.Config, st *store.Store, authz *auth.Authorizer, log *
 	if err != nil {
 		return nil, deployer{}, err
 	}
-	dep, err := newDeployer(cfg, st, repos, log)
+	tg := telegram.New(cfg.TelegramAPI, nil)
+	watch := botwatch.New(st, tg, nil, log)
+	dep, err := newDeployer(cfg, st, repos, watch, log)
 	if err != nil {
 		return nil, deployer{}, err
 	}
 	pipeline.to = dep.pipeline
 	deps := command.Deps{Store: st, Auth: authz, Repos: repos, Version: version, Log: log, RemoteURL: cfg.RemoteURL,
-		Intake: command.IntakeOptions{MaxPushSize: int64(cfg.MaxPushSize), GitAllowHosts: cfg.Deploy.GitAllowHosts}}
+		Intake:   command.IntakeOptions{MaxPushSize: int64(cfg.MaxPushSize), GitAllowHosts: cfg.Deploy.GitAllowHosts},
+		Telegram: tg, Watch: watch}
 	if dep.bots != nil { // a nil *Deploy must stay a nil interface
 		deps.Bots, deps.Logs = dep.bots, dep.logs
 	}
