@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/botrunner/botrunner/notify"
 	"github.com/botrunner/botrunner/store"
 	"github.com/botrunner/botrunner/telegram"
 )
@@ -20,16 +21,9 @@ type Store interface {
 	SetBot(app string, b *store.Bot) error
 }
 
-// Event is something the owner should hear about.
-type Event struct {
-	App  string
-	Kind string // "conflict", "deploy ok", "deploy failed"
-	Text string
-}
-
-// Notifier hears events; it must not block (package notify).
+// Notifier hears events; it must not block (notify.Notifier).
 type Notifier interface {
-	Notify(e Event)
+	Notify(e notify.Event)
 }
 
 // ConflictFresh is how long a seen 409 keeps `status` at conflict: every
@@ -46,6 +40,8 @@ type Watcher struct {
 	notify Notifier
 	log    *slog.Logger
 	now    func() time.Time
+
+	logs LogSink // set by Sink; the last lines of a crash come from it
 
 	mu        sync.Mutex
 	conflicts map[string]Conflict
@@ -102,7 +98,7 @@ func (w *Watcher) sawLine(app string, release int, text string) {
 	}
 	w.log.Warn("409 conflict in the bot's output", "app", app, "release", release)
 	if w.notify != nil {
-		w.notify.Notify(Event{App: app, Kind: "conflict", Text: "409 Conflict: " + ConflictHint(k, app)})
+		w.notify.Notify(notify.Event{App: app, Kind: notify.Conflict, Text: "409 Conflict: " + ConflictHint(k, app)})
 	}
 }
 

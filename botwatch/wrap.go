@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/botrunner/botrunner/logstore"
+	"github.com/botrunner/botrunner/notify"
 	"github.com/botrunner/botrunner/receive"
 )
 
@@ -19,7 +20,10 @@ type LogSink interface {
 }
 
 // Sink returns next with every bot line also read by w.
-func (w *Watcher) Sink(next LogSink) LogSink { return &sink{LogSink: next, w: w} }
+func (w *Watcher) Sink(next LogSink) LogSink {
+	w.logs = next
+	return &sink{LogSink: next, w: w}
+}
 
 type sink struct {
 	LogSink
@@ -61,7 +65,7 @@ func (p *pipeline) Run(ctx context.Context, push *receive.Push) error {
 		p.mu.Lock()
 		delete(p.before, push)
 		p.mu.Unlock()
-		p.w.deployNotice(push, "deploy failed", err.Error())
+		p.w.deployNotice(push, notify.DeployFailed, err.Error())
 		return err
 	}
 	p.w.CheckWebhook(ctx, push.App, push.Progress)
@@ -78,7 +82,7 @@ func (p *pipeline) Committed(ctx context.Context, push *receive.Push, err error)
 	delete(p.before, push)
 	p.mu.Unlock()
 	if a, aerr := p.w.st.App(push.App); err == nil && ok && aerr == nil && a.Current != before {
-		p.w.deployNotice(push, "deploy ok", "")
+		p.w.deployNotice(push, notify.DeployOK, "")
 	}
 }
 
@@ -98,5 +102,5 @@ func (w *Watcher) deployNotice(push *receive.Push, kind, why string) {
 	if why != "" {
 		text = fmt.Sprintf("%s: %s (%s) by %s: %s", kind, push.App, commit, push.Pusher, why)
 	}
-	w.notify.Notify(Event{App: push.App, Kind: kind, Text: text})
+	w.notify.Notify(notify.Event{App: push.App, Kind: kind, Text: text})
 }

@@ -28,6 +28,7 @@ func commands() []*command {
 		statusCmd, logsCmd, startCmd, stopCmd, restartCmd, rebuildCmd, releasesCmd, rollbackCmd, deployImageCmd,
 		deployArchiveCmd, deployGitCmd,
 		configCmd, configGetCmd, configSetCmd, configUnsetCmd, webhookDeleteCmd,
+		notifyCmd, notifySetCmd, notifyTestCmd,
 		settingsCmd, settingsSetCmd, builderSetCmd,
 		keysCmd, keysAddCmd, keysRemoveCmd,
 		accessAddCmd, accessRemoveCmd,

@@ -71,6 +71,8 @@ type Deps struct {
 	Telegram *telegram.Client
 	// Watch knows of 409 conflicts seen in bots' output; nil = none known.
 	Watch Watch
+	// Notify sends notices (notify:test); nil = none are sent.
+	Notify Notifier
 }
 
 // Watch is what status needs of botwatch.Watcher.

@@ -120,3 +120,32 @@ func (s *Store) Bot(app string) (b Bot, ok bool, err error) {
 	})
 	return b, ok, err
 }
+
+// NotifyTargets are where an app's notices go; both "" = nowhere.
+type NotifyTargets struct {
+	Chat    string // a Telegram chat id (or @channel) the app's own bot writes to
+	Webhook string // an https URL that gets each notice as POSTed JSON
+}
+
+// SetNotifyTargets replaces app's notice targets. ErrNotFound if no such app.
+func (s *Store) SetNotifyTargets(app string, t NotifyTargets) error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		if _, err := getApp(tx, app); err != nil {
+			return err
+		}
+		if t == (NotifyTargets{}) {
+			return tx.Bucket(bucketNotify).Delete([]byte(app))
+		}
+		return put(tx.Bucket(bucketNotify), app, t)
+	})
+}
+
+// NotifyTargets are app's notice targets (zero if none).
+func (s *Store) NotifyTargets(app string) (NotifyTargets, error) {
+	var t NotifyTargets
+	err := s.db.View(func(tx *bolt.Tx) error {
+		_, err := get(tx.Bucket(bucketNotify), app, &t)
+		return err
+	})
+	return t, err
+}

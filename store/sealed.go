@@ -97,8 +97,10 @@ func deleteConfig(tx *bolt.Tx, app string) error {
 	if err := tx.Bucket(bucketConfig).Delete([]byte(app)); err != nil {
 		return err
 	}
-	if err := tx.Bucket(bucketBots).Delete([]byte(app)); err != nil {
-		return err
+	for _, b := range [][]byte{bucketBots, bucketNotify} {
+		if err := tx.Bucket(b).Delete([]byte(app)); err != nil {
+			return err
+		}
 	}
 	idx := tx.Bucket(bucketBotIDs)
 	var keys [][]byte

@@ -59,11 +59,12 @@ var (
 	bucketRelConfig = []byte("release-config") // releaseKey -> sealed JSON map
 	bucketBotIDs    = []byte("bot-ids")        // MAC(bot id of any token-valued var) -> app
 	bucketBots      = []byte("bots")           // app -> Bot (what getMe said), JSON
+	bucketNotify    = []byte("notify")         // app -> NotifyTargets, JSON
 	bucketMeta      = []byte("meta")           // store-wide records (the key check)
 )
 
 var allBuckets = [][]byte{bucketUsers, bucketKeys, bucketApps, bucketRels,
-	bucketConfig, bucketRelConfig, bucketBotIDs, bucketBots, bucketMeta, bucketRegistry}
+	bucketConfig, bucketRelConfig, bucketBotIDs, bucketBots, bucketNotify, bucketMeta, bucketRegistry}
 
 // lockTimeout is how long Open waits for another process's lock on the file.
 // bbolt's default is to wait forever, which would make a second gitd on the

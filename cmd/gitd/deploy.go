@@ -94,7 +94,7 @@ func newDeployer(cfg *config.Config, st *store.Store, repos *receive.Repos, watc
 	// The supervisor reports to the deploy (its Hooks) and the deploy tells
 	// it about its own stops and starts, hence the setter.
 	sup := supervisor.New(drv, drv, supervisor.Policy{BaseDelay: d.RestartDelay, MaxDelay: d.RestartMax,
-		ResetAfter: d.RestartReset, MaxRuntime: d.MaxRuntime, StopGrace: d.StopGrace}, log, bots,
+		ResetAfter: d.RestartReset, MaxRuntime: d.MaxRuntime, StopGrace: d.StopGrace}, log, watch.Hooks(bots),
 		supervisor.WithLabels(map[string]string{runtime.LabelInstance: instance}))
 	bots.SetSupervisor(sup)
 	return deployer{pipeline: watch.Pipeline(bots), bots: bots, logs: logs, sup: sup}, nil

@@ -21,6 +21,7 @@ import (
 	"github.com/botrunner/botrunner/config"
 	"github.com/botrunner/botrunner/gitpack"
 	"github.com/botrunner/botrunner/hint"
+	"github.com/botrunner/botrunner/notify"
 	"github.com/botrunner/botrunner/receive"
 	"github.com/botrunner/botrunner/secrets"
 	"github.com/botrunner/botrunner/server"
@@ -71,12 +72,14 @@ func run() error {
 	if err := bootstrap(cfg, st, authz, log); err != nil {
 		return err
 	}
-	srv, dep, err := assemble(cfg, st, authz, log)
+	tw := newTelegramWatch(cfg, st, log)
+	srv, dep, err := assemble(cfg, st, authz, tw, log)
 	if err != nil {
 		return err
 	}
 	ctx, stop := context.WithCancel(context.Background())
 	defer stop() // the supervisor ends with the server; running bots stay up
+	go tw.notices.Run(ctx)
 	if err := dep.start(ctx, st, log); err != nil {
 		return err
 	}
@@ -97,7 +100,7 @@ func (f *forward) Committed(ctx context.Context, p *receive.Push, err error) {
 }
 
 // assemble builds the server's parts in dependency order.
-func assemble(cfg *config.Config, st *store.Store, authz *auth.Authorizer, log *slog.Logger) (*server.Server, deployer, error) {
+func assemble(cfg *config.Config, st *store.Store, authz *auth.Authorizer, tw telegramWatch, log *slog.Logger) (*server.Server, deployer, error) {
 	hostKeys, err := hostKeys(cfg, log)
 	if err != nil {
 		return nil, deployer{}, err
@@ -115,16 +118,14 @@ func assemble(cfg *config.Config, st *store.Store, authz *auth.Authorizer, log *
 	if err != nil {
 		return nil, deployer{}, err
 	}
-	tg := telegram.New(cfg.TelegramAPI, nil)
-	watch := botwatch.New(st, tg, nil, log)
-	dep, err := newDeployer(cfg, st, repos, watch, log)
+	dep, err := newDeployer(cfg, st, repos, tw.watch, log)
 	if err != nil {
 		return nil, deployer{}, err
 	}
 	pipeline.to = dep.pipeline
 	deps := command.Deps{Store: st, Auth: authz, Repos: repos, Version: version, Log: log, RemoteURL: cfg.RemoteURL,
 		Intake:   command.IntakeOptions{MaxPushSize: int64(cfg.MaxPushSize), GitAllowHosts: cfg.Deploy.GitAllowHosts},
-		Telegram: tg, Watch: watch}
+		Telegram: tw.tg, Watch: tw.watch, Notify: tw.notices}
 	if dep.bots != nil { // a nil *Deploy must stay a nil interface
 		deps.Bots, deps.Logs = dep.bots, dep.logs
 	}
@@ -134,6 +135,20 @@ func assemble(cfg *config.Config, st *store.Store, authz *auth.Authorizer, log *
 		MaxConnsPerIP: cfg.MaxConnsPerIP, MaxHandshakes: cfg.MaxHandshakes,
 		MaxHandshakesPerIP: cfg.MaxHandshakesPerIP, HandshakeTimeout: cfg.HandshakeTimeout,
 	}, server.Deps{Auth: authz, Store: st, Repos: repos, Router: router, Log: log}), dep, nil
+}
+
+// telegramWatch are the parts that know Telegram: the Bot API client,
+// the owners' notices and the watch over bots that feeds them.
+type telegramWatch struct {
+	tg      *telegram.Client
+	notices *notify.Notifier
+	watch   *botwatch.Watcher
+}
+
+func newTelegramWatch(cfg *config.Config, st *store.Store, log *slog.Logger) telegramWatch {
+	tg := telegram.New(cfg.TelegramAPI, nil)
+	notices := notify.New(st, tg, nil, log)
+	return telegramWatch{tg: tg, notices: notices, watch: botwatch.New(st, tg, notices, log)}
 }
 
 // hostKeys loads the --host-key files, or the data dir's keys (made on
