@@ -98,9 +98,9 @@ func (w *Watcher) deployNotice(push *receive.Push, kind, why string) {
 	for _, u := range push.Updates {
 		commit = fmt.Sprintf("%s at %s", u.Name, u.New.String()[:7])
 	}
-	text := fmt.Sprintf("%s: v%d (%s) by %s", kind, rel, commit, push.Pusher)
+	text := fmt.Sprintf("v%d (%s) by %s", rel, commit, push.Pusher)
 	if why != "" {
-		text = fmt.Sprintf("%s: %s (%s) by %s: %s", kind, push.App, commit, push.Pusher, why)
+		text = fmt.Sprintf("%s by %s: %s", commit, push.Pusher, why)
 	}
 	w.notify.Notify(notify.Event{App: push.App, Kind: kind, Text: text})
 }

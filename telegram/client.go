@@ -104,7 +104,7 @@ func (c *Client) call(ctx context.Context, token, method string, params url.Valu
 	resp, err := c.hc.Do(req)
 	if err != nil {
 		// url.Error's text holds the URL and so the token: keep neither.
-		return ErrUnreachable.With(fmt.Sprintf("%s: %s", method, Redact(cause(err), token)), nil)
+		return ErrUnreachable.With(fmt.Sprintf("%s: %s: %s", ErrUnreachable.Msg, method, Redact(cause(err), token)), nil)
 	}
 	defer resp.Body.Close()
 	var env envelope
