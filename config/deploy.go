@@ -11,7 +11,7 @@ type Deploy struct {
 	CPUs            float64       `name:"cpus" default:"0.5" env:"GITD_CPUS" help:"CPU limit per bot."`
 	Pids            int64         `default:"100" env:"GITD_PIDS" help:"Process limit per bot."`
 	UserMemory      string        `env:"GITD_USER_MEMORY" placeholder:"SIZE" help:"Memory all of a user's bots may take (default: 3 × --memory)."`
-	StartCheck      time.Duration `default:"5s" env:"GITD_START_CHECK" help:"How long a new release must stay up (per-app setting wins)."`
+	StartCheck      time.Duration `default:"10s" env:"GITD_START_CHECK" help:"How long a new release must stay up (per-app setting wins)."`
 	StopGrace       time.Duration `default:"10s" env:"GITD_STOP_GRACE" help:"SIGTERM grace before SIGKILL when a bot stops."`
 	BuildTimeout    time.Duration `default:"15m" env:"GITD_BUILD_TIMEOUT" help:"Longest a build may take."`
 	BuildMemory     Size          `default:"1GiB" env:"GITD_BUILD_MEMORY" help:"Memory limit of a build."`

@@ -55,7 +55,7 @@ type Config struct {
 	Limits     runtime.Limits
 	Network    string        // shared by all bots; "" = a network per app (AppNetwork)
 	User       string        // uid:gid bots run as; default 10001:10001
-	StartCheck time.Duration // default 5 s; an app's setting wins
+	StartCheck time.Duration // default 10 s (real frameworks start in seconds); an app's setting wins
 	StopGrace  time.Duration // default 10 s
 	Env        []string      // KEY=VALUE every bot gets (GITD_BOT_ENV)
 	Checkout   Limits
@@ -94,7 +94,7 @@ func New(cfg Config, st Store, b Builder, rt runtime.Driver, refs RefReader, log
 		cfg.User = "10001:10001"
 	}
 	if cfg.StartCheck <= 0 {
-		cfg.StartCheck = 5 * time.Second
+		cfg.StartCheck = 10 * time.Second
 	}
 	if cfg.StopGrace <= 0 {
 		cfg.StopGrace = 10 * time.Second
