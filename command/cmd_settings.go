@@ -24,7 +24,7 @@ var settingsCmd = &command{
 var settingsSetCmd = &command{
 	name:    "settings:set",
 	args:    []string{appArg, "key=value..."},
-	summary: "change deploy settings (deploy-branch, tag-deploys, entrypoint, start-check, builder); key= resets one",
+	summary: "change deploy settings (deploy-branch, tag-deploys, entrypoint, start-check, stop-grace, builder); key= resets one",
 	run:     runSettingsSet,
 }
 
@@ -38,7 +38,7 @@ var builderSetCmd = &command{
 // ErrBadSetting is a settings:set argument that is not a known key=value.
 var ErrBadSetting = hint.New("BAD_SETTING", "invalid setting",
 	"settings are deploy-branch=<branch>, tag-deploys=on|off, entrypoint=<file.py>|auto, start-check=<duration>, "+
-		"builder=<name>|auto; key= puts one back to its default")
+		"stop-grace=<duration>, builder=<name>|auto; key= puts one back to its default")
 
 // settingsJSON is `settings --json`; "" means the server's default.
 type settingsJSON struct {
@@ -47,6 +47,7 @@ type settingsJSON struct {
 	TagDeploys   bool   `json:"tag_deploys"`
 	Entrypoint   string `json:"entrypoint"`
 	StartCheck   string `json:"start_check"`
+	StopGrace    string `json:"stop_grace"`
 	Builder      string `json:"builder"`
 }
 
@@ -64,6 +65,9 @@ func (c *call) showSettings(name string, s store.AppSettings) error {
 	if s.StartCheck > 0 {
 		out.StartCheck = s.StartCheck.String()
 	}
+	if s.StopGrace > 0 {
+		out.StopGrace = s.StopGrace.String()
+	}
 	or := func(v, def string) string {
 		if v == "" {
 			return def
@@ -75,6 +79,7 @@ func (c *call) showSettings(name string, s store.AppSettings) error {
 		row(w, "tag-deploys", map[bool]string{true: "on", false: "off"}[out.TagDeploys])
 		row(w, "entrypoint", or(out.Entrypoint, "detected (bot.py, main.py, app.py, __main__.py)"))
 		row(w, "start-check", or(out.StartCheck, "server default"))
+		row(w, "stop-grace", or(out.StopGrace, "server default"))
 		row(w, "builder", or(out.Builder, "auto (detected)"))
 	})
 }
@@ -132,6 +137,8 @@ func applySetting(s *store.AppSettings, kv string) error {
 		s.Entrypoint = v
 	case "start-check":
 		return setStartCheck(s, v)
+	case "stop-grace":
+		return setDuration(&s.StopGrace, "stop-grace", v, time.Second, 5*time.Minute)
 	case "builder":
 		return setBuilder(s, v)
 	default:
@@ -162,6 +169,20 @@ func setStartCheck(s *store.AppSettings, v string) error {
 		return ErrBadSetting.With(fmt.Sprintf("start-check %s must be a duration from 1s to 10m", names.Quote(v)), err)
 	}
 	s.StartCheck = d
+	return nil
+}
+
+// setDuration sets *d from v ("" = the default) within [lo, hi].
+func setDuration(d *time.Duration, key, v string, lo, hi time.Duration) error {
+	if v == "" {
+		*d = 0
+		return nil
+	}
+	x, err := time.ParseDuration(v)
+	if err != nil || x < lo || x > hi {
+		return ErrBadSetting.With(fmt.Sprintf("%s %s must be a duration from %s to %s", key, names.Quote(v), lo, hi), err)
+	}
+	*d = x
 	return nil
 }
 

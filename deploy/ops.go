@@ -71,8 +71,8 @@ func (d *Engine) Stop(ctx context.Context, app store.App, by string, out io.Writ
 	stopped := 0
 	for _, c := range cs {
 		if c.Running {
-			step(out, "stopping %s v%s (SIGTERM, %s grace)", app.Name, c.Labels[runtime.LabelRelease], d.cfg.StopGrace)
-			if err := d.rt.Stop(ctx, c.ID, d.cfg.StopGrace); err != nil {
+			step(out, "stopping %s v%s (SIGTERM, %s grace)", app.Name, c.Labels[runtime.LabelRelease], d.stopGrace(c))
+			if err := d.rt.Stop(ctx, c.ID, d.stopGrace(c)); err != nil {
 				return err
 			}
 			stopped++

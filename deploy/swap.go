@@ -95,9 +95,10 @@ func (d *Engine) stopRunning(ctx context.Context, old []runtime.State, out io.Wr
 		if !c.Running {
 			continue
 		}
-		step(out, "stopping v%s (SIGTERM, %s grace)", c.Labels[runtime.LabelRelease], d.cfg.StopGrace)
-		stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), d.cfg.StopGrace+30*time.Second)
-		if err := d.rt.Stop(stopCtx, c.ID, d.cfg.StopGrace); err != nil {
+		grace := d.stopGrace(c)
+		step(out, "stopping v%s (SIGTERM, %s grace)", c.Labels[runtime.LabelRelease], grace)
+		stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), grace+30*time.Second)
+		if err := d.rt.Stop(stopCtx, c.ID, grace); err != nil {
 			d.log.Warn("stop old release", "container", c.Name, "err", err)
 		}
 		cancel()
@@ -152,6 +153,15 @@ func (d *Engine) abandon(ctx, cleanup context.Context, id string, out io.Writer,
 	}
 	fmt.Fprintf(out, "wait failed\n")
 	return ErrDeployFailed.With(fmt.Sprintf("deploy failed: wait for the container: %v", cause), cause)
+}
+
+// stopGrace is the time between SIGTERM and SIGKILL for a container: its
+// app's stop-grace setting, else the server's.
+func (d *Engine) stopGrace(c runtime.State) time.Duration {
+	if a, err := d.store.App(c.Labels[runtime.LabelApp]); err == nil && a.Settings.StopGrace > 0 {
+		return a.Settings.StopGrace
+	}
+	return d.cfg.StopGrace
 }
 
 func (d *Engine) startCheck(app store.App) time.Duration {

@@ -14,6 +14,7 @@ type AppSettings struct {
 	Entrypoint   string        // simple strategy: the Python file to run; "" = detect
 	StartCheck   time.Duration // how long a new release must stay up; 0 = the server default
 	Builder      string        // build strategy forced by name; "" = detect
+	StopGrace    time.Duration // SIGTERM to SIGKILL when the bot is stopped; 0 = the server default
 }
 
 // TagDeploys reports whether pushed tags deploy.
