@@ -20,7 +20,7 @@ import (
 type fakeStore struct{ t store.NotifyTargets }
 
 func (f fakeStore) NotifyTargets(string) (store.NotifyTargets, error) { return f.t, nil }
-func (f fakeStore) Config(string) (map[string]string, error)           { return map[string]string{}, nil }
+func (f fakeStore) Config(string) (map[string]string, error)          { return map[string]string{}, nil }
 
 // hook records the JSON notices POSTed to it.
 type hook struct {
