@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/botrunner/botrunner/gateway"
 	"github.com/botrunner/botrunner/notify"
 	"github.com/botrunner/botrunner/store"
 	"github.com/botrunner/botrunner/telegram"
@@ -41,7 +42,9 @@ type Watcher struct {
 	log    *slog.Logger
 	now    func() time.Time
 
-	logs LogSink // set by Sink; the last lines of a crash come from it
+	logs  LogSink // set by Sink; the last lines of a crash come from it
+	gw    *gateway.Gateway
+	gwURL string
 
 	mu        sync.Mutex
 	conflicts map[string]Conflict
@@ -54,17 +57,22 @@ type Conflict struct {
 	Release int
 }
 
-// New returns a watcher; n nil means nobody is notified.
-func New(st Store, tg *telegram.Client, n Notifier, log *slog.Logger) *Watcher {
+// New returns a watcher; n nil means nobody is notified, gw nil that no
+// gateway runs (gwURL is its address as bots reach it).
+func New(st Store, tg *telegram.Client, n Notifier, gw *gateway.Gateway, gwURL string, log *slog.Logger) *Watcher {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
 	return &Watcher{st: st, tg: tg, notify: n, log: log.With("component", "botwatch"), now: time.Now,
-		conflicts: map[string]Conflict{}}
+		conflicts: map[string]Conflict{}, gw: gw, gwURL: gwURL}
 }
 
-// ConflictOf is the app's conflict if one was seen within ConflictFresh.
+// ConflictOf is the app's conflict if one was seen within ConflictFresh,
+// in its output or, for apps behind the gateway, in Telegram's answers.
 func (w *Watcher) ConflictOf(app string) (Conflict, bool) {
+	if s, ok := w.gatewayStats(app); ok && !s.LastConflict.IsZero() && w.now().Sub(s.LastConflict) <= ConflictFresh {
+		return Conflict{Kind: telegram.OtherPoller, At: s.LastConflict}, true
+	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	c, ok := w.conflicts[app]
@@ -84,13 +92,16 @@ func ConflictHint(k telegram.Conflict, app string) string {
 
 // sawLine notes a line of app's output.
 func (w *Watcher) sawLine(app string, release int, text string) {
-	k := telegram.ConflictIn(text)
-	if k == telegram.NoConflict {
-		return
+	if k := telegram.ConflictIn(text); k != telegram.NoConflict {
+		w.noteConflict(app, release, k, w.now())
 	}
+}
+
+// noteConflict records a 409 seen at now and tells the owner, once per run
+// of them.
+func (w *Watcher) noteConflict(app string, release int, k telegram.Conflict, now time.Time) {
 	w.mu.Lock()
 	prev, had := w.conflicts[app]
-	now := w.now()
 	w.conflicts[app] = Conflict{Kind: k, At: now, Release: release}
 	w.mu.Unlock()
 	if had && now.Sub(prev.At) <= ConflictFresh && prev.Kind == k {

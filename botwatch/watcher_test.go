@@ -37,7 +37,7 @@ const conflictLine = "telegram.error.Conflict: Conflict: terminated by other get
 
 func TestConflictFromOutput(t *testing.T) {
 	h := &heard{}
-	w := New(nil, nil, h, nil)
+	w := New(nil, nil, h, nil, "", nil)
 	clock := time.Unix(1000, 0)
 	w.now = func() time.Time { return clock }
 	next := &nopSink{}

@@ -10,7 +10,7 @@ import (
 
 func TestSettingsDefaultsAndSet(t *testing.T) {
 	w := newWorld(t)
-	assert.JSONEq(t, `{"app":"alice-bot","deploy_branch":"","tag_deploys":true,"entrypoint":"","start_check":"","stop_grace":"","builder":""}`,
+	assert.JSONEq(t, `{"app":"alice-bot","deploy_branch":"","tag_deploys":true,"entrypoint":"","start_check":"","stop_grace":"","telegram":"direct","liveness":"","builder":""}`,
 		w.ok("alice", "", "settings", "alice-bot", "--json"))
 
 	w.ok("alice", "", "settings:set", "alice-bot", "deploy-branch=prod", "tag-deploys=off",

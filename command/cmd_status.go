@@ -33,6 +33,9 @@ type statusJSON struct {
 	// NextAttempt is when a crashed bot is restarted; "" = none pending.
 	NextAttempt string `json:"next_attempt"`
 	Crashes     int    `json:"crashes"`
+	// Polling is what the Bot API gateway saw ("polling, last getUpdates 2 s
+	// ago"); "" when the app does not use it.
+	Polling string `json:"polling,omitempty"`
 	// Bot is the app's Telegram bot, if a var holds a token.
 	Bot *botJSON `json:"bot,omitempty"`
 }
@@ -55,6 +58,9 @@ func runStatus(c *call) error {
 		Reason: s.Reason, ExitCode: s.ExitCode, MemoryMB: s.Limits.Memory >> 20,
 		CPUs: float64(s.Limits.NanoCPUs) / 1e9, Pids: s.Limits.Pids, NextAttempt: stamp(s.NextAttempt), Crashes: s.Crashes,
 		Bot: c.bot(app.Name)}
+	if c.d.Watch != nil {
+		out.Polling = c.d.Watch.Polling(app)
+	}
 	return c.emit(out, func(w io.Writer) {
 		row(w, "app", out.App)
 		row(w, "state", stateLine(out))
@@ -72,6 +78,9 @@ func runStatus(c *call) error {
 		}
 		row(w, "limits", fmt.Sprintf("%d MiB memory, %.2g CPUs, %d processes", out.MemoryMB, out.CPUs, out.Pids))
 		botRows(w, out.Bot, out.App)
+		if out.Polling != "" {
+			row(w, "polling", out.Polling)
+		}
 	})
 }
 

@@ -78,6 +78,7 @@ type Deps struct {
 // Watch is what status needs of botwatch.Watcher.
 type Watch interface {
 	ConflictOf(app string) (botwatch.Conflict, bool)
+	Polling(app store.App) string // "" when the app is not behind the gateway
 }
 
 // LogReader reads apps' logs (logstore.Store).

@@ -27,6 +27,8 @@ type Deploy struct {
 	BotEnv          []string      `env:"GITD_BOT_ENV" sep:"," help:"KEY=VALUE every bot gets, e.g. TELEGRAM_API of a local Bot API server."`
 	BotSubnets      string        `default:"10.213.0.0/16" env:"GITD_BOT_SUBNETS" help:"IPv4 CIDRs the apps' networks come from, a /28 each."`
 	BotFirewall     string        `default:"auto" env:"GITD_BOT_FIREWALL" enum:"auto,on,off" help:"Keep bots off the host and private addresses with iptables: auto (if gitd can; else it logs the rules to add), on (refuse to start without), off."`
+	Gateway         string        `env:"GITD_TELEGRAM_GATEWAY" placeholder:"ADDR:PORT" help:"Listen address of the Bot API gateway for apps with telegram=gateway, e.g. 172.17.0.1:8081 (the docker0 address: reached from every bridge); the firewall lets bots reach exactly this port of the host. Off when empty."`
+	GatewayURL      string        `env:"GITD_TELEGRAM_GATEWAY_URL" help:"The gateway's address as bots reach it (default http://<GITD_TELEGRAM_GATEWAY>)."`
 	BotAllow        []string      `env:"GITD_BOT_ALLOW" sep:"," help:"Destinations bots may reach although private: CIDR[:PORT] or host:PORT, e.g. a local Bot API server."`
 	// AllowVulnerableRunc runs bots on an engine whose runc has known
 	// container escapes (or cannot be checked): gitd refuses it otherwise.

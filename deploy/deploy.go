@@ -50,6 +50,17 @@ type Store interface {
 	SetStopped(app, by string) error
 }
 
+// BotGateway is what starting a bot needs of the Bot API gateway
+// (botwatch.Watcher).
+type BotGateway interface {
+	// Env is what a bot of app gets in its env for the gateway
+	// (TELEGRAM_API=…); nil when the app does not use it.
+	Env(app store.App) []string
+	// Ready yields once rel's bot called getUpdates after since (nil), or
+	// why it will not; a nil channel when the app does not use the gateway.
+	Ready(ctx context.Context, app store.App, rel store.Release, since time.Time) <-chan error
+}
+
 // Config is how bots run.
 type Config struct {
 	Limits     runtime.Limits
@@ -66,6 +77,9 @@ type Config struct {
 	Logs       LogSink    // nil = no logs kept
 	Puller     Puller     // image mode (deploy:image); nil = not offered
 	Logins     Logins     // the apps' registry logins for image mode; nil = none kept
+	// Gateway is the Bot API gateway for apps with telegram=gateway; nil =
+	// none (their start check is the fixed time).
+	Gateway BotGateway
 	// Instance labels this gitd's containers (runtime.LabelInstance); every
 	// lookup is limited to them. "" = no label (tests with their own engine).
 	Instance string

@@ -123,12 +123,24 @@ func (d *Engine) start(ctx context.Context, app store.App, rel store.Release, ou
 		return "", ErrDeployFailed.With("deploy failed: start container", err)
 	}
 	d.logs.attach(app.Name, rel.Number, id, time.Time{})
-	check := d.startCheck(app)
+	check, began := d.startCheck(app), time.Now()
+	timer, ready := time.After(check), d.ready(ctx, app, rel, began)
+	if ready != nil {
+		timer = nil // the bot's first getUpdates decides, not a fixed time
+	}
 	fmt.Fprintf(out, "-----> starting v%d … ", rel.Number)
 	select {
-	case <-time.After(check):
+	case <-timer:
 		fmt.Fprintf(out, "up for %s: running\n", check)
 		return id, nil
+	case err := <-ready:
+		if err == nil {
+			fmt.Fprintf(out, "first getUpdates after %.1f s: running\n", time.Since(began).Seconds())
+			return id, nil
+		}
+		fmt.Fprintf(out, "%v\n", err)
+		_ = d.rt.Remove(cleanup, id)
+		return "", ErrStartFailed.With(fmt.Sprintf("v%d did not poll: %v", rel.Number, err), err)
 	case res := <-exited:
 		if res.Err != nil { // the wait ended, not the bot: a cancel or an engine error
 			return "", d.abandon(ctx, cleanup, id, out, res.Err)
@@ -162,6 +174,14 @@ func (d *Engine) stopGrace(c runtime.State) time.Duration {
 		return a.Settings.StopGrace
 	}
 	return d.cfg.StopGrace
+}
+
+// ready is the gateway's readiness of rel; nil without one.
+func (d *Engine) ready(ctx context.Context, app store.App, rel store.Release, since time.Time) <-chan error {
+	if d.cfg.Gateway == nil {
+		return nil
+	}
+	return d.cfg.Gateway.Ready(ctx, app, rel, since)
 }
 
 func (d *Engine) startCheck(app store.App) time.Duration {
@@ -212,12 +232,21 @@ func (d *Engine) spec(app store.App, rel store.Release) runtime.Spec {
 	return runtime.Spec{
 		Name:    fmt.Sprintf("botrunner-%s-v%d", app.Name, rel.Number),
 		Image:   rel.Image,
-		Env:     botEnv(d.cfg.Env, rel.Config),
+		Env:     botEnv(d.gatewayEnv(app), rel.Config),
 		Labels:  d.containerLabels(app, rel),
 		Limits:  d.cfg.Limits,
 		Network: d.network(app.Name),
 		User:    d.cfg.User,
 	}
+}
+
+// gatewayEnv is the server's env for every bot plus, for apps using the
+// gateway, its address.
+func (d *Engine) gatewayEnv(app store.App) []string {
+	if d.cfg.Gateway == nil {
+		return d.cfg.Env
+	}
+	return append(append([]string{}, d.cfg.Env...), d.cfg.Gateway.Env(app)...)
 }
 
 // botEnv is the server's env for every bot, then the release's config vars

@@ -88,7 +88,7 @@ func newDeployer(cfg *config.Config, st *store.Store, repos *receive.Repos, watc
 	bots := deploy.New(deploy.Config{
 		Limits:  runtime.Limits{Memory: int64(d.Memory), NanoCPUs: int64(d.CPUs * 1e9), Pids: d.Pids},
 		Network: d.Network, StartCheck: d.StartCheck, StopGrace: d.StopGrace, Env: env, TmpDir: tmp,
-		Lock: repos.Lock, Trees: repos, Logs: watch.Sink(logs), Instance: instance,
+		Lock: repos.Lock, Trees: repos, Logs: watch.Sink(logs), Instance: instance, Gateway: watch,
 		Puller: build.NewPuller(cli, build.PullOptions{Timeout: d.BuildTimeout, AllowRegistries: d.ImageRegistries, Log: log}), Logins: st,
 	}, st, builder, drv, repos, log)
 	// The supervisor reports to the deploy (its Hooks) and the deploy tells
