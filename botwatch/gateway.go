@@ -7,6 +7,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/botrunner/botrunner/deploy"
 	"github.com/botrunner/botrunner/gateway"
 	"github.com/botrunner/botrunner/notify"
 	"github.com/botrunner/botrunner/store"
@@ -96,9 +97,11 @@ func (w *Watcher) lastConflict(app string) (Conflict, bool) {
 	return c, ok
 }
 
-// Restarter restarts a bot (deploy.Engine).
+// Restarter restarts a bot (deploy.Engine); a deploy in progress is not
+// a deaf bot.
 type Restarter interface {
 	Restart(ctx context.Context, app store.App, by string, out io.Writer) error
+	PhaseOf(app string) deploy.Phase
 }
 
 // Apps lists the apps (store.Store).
@@ -137,6 +140,10 @@ func (w *Watcher) checkLiveness(ctx context.Context, a store.App, seen map[strin
 		delete(seen, a.Name)
 		return
 	}
+	if bots.PhaseOf(a.Name) != "" { // the clock starts again after the deploy
+		seen[a.Name] = w.now()
+		return
+	}
 	limit := a.Settings.Liveness
 	if limit <= 0 {
 		limit = DefaultLiveness
@@ -148,6 +155,7 @@ func (w *Watcher) checkLiveness(ctx context.Context, a store.App, seen map[strin
 	since := last.LastGetUpdates
 	if first, ok := seen[a.Name]; !ok {
 		seen[a.Name] = w.now()
+		return
 	} else if first.After(since) {
 		since = first
 	}

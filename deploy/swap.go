@@ -5,7 +5,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/botrunner/botrunner/internal/testhold"
@@ -246,7 +248,15 @@ func (d *Engine) gatewayEnv(app store.App) []string {
 	if d.cfg.Gateway == nil {
 		return d.cfg.Env
 	}
-	return append(append([]string{}, d.cfg.Env...), d.cfg.Gateway.Env(app)...)
+	extra := d.cfg.Gateway.Env(app)
+	env := []string{}
+	for _, kv := range d.cfg.Env { // the gateway's value replaces the server's (e.g. TELEGRAM_API)
+		k, _, _ := strings.Cut(kv, "=")
+		if !slices.ContainsFunc(extra, func(e string) bool { return strings.HasPrefix(e, k+"=") }) {
+			env = append(env, kv)
+		}
+	}
+	return append(env, extra...)
 }
 
 // botEnv is the server's env for every bot, then the release's config vars
