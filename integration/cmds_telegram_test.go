@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/botrunner/botrunner/testsupport/testenv"
 )
 
 // tgwebhook URL: the story's bot gets a webhook, set elsewhere (the fake
@@ -70,4 +72,14 @@ func cmdTgwaitfor(ts *testscript.TestScript, neg bool, args []string) {
 		case <-time.After(250 * time.Millisecond):
 		}
 	}
+}
+
+// ptb13 DIR: vendors Debian's python-telegram-bot 13 into DIR.
+func cmdPtb13(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 || neg {
+		ts.Fatalf("usage: ptb13 dir")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	ts.Check(testenv.VendorPTB13(ctx, ts.MkAbs(args[0])))
 }
