@@ -5,19 +5,14 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/botrunner/botrunner/deploy"
 	"github.com/botrunner/botrunner/logstore"
 	"github.com/botrunner/botrunner/notify"
 	"github.com/botrunner/botrunner/receive"
 )
 
-// LogSink is the log store the deploy engine writes bots' output to
-// (deploy.LogSink).
-type LogSink interface {
-	Append(app string, l logstore.Line) error
-	Tail(app string, q logstore.Query) ([]logstore.Line, error)
-	SaveBuild(app string, release int, log []byte) error
-	Delete(app string) error
-}
+// LogSink is the log store the deploy engine writes bots' output to.
+type LogSink = deploy.LogSink
 
 // Sink returns next with every bot line also read by w.
 func (w *Watcher) Sink(next LogSink) LogSink {

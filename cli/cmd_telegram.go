@@ -1,7 +1,5 @@
 package cli
 
-import "strings"
-
 // WebhookDeleteCmd deletes the bot's Telegram webhook:
 // `telegram:webhook-delete [APP]`.
 type WebhookDeleteCmd struct {
@@ -30,11 +28,7 @@ type NotifySetCmd struct {
 }
 
 func (c *NotifySetCmd) Run(r *runner) error {
-	words := c.Words
-	if len(words) > 0 && !strings.Contains(words[0], "=") {
-		return r.forwardApp("notify:set", c.AppFlag, []string{words[0]}, 0, words[1:]...)
-	}
-	return r.forwardApp("notify:set", c.AppFlag, nil, 0, words...)
+	return r.forwardPairs("notify:set", c.AppFlag, c.Words)
 }
 
 // NotifyTestCmd sends a test notice: `notify:test [APP]`.
