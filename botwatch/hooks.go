@@ -7,45 +7,41 @@ import (
 
 	"github.com/botrunner/botrunner/logstore"
 	"github.com/botrunner/botrunner/notify"
-	"github.com/botrunner/botrunner/runtime/supervisor"
+	"github.com/botrunner/botrunner/scheduler"
 )
 
 // lastLines is how many of a crashed bot's lines a notice quotes.
 const lastLines = 5
 
-// Hooks returns next (the deploy engine's supervisor hooks) with crash,
-// back-off and run-time limit notices added.
-func (w *Watcher) Hooks(next supervisor.Hooks) supervisor.Hooks { return &hooks{Hooks: next, w: w} }
-
-type hooks struct {
-	supervisor.Hooks
-	w *Watcher
-}
-
-func (h *hooks) Crashed(app string, release, exit int, oom bool, next time.Time) {
-	h.Hooks.Crashed(app, release, exit, oom, next)
-	why := fmt.Sprintf("v%d exited with code %d", release, exit)
-	if oom {
-		why = fmt.Sprintf("v%d was killed: out of memory (code %d)", release, exit)
+// BotEvent hears the scheduler's events (deploy.Config.Events) and
+// turns crashes and the run-time limit into notices.
+func (w *Watcher) BotEvent(e scheduler.Event) {
+	switch e.Kind {
+	case scheduler.EventExited:
+		w.crashed(e)
+	case scheduler.EventTimedOut:
+		w.tell(e.App, notify.Timeout, fmt.Sprintf("v%d reached the run-time limit and was stopped; `start %s` begins a new period", e.Release, e.App))
 	}
-	wait := time.Until(next).Round(time.Second)
-	kind := notify.Crashed
-	if wait > backoffAfter {
-		kind = notify.BackingOff // it crashed again soon after the last restart
-	}
-	text := fmt.Sprintf("%s; restarting in %s", why, wait)
-	if tail := h.w.tail(app, release); tail != "" {
-		text += "\nlast lines:\n" + tail
-	}
-	h.w.tell(app, kind, text)
 }
 
 // backoffAfter: a restart delay above the first one means repeated crashes.
 const backoffAfter = 15 * time.Second
 
-func (h *hooks) TimedOut(app string, release int) {
-	h.Hooks.TimedOut(app, release)
-	h.w.tell(app, notify.Timeout, fmt.Sprintf("v%d reached the run-time limit and was stopped; `start %s` begins a new period", release, app))
+func (w *Watcher) crashed(e scheduler.Event) {
+	why := fmt.Sprintf("v%d exited with code %d", e.Release, e.ExitCode)
+	if e.OOMKilled {
+		why = fmt.Sprintf("v%d was killed: out of memory (code %d)", e.Release, e.ExitCode)
+	}
+	wait := time.Until(e.NextRestart).Round(time.Second)
+	kind := notify.Crashed
+	if wait > backoffAfter {
+		kind = notify.BackingOff // it crashed again soon after the last restart
+	}
+	text := fmt.Sprintf("%s; restarting in %s", why, wait)
+	if tail := w.tail(e.App, e.Release); tail != "" {
+		text += "\nlast lines:\n" + tail
+	}
+	w.tell(e.App, kind, text)
 }
 
 func (w *Watcher) tell(app, kind, text string) {

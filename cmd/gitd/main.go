@@ -25,6 +25,7 @@ import (
 	"github.com/botrunner/botrunner/hint"
 	"github.com/botrunner/botrunner/notify"
 	"github.com/botrunner/botrunner/receive"
+	"github.com/botrunner/botrunner/repostore"
 	"github.com/botrunner/botrunner/secrets"
 	"github.com/botrunner/botrunner/server"
 	"github.com/botrunner/botrunner/store"
@@ -83,25 +84,12 @@ func run() error {
 		return err
 	}
 	ctx, stop := context.WithCancel(context.Background())
-	defer stop() // the supervisor ends with the server; running bots stay up
-	tw.run(ctx, st, dep, log)
+	defer stop() // the scheduler's watch ends with the server; running bots stay up
 	if err := dep.start(ctx, st, log); err != nil {
 		return err
 	}
+	tw.run(ctx, st, dep, log)
 	return serve(cfg, srv, log)
-}
-
-// forward is the pipeline repos runs until the real one is made; it also
-// tells the real one how each push ended (receive.Committer), which is
-// when a pushed release is accepted.
-type forward struct{ to receive.Pipeline }
-
-func (f *forward) Run(ctx context.Context, p *receive.Push) error { return f.to.Run(ctx, p) }
-
-func (f *forward) Committed(ctx context.Context, p *receive.Push, err error) {
-	if c, ok := f.to.(receive.Committer); ok {
-		c.Committed(ctx, p, err)
-	}
 }
 
 // assemble builds the server's parts in dependency order.
@@ -110,29 +98,28 @@ func assemble(cfg *config.Config, st *store.Store, authz *auth.Authorizer, tw te
 	if err != nil {
 		return nil, deployer{}, err
 	}
-	// Repos runs the pipeline, and the pipeline reads refs, trees and locks
-	// through repos: repos gets a pipeline that forwards to the real one,
-	// set right after (it is only called once pushes are served).
-	pipeline := &forward{}
-	repos, err := receive.NewRepos(filepath.Join(cfg.Data, "repos"), receive.Options{
+	// The repositories first: the deploy engine reads refs and trees and
+	// takes the apps' locks there, and receive serves git on them and runs
+	// the engine as its pipeline.
+	repoStore, err := repostore.Open(filepath.Join(cfg.Data, "repos"))
+	if err != nil {
+		return nil, deployer{}, err
+	}
+	dep, err := newDeployer(cfg, st, repoStore, tw.watch, log)
+	if err != nil {
+		return nil, deployer{}, err
+	}
+	repos := receive.New(repoStore, receive.Options{
 		MaxPushSize: int64(cfg.MaxPushSize), Agent: "botrunner/" + version, Log: log,
 		Pack: gitpack.Limits{MaxObjects: cfg.MaxPushObjects, MaxObjectSize: int64(cfg.MaxObjectSize),
 			MaxInflated: int64(cfg.MaxPushInflated)},
-		Pipeline: pipeline,
+		Pipeline: dep.pipeline,
 	})
-	if err != nil {
-		return nil, deployer{}, err
-	}
-	dep, err := newDeployer(cfg, st, repos, tw.watch, log)
-	if err != nil {
-		return nil, deployer{}, err
-	}
-	pipeline.to = dep.pipeline
 	deps := command.Deps{Store: st, Auth: authz, Repos: repos, Version: version, Log: log, RemoteURL: cfg.RemoteURL,
 		Intake:   command.IntakeOptions{MaxPushSize: int64(cfg.MaxPushSize), GitAllowHosts: cfg.Deploy.GitAllowHosts},
 		Telegram: tw.tg, Watch: tw.watch, Notify: tw.notices}
-	if dep.bots != nil { // a nil *Deploy must stay a nil interface
-		deps.Bots, deps.Logs = dep.bots, dep.logs
+	if dep.engine != nil { // a nil *deploy.Engine must stay a nil interface
+		deps.Bots, deps.Logs = dep.engine, dep.logs
 	}
 	router := command.NewRouter(deps)
 	return server.New(server.Config{
@@ -143,7 +130,8 @@ func assemble(cfg *config.Config, st *store.Store, authz *auth.Authorizer, tw te
 }
 
 // telegramWatch are the parts that know Telegram: the Bot API client,
-// the owners' notices and the watch over bots that feeds them.
+// the owners' notices, the optional Bot API gateway and the watch over
+// bots that feeds them.
 type telegramWatch struct {
 	tg      *telegram.Client
 	notices *notify.Notifier
@@ -195,8 +183,8 @@ func (tw telegramWatch) run(ctx context.Context, st *store.Store, dep deployer, 
 		defer cancel()
 		_ = tw.gw.Shutdown(sctx)
 	}()
-	if dep.bots != nil {
-		go tw.watch.RunLiveness(ctx, st, dep.bots)
+	if dep.engine != nil {
+		go tw.watch.RunLiveness(ctx, st, dep.engine)
 	}
 }
 
