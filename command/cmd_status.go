@@ -33,6 +33,8 @@ type statusJSON struct {
 	// NextAttempt is when a crashed bot is restarted; "" = none pending.
 	NextAttempt string `json:"next_attempt"`
 	Crashes     int    `json:"crashes"`
+	// LogTrouble says what keeps the bot's output from its log; "" = nothing.
+	LogTrouble string `json:"log_trouble"`
 	// Polling is what the Bot API gateway saw ("polling, last getUpdates 2 s
 	// ago"); "" when the app does not use it.
 	Polling string `json:"polling,omitempty"`
@@ -57,7 +59,7 @@ func runStatus(c *call) error {
 	out := statusJSON{App: app.Name, State: s.State, Since: stamp(s.Since), Release: s.Release, Image: s.Image,
 		Reason: s.Reason, ExitCode: s.ExitCode, MemoryMB: s.Limits.Memory >> 20,
 		CPUs: float64(s.Limits.NanoCPUs) / 1e9, Pids: s.Limits.Pids, NextAttempt: stamp(s.NextAttempt), Crashes: s.Crashes,
-		Bot: c.bot(app.Name)}
+		LogTrouble: s.LogTrouble, Bot: c.bot(app.Name)}
 	if c.d.Watch != nil {
 		out.Polling = c.d.Watch.Polling(app)
 	}
@@ -75,6 +77,9 @@ func runStatus(c *call) error {
 		}
 		if out.Crashes > 0 {
 			row(w, "crashes", fmt.Sprintf("%d since the last start or deploy", out.Crashes))
+		}
+		if out.LogTrouble != "" {
+			row(w, "log", out.LogTrouble)
 		}
 		row(w, "limits", fmt.Sprintf("%d MiB memory, %.2g CPUs, %d processes", out.MemoryMB, out.CPUs, out.Pids))
 		botRows(w, out.Bot, out.App)
