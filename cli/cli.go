@@ -44,6 +44,11 @@ type CLI struct {
 	ConfigSet   ConfigSetCmd   `cmd:"" name:"config:set" group:"Config" help:"Set config vars; the bot restarts with them as a new release."`
 	ConfigUnset ConfigUnsetCmd `cmd:"" name:"config:unset" group:"Config" help:"Remove config vars; the bot restarts without them."`
 
+	WebhookDelete WebhookDeleteCmd `cmd:"" name:"telegram:webhook-delete" group:"Telegram" help:"Delete the bot's Telegram webhook so that polling works again."`
+	Notify        NotifyCmd        `cmd:"" group:"Telegram" help:"Show where the app's notices (deploys, crashes, conflicts) go."`
+	NotifySet     NotifySetCmd     `cmd:"" name:"notify:set" group:"Telegram" help:"Send notices to telegram=CHAT_ID (with the app's own bot) and/or webhook=https://…"`
+	NotifyTest    NotifyTestCmd    `cmd:"" name:"notify:test" group:"Telegram" help:"Send a test notice now."`
+
 	AccessAdd    AccessAddCmd       `cmd:"" name:"access:add" group:"Access" help:"Let a user push to an app."`
 	AccessRemove AccessRemoveCmd    `cmd:"" name:"access:remove" group:"Access" help:"Take a user's access to an app away."`
 	DeployKeys   DeployKeysCmd      `cmd:"" name:"deploy-keys" group:"Access" help:"List an app's deploy keys."`

@@ -20,11 +20,16 @@ type SettingsSetCmd struct {
 }
 
 func (c *SettingsSetCmd) Run(r *runner) error {
-	words := c.Words
+	return r.forwardPairs("settings:set", c.AppFlag, c.Words)
+}
+
+// forwardPairs forwards `name [APP] KEY=VALUE...`: an app name never holds
+// "=", so the first word is the app when it has none.
+func (r *runner) forwardPairs(name string, app AppFlag, words []string) error {
 	if len(words) > 0 && !strings.Contains(words[0], "=") {
-		return r.forwardApp("settings:set", c.AppFlag, []string{words[0]}, 0, words[1:]...)
+		return r.forwardApp(name, app, []string{words[0]}, 0, words[1:]...)
 	}
-	return r.forwardApp("settings:set", c.AppFlag, nil, 0, words...)
+	return r.forwardApp(name, app, nil, 0, words...)
 }
 
 // BuilderSetCmd forces a build strategy: `builder:set [APP] NAME|auto`.

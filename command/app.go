@@ -22,6 +22,8 @@ type appJSON struct {
 	// RegistryLogin is apps:info's "alice @ 127.0.0.1:5000" for image mode;
 	// never the password.
 	RegistryLogin string `json:"registry_login,omitempty"`
+	// Bot is apps:info's Telegram bot (getMe's answer), if a var holds a token.
+	Bot *botJSON `json:"bot,omitempty"`
 }
 
 func (c *call) appJSON(a store.App) appJSON {

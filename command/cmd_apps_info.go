@@ -26,6 +26,7 @@ func runAppsInfo(c *call) error {
 	if hasLogin {
 		out.RegistryLogin = login.String()
 	}
+	out.Bot = c.bot(app.Name)
 	return c.emit(out, func(w io.Writer) {
 		row(w, "name", out.Name)
 		row(w, "owner", out.Owner)
@@ -38,5 +39,6 @@ func runAppsInfo(c *call) error {
 		if out.RegistryLogin != "" {
 			row(w, "registry login", out.RegistryLogin)
 		}
+		botRows(w, out.Bot, out.Name)
 	})
 }

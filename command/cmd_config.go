@@ -59,6 +59,7 @@ func runConfig(c *call) error {
 		for _, k := range names {
 			row(w, k, masked[k])
 		}
+		botRows(w, c.bot(app.Name), app.Name)
 	})
 }
 

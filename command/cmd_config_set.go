@@ -49,14 +49,19 @@ func changeConfig(c *call, set map[string]string, unset []string) error {
 	if err != nil {
 		return appGone(err)
 	}
-	upd, err := c.d.Store.UpdateConfig(app.Name, set, unset)
-	if err != nil {
-		return appGone(err)
-	}
 	out := c.env.Stdout
 	if c.json {
 		out = c.env.Stderr
 	}
+	checked, err := c.checkTokens(app.Name, set, out)
+	if err != nil {
+		return err
+	}
+	upd, err := c.d.Store.UpdateConfig(app.Name, set, unset)
+	if err != nil {
+		return appGone(err)
+	}
+	c.recordBot(app.Name, upd.Config, checked)
 	for _, m := range upd.Missing {
 		fmt.Fprintf(out, "%s was not set\n", m)
 	}

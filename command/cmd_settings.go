@@ -24,7 +24,7 @@ var settingsCmd = &command{
 var settingsSetCmd = &command{
 	name:    "settings:set",
 	args:    []string{appArg, "key=value..."},
-	summary: "change deploy settings (deploy-branch, tag-deploys, entrypoint, start-check, builder); key= resets one",
+	summary: "change deploy settings (deploy-branch, tag-deploys, entrypoint, start-check, stop-grace, telegram, liveness, builder); key= resets one",
 	run:     runSettingsSet,
 }
 
@@ -38,7 +38,7 @@ var builderSetCmd = &command{
 // ErrBadSetting is a settings:set argument that is not a known key=value.
 var ErrBadSetting = hint.New("BAD_SETTING", "invalid setting",
 	"settings are deploy-branch=<branch>, tag-deploys=on|off, entrypoint=<file.py>|auto, start-check=<duration>, "+
-		"builder=<name>|auto; key= puts one back to its default")
+		"stop-grace=<duration>, telegram=gateway|direct, liveness=<duration>, builder=<name>|auto; key= puts one back to its default")
 
 // settingsJSON is `settings --json`; "" means the server's default.
 type settingsJSON struct {
@@ -47,6 +47,9 @@ type settingsJSON struct {
 	TagDeploys   bool   `json:"tag_deploys"`
 	Entrypoint   string `json:"entrypoint"`
 	StartCheck   string `json:"start_check"`
+	StopGrace    string `json:"stop_grace"`
+	Telegram     string `json:"telegram"`
+	Liveness     string `json:"liveness"`
 	Builder      string `json:"builder"`
 }
 
@@ -64,6 +67,16 @@ func (c *call) showSettings(name string, s store.AppSettings) error {
 	if s.StartCheck > 0 {
 		out.StartCheck = s.StartCheck.String()
 	}
+	if s.StopGrace > 0 {
+		out.StopGrace = s.StopGrace.String()
+	}
+	out.Telegram = "direct"
+	if s.Gateway {
+		out.Telegram = "gateway"
+	}
+	if s.Liveness > 0 {
+		out.Liveness = s.Liveness.String()
+	}
 	or := func(v, def string) string {
 		if v == "" {
 			return def
@@ -75,6 +88,11 @@ func (c *call) showSettings(name string, s store.AppSettings) error {
 		row(w, "tag-deploys", map[bool]string{true: "on", false: "off"}[out.TagDeploys])
 		row(w, "entrypoint", or(out.Entrypoint, "detected (bot.py, main.py, app.py, __main__.py)"))
 		row(w, "start-check", or(out.StartCheck, "server default"))
+		row(w, "stop-grace", or(out.StopGrace, "server default"))
+		row(w, "telegram", out.Telegram)
+		if s.Gateway {
+			row(w, "liveness", or(out.Liveness, "5m0s"))
+		}
 		row(w, "builder", or(out.Builder, "auto (detected)"))
 	})
 }
@@ -132,6 +150,12 @@ func applySetting(s *store.AppSettings, kv string) error {
 		s.Entrypoint = v
 	case "start-check":
 		return setStartCheck(s, v)
+	case "telegram":
+		return setTelegram(s, v)
+	case "liveness":
+		return setDuration(&s.Liveness, "liveness", v, 5*time.Second, 24*time.Hour)
+	case "stop-grace":
+		return setDuration(&s.StopGrace, "stop-grace", v, time.Second, 5*time.Minute)
 	case "builder":
 		return setBuilder(s, v)
 	default:
@@ -162,6 +186,32 @@ func setStartCheck(s *store.AppSettings, v string) error {
 		return ErrBadSetting.With(fmt.Sprintf("start-check %s must be a duration from 1s to 10m", names.Quote(v)), err)
 	}
 	s.StartCheck = d
+	return nil
+}
+
+func setTelegram(s *store.AppSettings, v string) error {
+	switch v {
+	case "gateway":
+		s.Gateway = true
+	case "direct", "":
+		s.Gateway = false
+	default:
+		return ErrBadSetting.With(fmt.Sprintf("telegram is gateway or direct, not %s", names.Quote(v)), nil)
+	}
+	return nil
+}
+
+// setDuration sets *d from v ("" = the default) within [lo, hi].
+func setDuration(d *time.Duration, key, v string, lo, hi time.Duration) error {
+	if v == "" {
+		*d = 0
+		return nil
+	}
+	x, err := time.ParseDuration(v)
+	if err != nil || x < lo || x > hi {
+		return ErrBadSetting.With(fmt.Sprintf("%s %s must be a duration from %s to %s", key, names.Quote(v), lo, hi), err)
+	}
+	*d = x
 	return nil
 }
 

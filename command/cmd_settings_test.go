@@ -10,11 +10,11 @@ import (
 
 func TestSettingsDefaultsAndSet(t *testing.T) {
 	w := newWorld(t)
-	assert.JSONEq(t, `{"app":"alice-bot","deploy_branch":"","tag_deploys":true,"entrypoint":"","start_check":"","builder":""}`,
+	assert.JSONEq(t, `{"app":"alice-bot","deploy_branch":"","tag_deploys":true,"entrypoint":"","start_check":"","stop_grace":"","telegram":"direct","liveness":"","builder":""}`,
 		w.ok("alice", "", "settings", "alice-bot", "--json"))
 
 	w.ok("alice", "", "settings:set", "alice-bot", "deploy-branch=prod", "tag-deploys=off",
-		"entrypoint=src/run.py", "start-check=10s")
+		"entrypoint=src/run.py", "start-check=10s", "stop-grace=30s")
 	w.ok("alice", "", "builder:set", "alice-bot", "dockerfile")
 	app, err := w.s.App("alice-bot")
 	require.NoError(t, err)
@@ -22,6 +22,7 @@ func TestSettingsDefaultsAndSet(t *testing.T) {
 	assert.False(t, app.Settings.TagDeploys())
 	assert.Equal(t, "src/run.py", app.Settings.Entrypoint)
 	assert.Equal(t, 10*time.Second, app.Settings.StartCheck)
+	assert.Equal(t, 30*time.Second, app.Settings.StopGrace)
 	assert.Equal(t, "dockerfile", app.Settings.Builder)
 
 	w.ok("alice", "", "builder:set", "alice-bot", "auto")
@@ -30,11 +31,12 @@ func TestSettingsDefaultsAndSet(t *testing.T) {
 	assert.Equal(t, "", app.Settings.Builder)
 
 	// key= puts a setting back to its default; entrypoint=auto too.
-	w.ok("alice", "", "settings:set", "alice-bot", "entrypoint=auto", "start-check=", "deploy-branch=")
+	w.ok("alice", "", "settings:set", "alice-bot", "entrypoint=auto", "start-check=", "deploy-branch=", "stop-grace=")
 	app, err = w.s.App("alice-bot")
 	require.NoError(t, err)
 	assert.Equal(t, "", app.Settings.Entrypoint)
 	assert.Zero(t, app.Settings.StartCheck)
+	assert.Zero(t, app.Settings.StopGrace)
 	assert.Equal(t, "", app.Settings.DeployBranch)
 }
 
@@ -42,7 +44,7 @@ func TestSettingsRefusesBadInputAllOrNothing(t *testing.T) {
 	w := newWorld(t)
 	for _, bad := range [][]string{
 		{"deploy-branch=a..b"}, {"tag-deploys=maybe"}, {"entrypoint=../x.py"}, {"entrypoint=/etc/x.py"},
-		{"start-check=1ms"}, {"builder=nix"}, {"colour=blue"}, {"novalue"},
+		{"start-check=1ms"}, {"stop-grace=1h"}, {"stop-grace=soon"}, {"builder=nix"}, {"colour=blue"}, {"novalue"},
 		{"deploy-branch=ok", "start-check=forever"},
 	} {
 		res := w.run("alice", "", append([]string{"settings:set", "alice-bot"}, bad...)...)

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/botrunner/botrunner/auth"
+	"github.com/botrunner/botrunner/botwatch"
 	"github.com/botrunner/botrunner/deploy"
 )
 
@@ -34,6 +35,11 @@ type statusJSON struct {
 	Crashes     int    `json:"crashes"`
 	// LogTrouble says what keeps the bot's output from its log; "" = nothing.
 	LogTrouble string `json:"log_trouble"`
+	// Polling is what the Bot API gateway saw ("polling, last getUpdates 2 s
+	// ago"); "" when the app does not use it.
+	Polling string `json:"polling,omitempty"`
+	// Bot is the app's Telegram bot, if a var holds a token.
+	Bot *botJSON `json:"bot,omitempty"`
 }
 
 func runStatus(c *call) error {
@@ -45,10 +51,18 @@ func runStatus(c *call) error {
 	if err != nil {
 		return err
 	}
+	if c.d.Watch != nil && s.State == "running" {
+		if cf, ok := c.d.Watch.ConflictOf(app.Name); ok {
+			s.State, s.Reason = "conflict", botwatch.ConflictHint(cf.Kind, app.Name)
+		}
+	}
 	out := statusJSON{App: app.Name, State: s.State, Since: stamp(s.Since), Release: s.Release, Image: s.Image,
 		Reason: s.Reason, ExitCode: s.ExitCode, MemoryMB: s.Limits.Memory >> 20,
 		CPUs: float64(s.Limits.NanoCPUs) / 1e9, Pids: s.Limits.Pids, NextAttempt: stamp(s.NextAttempt), Crashes: s.Crashes,
-		LogTrouble: s.LogTrouble}
+		LogTrouble: s.LogTrouble, Bot: c.bot(app.Name)}
+	if c.d.Watch != nil {
+		out.Polling = c.d.Watch.Polling(app)
+	}
 	return c.emit(out, func(w io.Writer) {
 		row(w, "app", out.App)
 		row(w, "state", stateLine(out))
@@ -68,6 +82,10 @@ func runStatus(c *call) error {
 			row(w, "log", out.LogTrouble)
 		}
 		row(w, "limits", fmt.Sprintf("%d MiB memory, %.2g CPUs, %d processes", out.MemoryMB, out.CPUs, out.Pids))
+		botRows(w, out.Bot, out.App)
+		if out.Polling != "" {
+			row(w, "polling", out.Polling)
+		}
 	})
 }
 

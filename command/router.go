@@ -11,6 +11,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 
 	"github.com/botrunner/botrunner/auth"
+	"github.com/botrunner/botrunner/botwatch"
 	"github.com/botrunner/botrunner/build"
 	"github.com/botrunner/botrunner/deploy"
 	"github.com/botrunner/botrunner/hint"
@@ -19,6 +20,7 @@ import (
 	"github.com/botrunner/botrunner/names"
 	"github.com/botrunner/botrunner/receive"
 	"github.com/botrunner/botrunner/store"
+	"github.com/botrunner/botrunner/telegram"
 )
 
 // Env is one command invocation: who runs it, its words and its streams.
@@ -65,6 +67,19 @@ type Deps struct {
 	// Bots runs the apps' bots; nil on a server that only hosts git
 	// (GITD_RUNTIME=none).
 	Bots Bots
+	// Telegram checks tokens on config:set and clears webhooks; nil = no
+	// checks (tests of other commands).
+	Telegram *telegram.Client
+	// Watch knows of 409 conflicts seen in bots' output; nil = none known.
+	Watch Watch
+	// Notify sends notices (notify:test); nil = none are sent.
+	Notify Notifier
+}
+
+// Watch is what status needs of botwatch.Watcher.
+type Watch interface {
+	ConflictOf(app string) (botwatch.Conflict, bool)
+	Polling(app store.App) string // "" when the app is not behind the gateway
 }
 
 // LogReader reads apps' logs (logstore.Store).

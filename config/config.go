@@ -32,6 +32,7 @@ type Config struct {
 	MaxHandshakesPerIP int              `default:"8" env:"GITD_MAX_HANDSHAKES_PER_IP" help:"Of those, from one address; when all are taken, a new address takes a slot from the address holding the most."`
 	HandshakeTimeout   time.Duration    `default:"10s" env:"GITD_HANDSHAKE_TIMEOUT" help:"Time a new connection has to authenticate."`
 	Deploy             Deploy           `embed:"" group:"Deploy"`
+	TelegramAPI        string           `default:"https://api.telegram.org" env:"GITD_TELEGRAM_API" help:"Telegram Bot API that gitd checks tokens and sends notices with (a local Bot API server, or a test's fake)."`
 	LogLevel           string           `default:"info" env:"GITD_LOG_LEVEL" enum:"debug,info,warn,error" help:"Log level."`
 	Version            kong.VersionFlag `help:"Print the version and exit."`
 }

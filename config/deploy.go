@@ -17,7 +17,7 @@ type Deploy struct {
 	CPUs                 float64       `name:"cpus" default:"0.5" env:"GITD_CPUS" help:"CPU limit per bot."`
 	Pids                 int64         `default:"100" env:"GITD_PIDS" help:"Process limit per bot."`
 	UserMemory           string        `env:"GITD_USER_MEMORY" placeholder:"SIZE" help:"Memory all of a user's bots may take (default: 3 × --memory)."`
-	StartCheck           time.Duration `default:"5s" env:"GITD_START_CHECK" help:"How long a new release must stay up (per-app setting wins)."`
+	StartCheck           time.Duration `default:"10s" env:"GITD_START_CHECK" help:"How long a new release must stay up (per-app setting wins)."`
 	StopGrace            time.Duration `default:"10s" env:"GITD_STOP_GRACE" help:"SIGTERM grace before SIGKILL when a bot stops."`
 	BuildTimeout         time.Duration `default:"15m" env:"GITD_BUILD_TIMEOUT" help:"Longest a build may take."`
 	BuildMemory          Size          `default:"1GiB" env:"GITD_BUILD_MEMORY" help:"Memory limit of a build."`
@@ -33,6 +33,8 @@ type Deploy struct {
 	BotEnv               []string      `env:"GITD_BOT_ENV" sep:"," help:"KEY=VALUE every bot gets, e.g. TELEGRAM_API of a local Bot API server."`
 	BotSubnets           string        `default:"10.213.0.0/16" env:"GITD_BOT_SUBNETS" help:"IPv4 CIDRs the apps' networks come from, a /28 each."`
 	BotFirewall          string        `default:"auto" env:"GITD_BOT_FIREWALL" enum:"auto,on,off" help:"Keep bots off the host and private addresses with iptables: auto (if gitd can; else it logs the rules to add), on (refuse to start without), off."`
+	Gateway              string        `env:"GITD_TELEGRAM_GATEWAY" placeholder:"ADDR:PORT" help:"Listen address of the Bot API gateway for apps with telegram=gateway, e.g. 172.17.0.1:8081 (the docker0 address: reached from every bridge); the firewall lets bots reach exactly this port of the host. Off when empty."`
+	GatewayURL           string        `env:"GITD_TELEGRAM_GATEWAY_URL" help:"The gateway's address as bots reach it (default http://<GITD_TELEGRAM_GATEWAY>)."`
 	BotAllow             []string      `env:"GITD_BOT_ALLOW" sep:"," help:"Destinations bots may reach although private: CIDR[:PORT] or host:PORT, e.g. a local Bot API server."`
 	// AllowVulnerableRunc runs bots on an engine whose runc has known
 	// container escapes (or cannot be checked): gitd refuses it otherwise.

@@ -3,6 +3,8 @@ package deploy
 import (
 	"context"
 	"errors"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/botrunner/botrunner/internal/cleanup"
@@ -16,8 +18,33 @@ import (
 // release is rel of app as the scheduler runs it.
 func (d *Engine) release(app store.App, rel store.Release) scheduler.Release {
 	return scheduler.Release{App: app.Name, Owner: app.Owner, Number: rel.Number, Image: rel.Image,
-		ImageTag: rel.ImageTag, Env: d.cfg.Env, Config: rel.Config, Limits: d.cfg.Limits, User: d.cfg.User,
-		StartCheck: d.startCheck(app)}
+		ImageTag: rel.ImageTag, Env: d.gatewayEnv(app), Config: rel.Config, Limits: d.cfg.Limits, User: d.cfg.User,
+		StartCheck: d.startCheck(app), StopGrace: app.Settings.StopGrace, Ready: d.ready(app, rel)}
+}
+
+// ready is the gateway's start check of rel; nil without one.
+func (d *Engine) ready(app store.App, rel store.Release) func(context.Context) <-chan error {
+	if d.cfg.Gateway == nil || !app.Settings.Gateway {
+		return nil
+	}
+	return func(ctx context.Context) <-chan error { return d.cfg.Gateway.Ready(ctx, app, rel, time.Now()) }
+}
+
+// gatewayEnv is the server's env for every bot plus, for apps using the
+// gateway, its address (which replaces the server's value of that var).
+func (d *Engine) gatewayEnv(app store.App) []string {
+	if d.cfg.Gateway == nil {
+		return d.cfg.Env
+	}
+	extra := d.cfg.Gateway.Env(app)
+	env := []string{}
+	for _, kv := range d.cfg.Env {
+		k, _, _ := strings.Cut(kv, "=")
+		if !slices.ContainsFunc(extra, func(e string) bool { return strings.HasPrefix(e, k+"=") }) {
+			env = append(env, kv)
+		}
+	}
+	return append(env, extra...)
 }
 
 func (d *Engine) startCheck(app store.App) time.Duration {

@@ -55,7 +55,7 @@ type Store interface {
 type Config struct {
 	Limits     runtime.Limits
 	User       string        // uid:gid bots run as; default 10001:10001
-	StartCheck time.Duration // default 5 s; an app's setting wins
+	StartCheck time.Duration // default 10 s (real frameworks start in seconds); an app's setting wins
 	Env        []string      // KEY=VALUE every bot gets (GITD_BOT_ENV)
 	Checkout   Limits
 	TmpDir     string  // where checkouts go; default os.TempDir()
@@ -65,6 +65,20 @@ type Config struct {
 	// Events also hears every scheduler event, after the engine has
 	// recorded it (notifications to people); nil = nobody else.
 	Events scheduler.Handler
+	// Gateway is the Bot API gateway for apps with telegram=gateway; nil =
+	// none (their start check is the fixed time).
+	Gateway BotGateway
+}
+
+// BotGateway is what running a bot needs of the Bot API gateway
+// (botwatch.Watcher).
+type BotGateway interface {
+	// Env is what a bot of app gets in its env for the gateway
+	// (TELEGRAM_API=…); nil when the app does not use it.
+	Env(app store.App) []string
+	// Ready yields once rel's bot called getUpdates after since (nil), or
+	// why it will not.
+	Ready(ctx context.Context, app store.App, rel store.Release, since time.Time) <-chan error
 }
 
 // Engine is the pipeline that builds and runs pushed bots.
@@ -99,7 +113,7 @@ func New(cfg Config, st Store, b Builder, sched scheduler.Scheduler, repos Repos
 		cfg.User = "10001:10001"
 	}
 	if cfg.StartCheck <= 0 {
-		cfg.StartCheck = 5 * time.Second
+		cfg.StartCheck = 10 * time.Second
 	}
 	log = logging.Component(log, "deploy")
 	return &Engine{cfg: cfg, store: st, builder: b, sched: sched, repos: repos, log: log, state: map[string]Phase{},

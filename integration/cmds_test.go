@@ -31,6 +31,8 @@ var commands = map[string]func(ts *testscript.TestScript, neg bool, args []strin
 	// deploy stories (docker_test.go)
 	"tgsay":  cmdTgsay,
 	"tgsent": cmdTgsent,
+	// Telegram-aware stories (cmds_telegram_test.go)
+	"tgwebhook": cmdTgwebhook, "tgpoll": cmdTgpoll, "tgwaitfor": cmdTgwaitfor, "ptb13": cmdPtb13,
 	// deploy:archive and deploy:git stories (cmds_archive_test.go)
 	"mktar": cmdMktar, "gitdaemon": cmdGitDaemon, "gitdwith": cmdGitdWith,
 	// image-mode stories (cmds_registry_test.go)

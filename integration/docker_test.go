@@ -27,6 +27,8 @@ var deploys struct {
 	network string
 	base    string
 	tg      *testenv.FakeTelegram
+	tgHost  string // the fake's Bot API address as gitd, on the host, reaches it
+	hostIP  string // the host's address on the network: where gitd's Bot API gateway listens
 	pypi    *testenv.PipIndex
 	// the offline CNB builder and lifecycle image of buildpack builds
 	cnbBuilder, cnbLifecycle string
@@ -49,6 +51,12 @@ func prepareDocker(t *testing.T) {
 	deploys.base = base
 	deploys.network = testenv.NewNetwork(t)
 	deploys.tg = testenv.StartFakeTelegram(t, deploys.network)
+	if deploys.hostIP, err = testenv.NetworkGateway(t.Context(), deploys.network); err != nil {
+		t.Fatalf("network gateway: %v", err)
+	}
+	if deploys.tgHost, err = deploys.tg.HostURL(t.Context()); err != nil {
+		t.Fatalf("fake telegram address: %v", err)
+	}
 	deploys.pypi = testenv.StartPipIndex(t, deploys.network)
 	if deploys.cnbBuilder, deploys.cnbLifecycle, err = testenv.CNBBuilder(t.Context()); err != nil {
 		t.Fatalf("CNB builder: %v", err)
@@ -82,6 +90,8 @@ func deployEnv(env *testscript.Env) []string {
 		"GITD_START_CHECK=3s",
 		"GITD_STOP_GRACE=3s",
 		"GITD_BOT_ENV=TELEGRAM_API=" + deploys.tg.URL + ",BOT_TOKEN=" + token,
+		"GITD_TELEGRAM_API=" + deploys.tgHost,
+		"GITD_TELEGRAM_GATEWAY=" + gatewayAddr(env),
 	}
 }
 

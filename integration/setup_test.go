@@ -155,7 +155,10 @@ func (p *gitdProc) stop(sig syscall.Signal) {
 // run gitd with GITD_RUNTIME=none; deploy stories set GITD_RUNTIME=docker
 // in their gitd.env (later lines win).
 func gitdEnv(env *testscript.Env) []string {
-	out := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + env.WorkDir, "GITD_RUNTIME=none"}
+	// Tests never reach the real Bot API: without the fake, gitd's token
+	// checks meet a closed port and store tokens unchecked.
+	out := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + env.WorkDir, "GITD_RUNTIME=none",
+		"GITD_TELEGRAM_API=http://127.0.0.1:9"}
 	if h := os.Getenv("DOCKER_HOST"); h != "" {
 		out = append(out, "DOCKER_HOST="+h)
 	}

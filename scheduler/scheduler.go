@@ -27,6 +27,14 @@ type Release struct {
 	Limits     runtime.Limits // zero fields take runtime.DefaultLimits
 	User       string         // uid:gid; root is refused (runtime.CheckUser)
 	StartCheck time.Duration  // how long a new run must stay up; <= 0: 5 s
+	// StopGrace is SIGTERM to SIGKILL for the app's runs (the app's
+	// stop-grace setting); <= 0: the scheduler's default.
+	StopGrace time.Duration
+	// Ready, when set, decides the start check in place of StartCheck: it
+	// is called as the new run starts, and the run passes when the channel
+	// yields nil (its first getUpdates through the Bot API gateway) and
+	// fails when it yields an error.
+	Ready func(ctx context.Context) <-chan error
 	// The network is the scheduler's choice (one of the app's own, made on
 	// first use, unless the admin set a shared one): a bridge on one
 	// engine, an attachable overlay on a swarm.
@@ -153,9 +161,15 @@ type StartError struct {
 	ExitCode  int
 	OOMKilled bool
 	Lines     []string // its last log lines (at most 20)
+	// Reason is why a run that did not exit failed its check (Release.Ready
+	// said so, e.g. "no getUpdates within 2m0s"); "" for an exit.
+	Reason string
 }
 
 func (e *StartError) Error() string {
+	if e.Reason != "" {
+		return "v" + itoa(e.Release) + " did not pass the start check: " + e.Reason
+	}
 	if e.OOMKilled {
 		return "v" + itoa(e.Release) + " was killed (out of memory) during the start check"
 	}

@@ -50,8 +50,8 @@ func (s *Store) SetConfig(app string, set map[string]string, unset []string) (ma
 // in both ends up set), in one transaction: either all of it happens or,
 // on any error, nothing does. It enforces the rules in configrules.go
 // (INVALID_CONFIG_NAME, INVALID_CONFIG_VALUE, CONFIG_TOO_LARGE,
-// INVALID_BOT_TOKEN) and that no two apps, whoever owns them, have the same
-// BOT_TOKEN (BOT_TOKEN_IN_USE). ErrNotFound if no such app.
+// INVALID_BOT_TOKEN) and that no two apps, whoever owns them, have a token
+// of the same bot, whatever the vars' names (BOT_TOKEN_IN_USE). ErrNotFound if no such app.
 func (s *Store) UpdateConfig(app string, set map[string]string, unset []string) (ConfigUpdate, error) {
 	if s.box == nil {
 		return ConfigUpdate{}, ErrNoSecretKey
@@ -76,7 +76,7 @@ func (s *Store) UpdateConfig(app string, set map[string]string, unset []string) 
 		if up.Change == "" {
 			return nil
 		}
-		if err := s.moveToken(tx, app, cur[BotTokenName], up.Config[BotTokenName]); err != nil {
+		if err := s.moveBots(tx, app, cur, up.Config); err != nil {
 			return err
 		}
 		return s.putConfigMap(b, []byte(app), up.Config)

@@ -2,10 +2,10 @@ package store
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/botrunner/botrunner/names"
+	"github.com/botrunner/botrunner/telegram"
 )
 
 // Config var rules. Names become environment variable names in the bot's
@@ -16,11 +16,7 @@ const (
 	MaxConfigVars  = 200       // vars per app
 	MaxConfigTotal = 256 << 10 // bytes of all names and values of one app
 	BotTokenName   = "BOT_TOKEN"
-	BotTokenRule   = `^[0-9]{5,}:[A-Za-z0-9_-]{30,}$`
-)
-
-var (
-	botTokenRE = regexp.MustCompile(BotTokenRule)
+	BotTokenRule   = telegram.TokenRule
 )
 
 // validConfigValue checks one value on its own. Errors name the var, never
@@ -31,7 +27,7 @@ func validConfigValue(name, value string) error {
 		return ErrInvalidConfigValue.With(fmt.Sprintf("config var %s contains a NUL byte", name), nil)
 	case len(value) > MaxConfigValue:
 		return ErrConfigTooLarge.With(fmt.Sprintf("config var %s is %d bytes; at most %d", name, len(value), MaxConfigValue), nil)
-	case name == BotTokenName && !botTokenRE.MatchString(value):
+	case name == BotTokenName && !telegram.LooksLikeToken(value):
 		return ErrInvalidBotToken.With(ErrInvalidBotToken.Msg, nil)
 	}
 	return nil

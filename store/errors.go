@@ -21,7 +21,7 @@ var (
 	ErrInvalidConfigValue = hint.New("INVALID_CONFIG_VALUE", "invalid config var value", "values may hold any text (newlines too) but no NUL byte")
 	ErrConfigTooLarge     = hint.New("CONFIG_TOO_LARGE", "config too large", "an app may have 200 vars, each value at most 32 KiB, all together at most 256 KiB; keep big data in files or a database")
 	ErrInvalidBotToken    = hint.New("INVALID_BOT_TOKEN", "BOT_TOKEN does not look like a Telegram bot token", "a token looks like 123456789:AA…, from @BotFather")
-	ErrBotTokenInUse      = hint.New("BOT_TOKEN_IN_USE", "this BOT_TOKEN is already used by another app", "another app already uses this BOT_TOKEN; two bots polling one token fight (Telegram answers 409 Conflict) — revoke it in @BotFather and use a new one, or unset it on the other app")
+	ErrBotTokenInUse      = hint.New("BOT_TOKEN_IN_USE", "this bot already belongs to another app", "one bot belongs to one app, whatever the var is called: two copies polling one bot fight (Telegram answers 409 Conflict) — unset it on the other app, or make a new bot with @BotFather")
 	ErrSecretKeyMismatch  = hint.New("SECRET_KEY_MISMATCH", "the secret key does not open this database's secrets", "this data dir was written with another secret key: restore its secret.key file (a new key cannot read the old secrets)")
 
 	// ErrNoSecretKey: config vars (and release configs) were used on a

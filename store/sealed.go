@@ -91,47 +91,18 @@ func (s *Store) putConfigMap(b *bolt.Bucket, key []byte, m map[string]string) er
 	return b.Put(key, sealed)
 }
 
-// tokenKey is the index key of a BOT_TOKEN: a keyed MAC, so the index holds
-// neither the token nor a hash anyone could check guesses against.
-func (s *Store) tokenKey(token string) []byte {
-	return s.box.MAC("BOT_TOKEN", []byte(token))
-}
-
-// moveToken moves app's entry in the token index from one token to another
-// (either may be ""). BOT_TOKEN_IN_USE if another existing app holds to; the
-// error never says which app, as the caller may not be allowed to see it.
-func (s *Store) moveToken(tx *bolt.Tx, app, from, to string) error {
-	if from == to {
-		return nil
-	}
-	idx := tx.Bucket(bucketTokens)
-	if to != "" {
-		k := s.tokenKey(to)
-		// An entry whose app is gone is stale (never expected; DeleteApp frees
-		// tokens), so it does not block.
-		if holder := idx.Get(k); holder != nil && string(holder) != app && tx.Bucket(bucketApps).Get(holder) != nil {
-			return ErrBotTokenInUse.With(ErrBotTokenInUse.Msg, nil)
-		}
-		if err := idx.Put(k, []byte(app)); err != nil {
-			return err
-		}
-	}
-	if from != "" {
-		k := s.tokenKey(from)
-		if string(idx.Get(k)) == app {
-			return idx.Delete(k)
-		}
-	}
-	return nil
-}
-
-// deleteConfig drops app's config and frees its tokens. It scans the index
+// deleteConfig drops app's config and frees its bots. It scans the index
 // by value instead of opening the config, so it needs no key.
 func deleteConfig(tx *bolt.Tx, app string) error {
 	if err := tx.Bucket(bucketConfig).Delete([]byte(app)); err != nil {
 		return err
 	}
-	idx := tx.Bucket(bucketTokens)
+	for _, b := range [][]byte{bucketBots, bucketNotify} {
+		if err := tx.Bucket(b).Delete([]byte(app)); err != nil {
+			return err
+		}
+	}
+	idx := tx.Bucket(bucketBotIDs)
 	var keys [][]byte
 	err := idx.ForEach(func(k, v []byte) error {
 		if string(v) == app {

@@ -84,7 +84,8 @@ func TestDeleteAppDropsReleaseConfig(t *testing.T) {
 	require.NoError(t, s.db.View(func(tx *bolt.Tx) error {
 		assert.Zero(t, tx.Bucket(bucketRelConfig).Stats().KeyN)
 		assert.Zero(t, tx.Bucket(bucketConfig).Stats().KeyN)
-		assert.Zero(t, tx.Bucket(bucketTokens).Stats().KeyN)
+		assert.Zero(t, tx.Bucket(bucketBotIDs).Stats().KeyN)
+		assert.Zero(t, tx.Bucket(bucketBots).Stats().KeyN)
 		return nil
 	}))
 }

@@ -14,6 +14,12 @@ type AppSettings struct {
 	Entrypoint   string        // simple strategy: the Python file to run; "" = detect
 	StartCheck   time.Duration // how long a new release must stay up; 0 = the server default
 	Builder      string        // build strategy forced by name; "" = detect
+	StopGrace    time.Duration // SIGTERM to SIGKILL when the bot is stopped; 0 = the server default
+	// Gateway: the bot's Bot API calls go through gitd's gateway
+	// (telegram=gateway): the start check waits for its first getUpdates
+	// and Liveness restarts it when it stops polling.
+	Gateway  bool
+	Liveness time.Duration // no getUpdates for this long = deaf; 0 = 5 min
 }
 
 // TagDeploys reports whether pushed tags deploy.

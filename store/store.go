@@ -57,12 +57,14 @@ var (
 	// Sealed data and its indexes (config.go, sealed.go).
 	bucketConfig    = []byte("config")         // app -> sealed JSON map
 	bucketRelConfig = []byte("release-config") // releaseKey -> sealed JSON map
-	bucketTokens    = []byte("bot-tokens")     // MAC(BOT_TOKEN) -> app
+	bucketBotIDs    = []byte("bot-ids")        // MAC(bot id of any token-valued var) -> app
+	bucketBots      = []byte("bots")           // app -> Bot (what getMe said), JSON
+	bucketNotify    = []byte("notify")         // app -> NotifyTargets, JSON
 	bucketMeta      = []byte("meta")           // store-wide records (the key check)
 )
 
 var allBuckets = [][]byte{bucketUsers, bucketKeys, bucketApps, bucketRels,
-	bucketConfig, bucketRelConfig, bucketTokens, bucketMeta, bucketRegistry}
+	bucketConfig, bucketRelConfig, bucketBotIDs, bucketBots, bucketNotify, bucketMeta, bucketRegistry}
 
 // lockTimeout is how long Open waits for another process's lock on the file.
 // bbolt's default is to wait forever, which would make a second gitd on the
@@ -108,7 +110,10 @@ func (s *Store) initialize(tx *bolt.Tx) error {
 	if s.box == nil {
 		return nil
 	}
-	return s.checkKey(tx)
+	if err := s.checkKey(tx); err != nil {
+		return err
+	}
+	return s.indexBotIDs(tx)
 }
 
 // Close releases the file and its lock.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/moby/moby/client"
 
+	"github.com/botrunner/botrunner/botwatch"
 	"github.com/botrunner/botrunner/build"
 	"github.com/botrunner/botrunner/config"
 	"github.com/botrunner/botrunner/deploy"
@@ -34,7 +35,7 @@ type deployer struct {
 // newDeployer connects to the Docker Engine and wires build, the scheduler
 // and the deploy engine on the apps' repositories; with GITD_RUNTIME=none
 // pushes are only stored.
-func newDeployer(cfg *config.Config, st *store.Store, repos *repostore.Store, log *slog.Logger) (deployer, error) {
+func newDeployer(cfg *config.Config, st *store.Store, repos *repostore.Store, watch *botwatch.Watcher, log *slog.Logger) (deployer, error) {
 	d := cfg.Deploy
 	if d.Runtime == "none" {
 		log.Info("GITD_RUNTIME=none: pushes are stored, not deployed")
@@ -90,10 +91,10 @@ func newDeployer(cfg *config.Config, st *store.Store, repos *repostore.Store, lo
 	}
 	engine := deploy.New(deploy.Config{
 		Limits:     runtime.Limits{Memory: int64(d.Memory), NanoCPUs: int64(d.CPUs * 1e9), Pids: d.Pids},
-		StartCheck: d.StartCheck, Env: env, TmpDir: tmp, Logs: logs,
+		StartCheck: d.StartCheck, Env: env, TmpDir: tmp, Logs: watch.Sink(logs), Events: watch, Gateway: watch,
 		Puller: build.NewPuller(cli, build.PullOptions{Timeout: d.BuildTimeout, AllowRegistries: d.ImageRegistries, Log: log}), Logins: st,
 	}, st, builder, sched, repos, log)
-	return deployer{pipeline: engine, engine: engine, logs: logs}, nil
+	return deployer{pipeline: watch.Pipeline(engine), engine: engine, logs: logs}, nil
 }
 
 // start reconciles what a stopped gitd left, then has the scheduler keep

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"log/slog"
+	"net"
 	"net/netip"
 	"strings"
 
@@ -31,12 +32,25 @@ func botNetworks(ctx context.Context, drv *docker.Driver, d config.Deploy, insta
 		return err
 	}
 	drv.IsolateNetworks(pool)
-	allow, err := firewall.ParseAllow(strings.Join(d.BotAllow, ","))
+	allow, err := firewall.ParseAllow(strings.Join(gatewayAllow(d), ","))
 	if err != nil {
 		return err
 	}
 	fw := firewall.Config{Instance: instance, Bots: pool, DNS: resolvers(log), Allow: allow}
 	return applyFirewall(ctx, fw, d.BotFirewall, firewall.Exec, log)
+}
+
+// gatewayAllow is GITD_BOT_ALLOW plus, with the Bot API gateway on,
+// exactly its port of the host: nothing else of the host opens to bots.
+func gatewayAllow(d config.Deploy) []string {
+	if d.Gateway == "" {
+		return d.BotAllow
+	}
+	_, port, err := net.SplitHostPort(d.Gateway)
+	if err != nil {
+		return d.BotAllow
+	}
+	return append(append([]string{}, d.BotAllow...), "host:"+port)
 }
 
 // buildNetwork runs each build's steps on its app's own network, under the

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"sort"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -40,6 +41,16 @@ type Scheduler struct {
 	opts Options
 	log  *slog.Logger
 	h    atomic.Pointer[scheduler.Handler] // Run's
+
+	graces sync.Map // app → its release's StopGrace, for Stop
+}
+
+// grace is app's stop grace: its last run's setting, else the default.
+func (s *Scheduler) grace(app string) time.Duration {
+	if g, ok := s.graces.Load(app); ok && g.(time.Duration) > 0 {
+		return g.(time.Duration)
+	}
+	return s.opts.StopGrace
 }
 
 var _ scheduler.Scheduler = (*Scheduler)(nil)
@@ -102,8 +113,8 @@ func (s *Scheduler) Stop(ctx context.Context, app, by string, out io.Writer) (bo
 	stopped := false
 	for _, c := range cs {
 		if c.Running {
-			step(out, "stopping %s v%s (SIGTERM, %s grace)", app, c.Labels[runtime.LabelRelease], s.opts.StopGrace)
-			if err := s.rt.Stop(ctx, c.ID, s.opts.StopGrace); err != nil {
+			step(out, "stopping %s v%s (SIGTERM, %s grace)", app, c.Labels[runtime.LabelRelease], s.grace(app))
+			if err := s.rt.Stop(ctx, c.ID, s.grace(app)); err != nil {
 				return stopped, engineError("stop container", err)
 			}
 			stopped = true

@@ -87,7 +87,8 @@ func (s *Scheduler) swapKeep(ctx context.Context, r scheduler.Release, out io.Wr
 		return nil, scheduler.ErrEngine.With("list containers: "+err.Error(), err)
 	}
 	s.sup.Stopped(r.App, "deploy") // the stops below are not crashes
-	running := s.stopRunning(ctx, old, out)
+	s.graces.Store(r.App, r.StopGrace)
+	running := s.stopRunning(ctx, old, s.grace(r.App), out)
 	testhold.At("stopped", r.App)
 	id, err := s.start(ctx, r, out)
 	if err != nil {
@@ -102,15 +103,15 @@ func (s *Scheduler) swapKeep(ctx context.Context, r scheduler.Release, out io.Wr
 
 // stopRunning stops the app's running containers and returns them, so a
 // failed start can bring them back.
-func (s *Scheduler) stopRunning(ctx context.Context, old []runtime.State, out io.Writer) []runtime.State {
+func (s *Scheduler) stopRunning(ctx context.Context, old []runtime.State, grace time.Duration, out io.Writer) []runtime.State {
 	var running []runtime.State
 	for _, c := range old {
 		if !c.Running {
 			continue
 		}
-		step(out, "stopping v%s (SIGTERM, %s grace)", c.Labels[runtime.LabelRelease], s.opts.StopGrace)
-		stopCtx, cancel := cleanup.Context(ctx, s.opts.StopGrace+30*time.Second)
-		if err := s.rt.Stop(stopCtx, c.ID, s.opts.StopGrace); err != nil {
+		step(out, "stopping v%s (SIGTERM, %s grace)", c.Labels[runtime.LabelRelease], grace)
+		stopCtx, cancel := cleanup.Context(ctx, grace+30*time.Second)
+		if err := s.rt.Stop(stopCtx, c.ID, grace); err != nil {
 			s.log.Warn("stop old release", "container", c.Name, "err", err)
 		}
 		cancel()
@@ -134,10 +135,14 @@ func (s *Scheduler) start(ctx context.Context, r scheduler.Release, out io.Write
 		_ = s.rt.Remove(detached, id)
 		return "", engineError("start container", err)
 	}
-	check := startCheck(r)
+	check, began := startCheck(r), time.Now()
+	timer, ready := time.After(check), (<-chan error)(nil)
+	if r.Ready != nil { // the bot's first getUpdates decides, not a fixed time
+		timer, ready = nil, r.Ready(ctx)
+	}
 	fmt.Fprintf(out, "-----> starting v%d … ", r.Number)
 	select {
-	case <-time.After(check):
+	case <-timer:
 		// The engine's word on the exit can trail the exit itself (a busy
 		// engine answers the wait late): what it says now decides.
 		if st, err := s.rt.Inspect(ctx, id); err == nil && !st.Running {
@@ -145,6 +150,15 @@ func (s *Scheduler) start(ctx context.Context, r scheduler.Release, out io.Write
 		}
 		fmt.Fprintf(out, "up for %s: running\n", check)
 		return id, nil
+	case err := <-ready:
+		if err == nil {
+			fmt.Fprintf(out, "first getUpdates after %.1f s: running\n", time.Since(began).Seconds())
+			return id, nil
+		}
+		fmt.Fprintf(out, "%v\n", err)
+		lines := s.showLogs(detached, id, out)
+		_ = s.rt.Remove(detached, id)
+		return "", &scheduler.StartError{Release: r.Number, ExitCode: -1, Lines: lines, Reason: err.Error()}
 	case res := <-exited:
 		if res.Err != nil { // the wait ended, not the bot: a cancel or an engine error
 			return "", s.abandon(ctx, detached, id, out, res.Err)

@@ -1,6 +1,7 @@
 package schedulertest
 
 import (
+	"context"
 	"errors"
 	"io"
 	"strings"
@@ -25,6 +26,7 @@ func Run(t *testing.T, f Factory) {
 		{"DeployAccept", quick, testDeployAccept},
 		{"OneCopyAtATime", quick, testOneCopyAtATime},
 		{"StartCheckFails", quick, testStartCheckFails},
+		{"ReadyDecides", quick, testReadyDecides},
 		{"TakeBack", quick, testTakeBack},
 		{"StopStart", quick, testStopStart},
 		{"Restart", quick, testRestart},
@@ -118,6 +120,35 @@ func testStartCheckFails(t *testing.T, h *harness) {
 		t.Errorf("StartError %+v, want v2 exit code 3", se)
 	}
 	h.runsOnly(1)
+}
+
+// With Release.Ready, the channel decides the start check, not the fixed
+// time: nil passes at once, an error fails it and the previous release
+// runs again.
+func testReadyDecides(t *testing.T, h *harness) {
+	h.deploy(h.rel(1, "sleep"))
+	failing := h.rel(2, "sleep")
+	failing.StartCheck = time.Hour // a fixed check would outlast the test
+	failing.Ready = func(context.Context) <-chan error {
+		c := make(chan error, 1)
+		c <- errors.New("no getUpdates within 2m0s")
+		return c
+	}
+	_, err := h.s.Deploy(h.ctx(), failing, io.Discard)
+	var se *scheduler.StartError
+	if !errors.As(err, &se) || se.Reason != "no getUpdates within 2m0s" {
+		t.Fatalf("Deploy whose Ready fails: %v, want a *StartError with the reason", err)
+	}
+	h.runsOnly(1)
+	passing := h.rel(3, "sleep")
+	passing.StartCheck = time.Hour
+	passing.Ready = func(context.Context) <-chan error {
+		c := make(chan error, 1)
+		c <- nil
+		return c
+	}
+	h.deploy(passing)
+	h.runsOnly(3)
 }
 
 // TakeBack removes the new release and runs the previous one again.

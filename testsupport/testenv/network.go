@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -43,6 +44,19 @@ func UniqueName(prefix string) string {
 	b := make([]byte, 6)
 	_, _ = rand.Read(b)
 	return prefix + "-" + hex.EncodeToString(b)
+}
+
+// NetworkGateway is the host's address on network (its bridge's gateway).
+func NetworkGateway(ctx context.Context, name string) (string, error) {
+	out, err := docker(ctx, nil, "network", "inspect", "--format", "{{range .IPAM.Config}}{{.Gateway}} {{end}}", name)
+	if err != nil {
+		return "", err
+	}
+	f := strings.Fields(out)
+	if len(f) == 0 {
+		return "", fmt.Errorf("network %s has no gateway address", name)
+	}
+	return f[0], nil
 }
 
 // NewNetwork creates a uniquely named bridge network for t and removes it

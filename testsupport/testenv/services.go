@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -46,6 +47,27 @@ type FakeTelegram struct {
 	// URL is the Bot API base for bots on the same network, in place of
 	// https://api.telegram.org: a bot calls URL + "/bot<token>/getMe".
 	URL string
+}
+
+// HostURL is the Bot API base as the host sees it (the container's address
+// on its network; nothing is published), for a gitd running on the host.
+func (f *FakeTelegram) HostURL(ctx context.Context) (string, error) {
+	ip, err := docker(ctx, nil, "inspect", "--format", "{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}", f.Name)
+	if err != nil {
+		return "", err
+	}
+	fields := strings.Fields(ip)
+	if len(fields) == 0 {
+		return "", fmt.Errorf("fake telegram %s has no address", f.Name)
+	}
+	return fmt.Sprintf("http://%s:%d", fields[0], FakeTelegramPort), nil
+}
+
+// SetWebhook sets a webhook for the bot with token, as its owner would
+// elsewhere: the fake then refuses its getUpdates with 409.
+func (f *FakeTelegram) SetWebhook(ctx context.Context, token, url string) error {
+	var ok bool
+	return f.control(ctx, &ok, "webhook", "-token", token, "-url", url)
 }
 
 // SentMessage is one sendMessage call the fake received.

@@ -5,6 +5,7 @@
 //	faketelegram [serve] [-addr :8081]          run the server
 //	faketelegram queue -chat ID -text T [-token TOKEN]   queue a user's message
 //	faketelegram sent [-token TOKEN]            print sendMessage calls as JSON
+//	faketelegram webhook -token TOKEN -url URL       set a webhook for the bot
 //	faketelegram conflicts | reset | health
 //
 // The client subcommands talk to http://127.0.0.1:8081 (-server), so a test
@@ -76,6 +77,7 @@ func control(cmd string, args []string) error {
 	token := fs.String("token", "", "bot token (queue: only this bot sees it; sent: only its messages)")
 	chat := fs.Int64("chat", 0, "queue: chat id (also the user id)")
 	text := fs.String("text", "", "queue: message text")
+	hook := fs.String("url", "", "webhook: the webhook URL to set for -token")
 	_ = fs.Parse(args)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -90,6 +92,8 @@ func control(cmd string, args []string) error {
 		out, err = c.Sent(ctx, *token)
 	case "conflicts":
 		out, err = c.Conflicts(ctx)
+	case "webhook":
+		out, err = true, c.SetWebhook(ctx, *token, *hook)
 	case "reset":
 		out, err = true, c.Reset(ctx)
 	case "health":
@@ -99,7 +103,7 @@ func control(cmd string, args []string) error {
 			out = resp.StatusCode == http.StatusOK
 		}
 	default:
-		return fmt.Errorf("unknown command %q (serve, queue, sent, conflicts, reset, health)", cmd)
+		return fmt.Errorf("unknown command %q (serve, queue, sent, webhook, conflicts, reset, health)", cmd)
 	}
 	if err != nil {
 		return err

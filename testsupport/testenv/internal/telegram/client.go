@@ -66,6 +66,28 @@ func (c *Client) Conflicts(ctx context.Context) (map[string]int, error) {
 	return m, c.do(ctx, http.MethodGet, "/control/conflicts", nil, &m)
 }
 
+// SetWebhook sets a webhook for token as a bot's owner would, elsewhere.
+func (c *Client) SetWebhook(ctx context.Context, token, hook string) error {
+	var ok bool
+	return c.botCall(ctx, token, "setWebhook", url.Values{"url": {hook}}, &ok)
+}
+
+// botCall calls a Bot API method and unwraps its envelope.
+func (c *Client) botCall(ctx context.Context, token, method string, params url.Values, out any) error {
+	var env struct {
+		OK          bool            `json:"ok"`
+		Result      json.RawMessage `json:"result"`
+		Description string          `json:"description"`
+	}
+	if err := c.do(ctx, http.MethodGet, "/bot"+token+"/"+method+"?"+params.Encode(), nil, &env); err != nil {
+		return err
+	}
+	if !env.OK {
+		return fmt.Errorf("%s: %s", method, env.Description)
+	}
+	return json.Unmarshal(env.Result, out)
+}
+
 // Reset forgets all state.
 func (c *Client) Reset(ctx context.Context) error {
 	var ok bool

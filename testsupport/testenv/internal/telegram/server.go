@@ -73,6 +73,10 @@ func (s *Server) botAPI(w http.ResponseWriter, r *http.Request) {
 	}
 	method := strings.ToLower(r.PathValue("method")) // Telegram ignores case
 	s.log.Info("bot api", "method", method, "bot", botID(token))
+	if revoked(token) {
+		fail(w, http.StatusUnauthorized, "Unauthorized")
+		return
+	}
 	switch method {
 	case "getme":
 		ok(w, me(token))
@@ -84,9 +88,13 @@ func (s *Server) botAPI(w http.ResponseWriter, r *http.Request) {
 		if p.bool("drop_pending_updates") {
 			s.store.dropPending(token)
 		}
+		s.store.setWebhook(token, "")
+		ok(w, true)
+	case "setwebhook":
+		s.store.setWebhook(token, p["url"])
 		ok(w, true)
 	case "getwebhookinfo":
-		ok(w, map[string]any{"url": "", "has_custom_certificate": false,
+		ok(w, map[string]any{"url": s.store.webhook(token), "has_custom_certificate": false,
 			"pending_update_count": s.store.pendingCount(token)})
 	case "setmycommands", "deletemycommands", "close", "logout", "sendchataction":
 		ok(w, true)
@@ -95,6 +103,13 @@ func (s *Server) botAPI(w http.ResponseWriter, r *http.Request) {
 	default:
 		fail(w, http.StatusNotFound, "Not Found: method not found")
 	}
+}
+
+// revoked reports whether token is one the fake treats as revoked: its
+// secret starts with REVOKED, so a test can have Telegram answer 401.
+func revoked(token string) bool {
+	_, secret, _ := strings.Cut(token, ":")
+	return strings.HasPrefix(secret, "REVOKED")
 }
 
 // botID is the public part of a token ("123:secret" → "123"); the secret
@@ -124,6 +139,10 @@ func (s *Server) getUpdates(w http.ResponseWriter, r *http.Request, token string
 	}
 	if limit < 1 || limit > 100 {
 		limit = 100
+	}
+	if s.store.webhook(token) != "" {
+		fail(w, http.StatusConflict, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first")
+		return
 	}
 	wait := min(time.Duration(timeout)*time.Second, maxPollTimeout)
 	ups, err := s.store.getUpdates(r.Context(), token, offset, int(limit), wait)

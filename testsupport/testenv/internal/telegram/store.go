@@ -33,6 +33,7 @@ type store struct {
 	sent      []Sent
 	polls     map[string]*poll
 	conflicts map[string]int
+	webhooks  map[string]string // token -> webhook URL set with setWebhook
 	changed   chan struct{}
 }
 
@@ -46,7 +47,7 @@ func newStore(now func() time.Time) *store {
 // survives a reset may still send its old offset.
 func (s *store) reset() {
 	s.updates, s.sent = nil, nil
-	s.polls, s.conflicts = map[string]*poll{}, map[string]int{}
+	s.polls, s.conflicts, s.webhooks = map[string]*poll{}, map[string]int{}, map[string]string{}
 	if s.changed == nil {
 		s.changed = make(chan struct{})
 	}
@@ -187,6 +188,23 @@ func (s *store) getUpdates(ctx context.Context, token string, offset int64, limi
 			return nil, ctx.Err()
 		}
 	}
+}
+
+// setWebhook sets (url "") or clears token's webhook.
+func (s *store) setWebhook(token, url string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if url == "" {
+		delete(s.webhooks, token)
+		return
+	}
+	s.webhooks[token] = url
+}
+
+func (s *store) webhook(token string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.webhooks[token]
 }
 
 // dropPending is deleteWebhook's drop_pending_updates.

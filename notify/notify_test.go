@@ -1,0 +1,111 @@
+package notify
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/botrunner/botrunner/hint"
+	"github.com/botrunner/botrunner/store"
+)
+
+type fakeStore struct{ t store.NotifyTargets }
+
+func (f fakeStore) NotifyTargets(string) (store.NotifyTargets, error) { return f.t, nil }
+func (f fakeStore) Config(string) (map[string]string, error)          { return map[string]string{}, nil }
+
+// hook records the JSON notices POSTed to it.
+type hook struct {
+	mu  sync.Mutex
+	got []Event
+}
+
+func (h *hook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	var e Event
+	_ = json.NewDecoder(io.LimitReader(r.Body, 1<<20)).Decode(&e)
+	h.mu.Lock()
+	h.got = append(h.got, e)
+	h.mu.Unlock()
+}
+
+func (h *hook) events() []Event {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]Event(nil), h.got...)
+}
+
+func TestOnePerKindPerMinuteFoldedIntoASummary(t *testing.T) {
+	h := &hook{}
+	ts := httptest.NewTLSServer(h)
+	defer ts.Close()
+	n := New(fakeStore{store.NotifyTargets{Webhook: ts.URL}}, nil, ts.Client(), nil)
+	clock := time.Unix(1000, 0)
+	n.now = func() time.Time { return clock }
+	ctx := context.Background()
+	for i := 0; i < 4; i++ {
+		e := Event{App: "a-bot", Kind: Crashed, Text: "exit 1"}
+		if n.admit(e) {
+			n.send(ctx, e)
+		}
+	}
+	other := Event{App: "a-bot", Kind: DeployOK, Text: "v2"}
+	require.True(t, n.admit(other), "another kind has its own minute")
+	n.send(ctx, other)
+	assert.Empty(t, n.due(), "the window is still open")
+	clock = clock.Add(Window)
+	for _, e := range n.due() {
+		n.send(ctx, e)
+	}
+	got := h.events()
+	require.Len(t, got, 3)
+	assert.Equal(t, Crashed, got[0].Kind)
+	assert.Equal(t, DeployOK, got[1].Kind)
+	assert.Equal(t, "3 more in the last minute; the latest: exit 1", got[2].Text)
+}
+
+func TestNotifyNeverBlocks(t *testing.T) {
+	n := New(fakeStore{}, nil, nil, nil)
+	done := make(chan struct{})
+	go func() {
+		for i := 0; i < 10*queueSize; i++ { // nobody runs the queue
+			n.Notify(Event{App: "a-bot", Kind: Crashed})
+		}
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Notify blocked on a full queue")
+	}
+}
+
+func TestTargets(t *testing.T) {
+	cur, err := SetTargets(store.NotifyTargets{}, []string{"telegram=42", "webhook=https://hooks.example.invalid/x"})
+	require.NoError(t, err)
+	assert.Equal(t, store.NotifyTargets{Chat: "42", Webhook: "https://hooks.example.invalid/x"}, cur)
+	cur, err = SetTargets(cur, []string{"webhook="})
+	require.NoError(t, err)
+	assert.Equal(t, store.NotifyTargets{Chat: "42"}, cur)
+	for _, bad := range []string{"telegram=hello world", "webhook=http://x.invalid/", "webhook=https://u:p@x.invalid/", "email=a@b", "telegram"} {
+		_, err := SetTargets(cur, []string{bad})
+		assert.Equal(t, "NOTIFY_BAD_TARGET", hint.CodeOf(err), bad)
+	}
+}
+
+func TestWebhooksReachOnlyPublicAddresses(t *testing.T) {
+	ts := httptest.NewTLSServer(&hook{})
+	defer ts.Close()
+	n := New(fakeStore{store.NotifyTargets{Webhook: ts.URL}}, nil, nil, nil) // PublicClient
+	err := n.Send(context.Background(), Event{App: "a-bot", Kind: Test})
+	require.Error(t, err)
+	assert.Equal(t, "NOTIFY_WEBHOOK_FAILED", hint.CodeOf(err))
+	assert.Contains(t, err.Error(), "not public")
+}
