@@ -40,6 +40,9 @@ func main() {
 }
 
 func run() error {
+	if sub, args, ok := subcommand(os.Args); ok {
+		return sub(args)
+	}
 	cfg, err := config.Parse(os.Args[1:], version)
 	if err != nil {
 		return err
