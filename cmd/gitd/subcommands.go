@@ -11,6 +11,7 @@ import (
 // Each takes gitd's own flags and GITD_* variables after its name.
 var subcommands = map[string]func(args []string) error{
 	"healthcheck": healthcheck,
+	"doctor":      runDoctor,
 }
 
 // subcommand returns the job os.Args names, if it names one.
@@ -31,4 +32,3 @@ func healthcheck(args []string) error {
 	}
 	return server.Probe(context.Background(), cfg.Listen)
 }
-
