@@ -2,6 +2,7 @@ package build
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -10,6 +11,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/botrunner/botrunner/hint"
 	cerrdefs "github.com/containerd/errdefs"
 	"github.com/moby/moby/client"
 )
@@ -59,10 +61,15 @@ type Result struct {
 
 // Options configure a Builder; zero fields take the defaults above.
 type Options struct {
-	BaseImage  string            // GITD_BASE_IMAGE
-	Timeout    time.Duration     // GITD_BUILD_TIMEOUT
-	Memory     int64             // build memory limit in bytes (no swap on top)
-	Network    string            // network for RUN steps ("" = the engine's default bridge)
+	BaseImage string        // GITD_BASE_IMAGE
+	Timeout   time.Duration // GITD_BUILD_TIMEOUT
+	Memory    int64         // build memory limit in bytes (no swap on top)
+	Network   string        // network for RUN steps ("" = NetworkFor's, else the engine's default bridge)
+	// NetworkFor names (and makes, if missing) the network of an app's
+	// build steps when Network is "": gitd gives each build its app's own
+	// network, firewalled like the bots' (docs/network.md). nil = the
+	// engine's default bridge, which reaches the host.
+	NetworkFor func(ctx context.Context, app string) (string, error)
 	BuildArgs  map[string]string // e.g. PIP_INDEX_URL (operator's mirror); never the app's config vars
 	MaxContext int64             // build context (tar) size limit in bytes
 	// Pids is the most processes a build may run at once (GITD_BUILD_PIDS;
@@ -164,6 +171,7 @@ func (b *Builder) Detect(dir string, s Settings) (name, detail string, err error
 // job is one Build call on its way through a strategy.
 type job struct {
 	req      Request
+	network  string // for RUN steps and buildpack phases ("" = the engine's default bridge)
 	tree     *tree
 	strategy string
 	detail   string
@@ -194,8 +202,28 @@ func (b *Builder) Build(ctx context.Context, r Request) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	b.log.Info("build", "app", r.App, "release", r.Release, "strategy", st.Name(), "detail", detail)
-	return st.Build(ctx, b, &job{req: r, tree: t, strategy: st.Name(), detail: detail})
+	network, err := b.network(ctx, r.App)
+	if err != nil {
+		return Result{}, err
+	}
+	b.log.Info("build", "app", r.App, "release", r.Release, "strategy", st.Name(), "detail", detail, "network", network)
+	return st.Build(ctx, b, &job{req: r, tree: t, strategy: st.Name(), detail: detail, network: network})
+}
+
+// network is the network a build of app runs its steps on.
+func (b *Builder) network(ctx context.Context, app string) (string, error) {
+	if b.opts.Network != "" || b.opts.NetworkFor == nil {
+		return b.opts.Network, nil
+	}
+	name, err := b.opts.NetworkFor(ctx, app)
+	if err != nil {
+		var he *hint.Error
+		if errors.As(err, &he) {
+			return "", err // e.g. NETWORK_NO_SUBNET, with its own hint
+		}
+		return "", ErrEngine.With("build: the app's network cannot be made", err)
+	}
+	return name, nil
 }
 
 // RemoveImage removes an image by tag or ID, and its untagged parents no

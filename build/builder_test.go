@@ -164,3 +164,44 @@ func TestShortDuration(t *testing.T) {
 	assert.Equal(t, "1m30s", shortDuration(90*time.Second))
 	assert.Equal(t, "50ms", shortDuration(50*time.Millisecond))
 }
+
+// With no build network named, a build runs its steps on the network
+// NetworkFor makes for its app (the app's own, firewalled like its bots);
+// a named one wins; NetworkFor's failure fails the build before the engine
+// sees it, keeping a hint error's code.
+func TestBuildNetworkFor(t *testing.T) {
+	stream := jsonStream(t, streamLines(t, "Step 1/1 : FROM x", "Successfully built 1234")...)
+	images := map[string]string{"botrunner/echo-bot:v7": "sha256:1234", "x": "sha256:base"}
+	files := map[string]string{"Dockerfile": "FROM x"}
+	var asked []string
+	netFor := func(_ context.Context, app string) (string, error) {
+		asked = append(asked, app)
+		return "botrunner-app-i-" + app, nil
+	}
+
+	f := &fakeEngine{t: t, stream: stream, images: images}
+	_, err := New(f, Options{NetworkFor: netFor}).Build(t.Context(), request(writeTree(t, files)))
+	require.NoError(t, err)
+	assert.Equal(t, "botrunner-app-i-echo-bot", f.opts.NetworkMode)
+	assert.Equal(t, []string{"echo-bot"}, asked)
+
+	f = &fakeEngine{t: t, stream: stream, images: images}
+	_, err = New(f, Options{Network: "mirror", NetworkFor: netFor}).Build(t.Context(), request(writeTree(t, files)))
+	require.NoError(t, err)
+	assert.Equal(t, "mirror", f.opts.NetworkMode, "GITD_BUILD_NETWORK wins")
+	assert.Len(t, asked, 1)
+
+	noSubnet := hint.New("NETWORK_NO_SUBNET", "no subnet", "widen the pool")
+	for _, tc := range []struct {
+		err  error
+		code string
+	}{{noSubnet.With("pool used up", nil), "NETWORK_NO_SUBNET"}, {errors.New("engine gone"), "ENGINE_UNAVAILABLE"}} {
+		f = &fakeEngine{t: t, stream: stream, images: images}
+		fail := func(context.Context, string) (string, error) { return "", tc.err }
+		_, err = New(f, Options{NetworkFor: fail}).Build(t.Context(), request(writeTree(t, files)))
+		var h *hint.Error
+		require.ErrorAs(t, err, &h)
+		assert.Equal(t, tc.code, h.Code)
+		assert.Zero(t, f.builds, "the engine never saw the build")
+	}
+}

@@ -162,7 +162,7 @@ func (b *Builder) packOptions(j *job, tag string, pull image.PullPolicy, proc st
 		// -1 keeps the builder's CNB user; pack's zero value would make
 		// the phases run the app's buildpacks as uid/gid 0.
 		UserID: -1, GroupID: -1,
-		ContainerConfig: packclient.ContainerConfig{Network: b.opts.Network},
+		ContainerConfig: packclient.ContainerConfig{Network: j.network},
 		Cache: cache.CacheOpts{
 			Build:  cache.CacheInfo{Format: cache.CacheVolume, Source: vol + ".build"},
 			Launch: cache.CacheInfo{Format: cache.CacheVolume, Source: vol + ".launch"},

@@ -168,7 +168,7 @@ func (b *Builder) buildOptions(j *job, p plan, tag, cgroup string) client.ImageB
 		PullParent:   false,
 		Memory:       b.opts.Memory,
 		MemorySwap:   b.opts.Memory,
-		NetworkMode:  b.opts.Network,
+		NetworkMode:  j.network,
 		CgroupParent: cgroup,
 		BuildArgs:    args,
 	}

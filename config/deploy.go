@@ -17,7 +17,7 @@ type Deploy struct {
 	BuildMemory     Size          `default:"1GiB" env:"GITD_BUILD_MEMORY" help:"Memory limit of a build."`
 	BuildPids       int64         `default:"512" env:"GITD_BUILD_PIDS" help:"Most processes a build may run at once (needs the engine's cgroupfs driver and a writable /sys/fs/cgroup; 0 = no limit)."`
 	BuildDisk       Size          `default:"2GiB" env:"GITD_BUILD_DISK" help:"Most a build may write, all steps together; past it the build is cancelled (0 = no limit)."`
-	BuildNetwork    string        `env:"GITD_BUILD_NETWORK" help:"Docker network for build steps (e.g. one with a package mirror)."`
+	BuildNetwork    string        `env:"GITD_BUILD_NETWORK" help:"Docker network for build steps (e.g. one with a package mirror); unset = the app's own network, firewalled like its bots (docs/network.md)."`
 	BuildRegistries []string      `env:"GITD_BUILD_REGISTRIES" sep:"," placeholder:"HOST[:PORT]" help:"Registries a build may pull a base image from when the engine lacks it (docker.io for Docker Hub; none by default: the engine pulls with its own network and credentials). FROM may name other registries than docker.io only if listed."`
 	PipIndexURL     string        `env:"GITD_PIP_INDEX_URL" help:"Python package index for builds (PIP_INDEX_URL)."`
 	MaxRuntime      time.Duration `default:"24h" env:"GITD_MAX_RUNTIME" help:"Run-time limit per start; past it a bot is stopped (state timeout). 0 = none."`

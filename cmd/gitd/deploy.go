@@ -71,7 +71,7 @@ func newDeployer(cfg *config.Config, st *store.Store, repos *receive.Repos, log 
 	builder := build.New(build.NewDockerEngine(cli), build.Options{
 		TmpDir: tmp, BaseImage: d.BaseImage, Timeout: d.BuildTimeout, Memory: int64(d.BuildMemory),
 		Pids: d.BuildPids, CgroupDriver: info.Info.CgroupDriver, Disk: int64(d.BuildDisk),
-		Network: d.BuildNetwork, BuildArgs: buildArgs(d), Log: log, Registries: d.BuildRegistries,
+		Network: d.BuildNetwork, NetworkFor: buildNetwork(drv, d, instance), BuildArgs: buildArgs(d), Log: log, Registries: d.BuildRegistries,
 		BuildpackBuilder: d.BuildpackBuilder, BuildpackLifecycle: d.BuildpackLifecycle,
 		BuildpackPull: d.BuildpackPull, BuildpackEngine: cli,
 	})

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/botrunner/botrunner/config"
+	"github.com/botrunner/botrunner/deploy"
 	"github.com/botrunner/botrunner/runtime/docker"
 	"github.com/botrunner/botrunner/runtime/firewall"
 )
@@ -36,6 +37,22 @@ func botNetworks(ctx context.Context, drv *docker.Driver, d config.Deploy, insta
 	}
 	fw := firewall.Config{Instance: instance, Bots: pool, DNS: resolvers(log), Allow: allow}
 	return applyFirewall(ctx, fw, d.BotFirewall, firewall.Exec, log)
+}
+
+// buildNetwork runs each build's steps on its app's own network, under the
+// same firewall as the bots, unless the admin named a build network
+// (GITD_BUILD_NETWORK) or bots share one (GITD_DOCKER_NETWORK): on the
+// engine's default bridge a RUN step reaches the host and the private
+// networks around it.
+func buildNetwork(drv *docker.Driver, d config.Deploy, instance string) func(context.Context, string) (string, error) {
+	if d.Network != "" || d.BuildNetwork != "" {
+		return nil
+	}
+	return func(ctx context.Context, app string) (string, error) {
+		name := deploy.AppNetwork(instance, app)
+		_, err := drv.EnsureNetwork(ctx, name)
+		return name, err
+	}
 }
 
 // resolvers are the first resolv.conf's non-loopback IPv4 nameservers.

@@ -21,6 +21,7 @@ type Client interface {
 	NetworkList(ctx context.Context, o client.NetworkListOptions) (client.NetworkListResult, error)
 	NetworkCreate(ctx context.Context, name string, o client.NetworkCreateOptions) (client.NetworkCreateResult, error)
 	NetworkRemove(ctx context.Context, id string, o client.NetworkRemoveOptions) (client.NetworkRemoveResult, error)
+	ImageList(ctx context.Context, o client.ImageListOptions) (client.ImageListResult, error)
 	Info(ctx context.Context, o client.InfoOptions) (client.SystemInfoResult, error)
 	ServerVersion(ctx context.Context, o client.ServerVersionOptions) (client.ServerVersionResult, error)
 }

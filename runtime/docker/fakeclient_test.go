@@ -7,6 +7,7 @@ import (
 
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/api/types/events"
+	"github.com/moby/moby/api/types/image"
 	"github.com/moby/moby/api/types/network"
 	"github.com/moby/moby/api/types/system"
 	"github.com/moby/moby/client"
@@ -34,6 +35,7 @@ type fakeClient struct {
 	events    []events.Message // sent by Events, then eventsEnd (nil: wait for ctx)
 	eventsEnd error
 
+	images      []string // image IDs ImageList returns
 	nets        []network.Summary
 	onNetCreate func(f *fakeClient, name string) // under mu; e.g. a racing creator
 	netIDs      int
@@ -157,6 +159,20 @@ func (f *fakeClient) NetworkList(context.Context, client.NetworkListOptions) (cl
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return client.NetworkListResult{Items: append([]network.Summary(nil), f.nets...)}, nil
+}
+
+// ImageList lists f.images (IDs), the images the engine lock may use.
+func (f *fakeClient) ImageList(context.Context, client.ImageListOptions) (client.ImageListResult, error) {
+	if err := f.call("ImageList"); err != nil {
+		return client.ImageListResult{}, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var res client.ImageListResult
+	for _, id := range f.images {
+		res.Items = append(res.Items, image.Summary{ID: id})
+	}
+	return res, nil
 }
 
 func (f *fakeClient) NetworkCreate(_ context.Context, name string, o client.NetworkCreateOptions) (client.NetworkCreateResult, error) {

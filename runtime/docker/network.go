@@ -38,11 +38,15 @@ func (d *Driver) ensureNetwork(ctx context.Context, name, image string) (string,
 	if d.pool != nil {
 		key = "net-pool"
 	}
-	unlock, err := d.engineLock(ctx, key, image)
-	if err != nil {
-		return "", err
+	if image != "" {
+		unlock, err := d.engineLock(ctx, key, image)
+		if err != nil {
+			return "", err
+		}
+		defer unlock()
+	} else {
+		d.log.Warn("no image on the engine to hold the network lock: creating without it", "network", name)
 	}
-	defer unlock()
 	// Someone may have made it while we waited for the lock.
 	if id, err := d.existingNetwork(ctx, name); id != "" || err != nil {
 		return id, err
@@ -61,6 +65,37 @@ func (d *Driver) ensureNetwork(ctx context.Context, name, image string) (string,
 	}
 	d.log.Info("network created", "network", name, "id", short(res.ID), "isolated", d.pool != nil)
 	return res.ID, nil
+}
+
+// EnsureNetwork makes the network called name as Create would (from the
+// pool when networks are isolated), before any container of the app
+// exists: builds run their steps on the app's network, so they are held to
+// what the bots are (docs/network.md). It returns the network's ID.
+func (d *Driver) EnsureNetwork(ctx context.Context, name string) (string, error) {
+	if id, err := d.existingNetwork(ctx, name); id != "" || err != nil {
+		return id, err
+	}
+	img, err := d.lockImage(ctx)
+	if err != nil {
+		return "", err
+	}
+	return d.ensureNetwork(ctx, name, img)
+}
+
+// lockImage is any image on the engine, for the engine lock's container
+// (created, never started). An engine with no image at all gets no lock:
+// then only this process's lock keeps two creators apart.
+func (d *Driver) lockImage(ctx context.Context) (string, error) {
+	res, err := d.c.ImageList(ctx, client.ImageListOptions{})
+	if err != nil {
+		return "", fmt.Errorf("list images: %w", err)
+	}
+	for _, im := range res.Items {
+		if im.ID != "" {
+			return im.ID, nil
+		}
+	}
+	return "", nil
 }
 
 // createNetworkOptions is a plain labelled bridge, or with a pool (see

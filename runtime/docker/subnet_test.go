@@ -131,3 +131,42 @@ func TestCreateRefusesForeignNetwork(t *testing.T) {
 		t.Errorf("a network was created")
 	}
 }
+
+// EnsureNetwork makes an app's network before any container of the app
+// exists (a build's steps run on it): isolated as Create would make it,
+// under the engine lock held by a container of any local image, and only
+// once.
+func TestEnsureNetwork(t *testing.T) {
+	f := &fakeClient{nets: []network.Summary{}, images: []string{"sha256:aaaa"}}
+	d := New(f, nil)
+	d.IsolateNetworks([]netip.Prefix{netip.MustParsePrefix("10.213.0.0/27")})
+	id, err := d.EnsureNetwork(context.Background(), "botrunner-app-x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.netCreated) != 1 || f.netCreated[0].Options[iccOption] != "false" ||
+		f.netCreated[0].IPAM == nil || f.netCreated[0].IPAM.Config[0].Subnet.String() != "10.213.0.0/28" {
+		t.Fatalf("created %+v, want one isolated network on 10.213.0.0/28", f.netCreated)
+	}
+	if len(f.created) != 1 || f.created[0].Config.Image != "sha256:aaaa" || f.created[0].Config.Labels[LockLabel] == "" {
+		t.Errorf("lock containers %+v, want one of image sha256:aaaa", f.created)
+	}
+	again, err := d.EnsureNetwork(context.Background(), "botrunner-app-x")
+	if err != nil || again != id || len(f.netCreated) != 1 {
+		t.Errorf("second call: %q %v (first %q), %d networks created, want the same one", again, err, id, len(f.netCreated))
+	}
+}
+
+// An engine with no image at all cannot hold the engine lock: the network
+// is made under this process's lock alone.
+func TestEnsureNetworkWithoutImages(t *testing.T) {
+	f := &fakeClient{nets: []network.Summary{}}
+	d := New(f, nil)
+	d.IsolateNetworks([]netip.Prefix{netip.MustParsePrefix("10.213.0.0/27")})
+	if _, err := d.EnsureNetwork(context.Background(), "botrunner-app-x"); err != nil {
+		t.Fatal(err)
+	}
+	if len(f.netCreated) != 1 || len(f.created) != 0 {
+		t.Errorf("%d networks and %d lock containers created, want 1 and 0", len(f.netCreated), len(f.created))
+	}
+}
