@@ -160,6 +160,9 @@ func (d *Engine) runCurrent(ctx context.Context, app store.App, keep []runtime.S
 	}
 	d.log.Info("reconcile: the current release has no container, starting a new one", "app", app.Name,
 		"release", rel.Number)
+	if rel, err = d.ensureImage(ctx, app, rel); err != nil {
+		return err
+	}
 	spec := d.spec(app, rel)
 	id, err := d.rt.Create(ctx, spec)
 	if err == nil {

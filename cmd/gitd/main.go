@@ -61,6 +61,7 @@ func run() error {
 		return err
 	}
 	defer st.Close()
+	defer serveBackups(cfg.Data, st, log)()
 	authz := auth.New(st, cfg.MaxBotsPerUser)
 	if cfg.Deploy.Runtime != "none" {
 		userMem, err := cfg.Deploy.UserMemoryBytes()

@@ -12,6 +12,8 @@ import (
 var subcommands = map[string]func(args []string) error{
 	"healthcheck": healthcheck,
 	"doctor":      runDoctor,
+	"backup":      runBackup,
+	"restore":     runRestore,
 }
 
 // subcommand returns the job os.Args names, if it names one.
