@@ -244,4 +244,3 @@ func (newlines) Read(p []byte) (int, error) {
 	}
 	return len(p), nil
 }
-
