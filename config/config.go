@@ -31,6 +31,7 @@ type Config struct {
 	MaxHandshakesPerIP int              `default:"8" env:"GITD_MAX_HANDSHAKES_PER_IP" help:"Of those, from one address; when all are taken, a new address takes a slot from the address holding the most."`
 	HandshakeTimeout   time.Duration    `default:"10s" env:"GITD_HANDSHAKE_TIMEOUT" help:"Time a new connection has to authenticate."`
 	Deploy             Deploy           `embed:"" group:"Deploy"`
+	MetricsListen      string           `env:"GITD_METRICS_LISTEN" placeholder:"ADDR" help:"Admin HTTP listener for Prometheus /metrics and /healthz, e.g. 127.0.0.1:9120 (off when empty)."`
 	LogLevel           string           `default:"info" env:"GITD_LOG_LEVEL" enum:"debug,info,warn,error" help:"Log level."`
 	Version            kong.VersionFlag `help:"Print the version and exit."`
 }

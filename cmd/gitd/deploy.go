@@ -15,6 +15,7 @@ import (
 	"github.com/botrunner/botrunner/deploy"
 	"github.com/botrunner/botrunner/hint"
 	"github.com/botrunner/botrunner/logstore"
+	"github.com/botrunner/botrunner/metrics"
 	"github.com/botrunner/botrunner/names"
 	"github.com/botrunner/botrunner/receive"
 	"github.com/botrunner/botrunner/runtime"
@@ -34,7 +35,7 @@ type deployer struct {
 
 // newDeployer connects to the Docker Engine and wires build, runtime and
 // the deploy pipeline; with GITD_RUNTIME=none pushes are only stored.
-func newDeployer(cfg *config.Config, st *store.Store, repos *receive.Repos, log *slog.Logger) (deployer, error) {
+func newDeployer(cfg *config.Config, st *store.Store, repos *receive.Repos, m *metrics.Metrics, log *slog.Logger) (deployer, error) {
 	d := cfg.Deploy
 	if d.Runtime == "none" {
 		log.Info("GITD_RUNTIME=none: pushes are stored, not deployed")
@@ -87,15 +88,17 @@ func newDeployer(cfg *config.Config, st *store.Store, repos *receive.Repos, log 
 	bots := deploy.New(deploy.Config{
 		Limits:  runtime.Limits{Memory: int64(d.Memory), NanoCPUs: int64(d.CPUs * 1e9), Pids: d.Pids},
 		Network: d.Network, StartCheck: d.StartCheck, StopGrace: d.StopGrace, Env: env, TmpDir: tmp,
-		Lock: repos.Lock, Trees: repos, Logs: logs, Instance: instance,
-		Puller: build.NewPuller(cli, build.PullOptions{Timeout: d.BuildTimeout, AllowRegistries: d.ImageRegistries, Log: log}), Logins: st,
-	}, st, builder, drv, repos, log)
+		Lock: repos.Lock, Trees: repos, Logs: countedLogs{logs, m}, Instance: instance,
+		Puller: timedPuller{build.NewPuller(cli, build.PullOptions{Timeout: d.BuildTimeout, AllowRegistries: d.ImageRegistries, Log: log}), m},
+		Logins: st,
+	}, st, timedBuilder{builder, m}, drv, repos, log)
 	// The supervisor reports to the deploy (its Hooks) and the deploy tells
 	// it about its own stops and starts, hence the setter.
 	sup := supervisor.New(drv, drv, supervisor.Policy{BaseDelay: d.RestartDelay, MaxDelay: d.RestartMax,
-		ResetAfter: d.RestartReset, MaxRuntime: d.MaxRuntime, StopGrace: d.StopGrace}, log, bots,
+		ResetAfter: d.RestartReset, MaxRuntime: d.MaxRuntime, StopGrace: d.StopGrace}, log, countedHooks{bots, m},
 		supervisor.WithLabels(map[string]string{runtime.LabelInstance: instance}))
 	bots.SetSupervisor(sup)
+	m.WatchBots(botStates(st, bots))
 	return deployer{pipeline: bots, bots: bots, logs: logs, sup: sup}, nil
 }
 

@@ -20,6 +20,7 @@ import (
 	"github.com/botrunner/botrunner/config"
 	"github.com/botrunner/botrunner/gitpack"
 	"github.com/botrunner/botrunner/hint"
+	"github.com/botrunner/botrunner/metrics"
 	"github.com/botrunner/botrunner/receive"
 	"github.com/botrunner/botrunner/secrets"
 	"github.com/botrunner/botrunner/server"
@@ -73,10 +74,19 @@ func run() error {
 	if err := bootstrap(cfg, st, authz, log); err != nil {
 		return err
 	}
-	srv, dep, err := assemble(cfg, st, authz, log)
+	var m *metrics.Metrics
+	if cfg.MetricsListen != "" {
+		m = metrics.New()
+	}
+	srv, dep, err := assemble(cfg, st, authz, m, log)
 	if err != nil {
 		return err
 	}
+	stopMetrics, err := serveMetrics(cfg.MetricsListen, m, st, log)
+	if err != nil {
+		return err
+	}
+	defer stopMetrics()
 	ctx, stop := context.WithCancel(context.Background())
 	defer stop() // the supervisor ends with the server; running bots stay up
 	if err := dep.start(ctx, st, log); err != nil {
@@ -87,19 +97,30 @@ func run() error {
 
 // forward is the pipeline repos runs until the real one is made; it also
 // tells the real one how each push ended (receive.Committer), which is
-// when a pushed release is accepted.
-type forward struct{ to receive.Pipeline }
+// when a pushed release is accepted, and counts pushes by outcome.
+type forward struct {
+	to receive.Pipeline
+	*pushes
+}
 
-func (f *forward) Run(ctx context.Context, p *receive.Push) error { return f.to.Run(ctx, p) }
+func (f *forward) Run(ctx context.Context, p *receive.Push) error {
+	f.began(p)
+	err := f.to.Run(ctx, p)
+	if err != nil {
+		f.ended(p, err, nil)
+	}
+	return err
+}
 
 func (f *forward) Committed(ctx context.Context, p *receive.Push, err error) {
 	if c, ok := f.to.(receive.Committer); ok {
 		c.Committed(ctx, p, err)
 	}
+	f.ended(p, nil, err)
 }
 
 // assemble builds the server's parts in dependency order.
-func assemble(cfg *config.Config, st *store.Store, authz *auth.Authorizer, log *slog.Logger) (*server.Server, deployer, error) {
+func assemble(cfg *config.Config, st *store.Store, authz *auth.Authorizer, m *metrics.Metrics, log *slog.Logger) (*server.Server, deployer, error) {
 	hostKeys, err := hostKeys(cfg, log)
 	if err != nil {
 		return nil, deployer{}, err
@@ -107,7 +128,7 @@ func assemble(cfg *config.Config, st *store.Store, authz *auth.Authorizer, log *
 	// Repos runs the pipeline, and the pipeline reads refs, trees and locks
 	// through repos: repos gets a pipeline that forwards to the real one,
 	// set right after (it is only called once pushes are served).
-	pipeline := &forward{}
+	pipeline := &forward{pushes: newPushes(st, m)}
 	repos, err := receive.NewRepos(filepath.Join(cfg.Data, "repos"), receive.Options{
 		MaxPushSize: int64(cfg.MaxPushSize), Agent: "botrunner/" + version, Log: log,
 		Pack: gitpack.Limits{MaxObjects: cfg.MaxPushObjects, MaxObjectSize: int64(cfg.MaxObjectSize),
@@ -117,7 +138,7 @@ func assemble(cfg *config.Config, st *store.Store, authz *auth.Authorizer, log *
 	if err != nil {
 		return nil, deployer{}, err
 	}
-	dep, err := newDeployer(cfg, st, repos, log)
+	dep, err := newDeployer(cfg, st, repos, m, log)
 	if err != nil {
 		return nil, deployer{}, err
 	}
@@ -132,7 +153,7 @@ func assemble(cfg *config.Config, st *store.Store, authz *auth.Authorizer, log *
 		Addr: cfg.Listen, HostKeys: hostKeys, IdleTimeout: cfg.IdleTimeout,
 		MaxConnsPerIP: cfg.MaxConnsPerIP, MaxHandshakes: cfg.MaxHandshakes,
 		MaxHandshakesPerIP: cfg.MaxHandshakesPerIP, HandshakeTimeout: cfg.HandshakeTimeout,
-	}, server.Deps{Auth: authz, Store: st, Repos: repos, Router: router, Log: log}), dep, nil
+	}, server.Deps{Auth: authz, Store: st, Repos: repos, Router: router, Log: log, Observe: m}), dep, nil
 }
 
 // hostKeys loads the --host-key files, or the data dir's keys (made on
