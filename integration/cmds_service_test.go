@@ -3,16 +3,19 @@ package integration
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/botrunner/botrunner/testsupport/promtext"
 	"github.com/botrunner/botrunner/testsupport/testenv/ci"
 )
 
@@ -144,4 +147,61 @@ func cmdHealthy(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	logs, _ := exec.Command("docker", "ps", "-a", "--filter", filter).CombinedOutput()
 	ts.Fatalf("gitd's container not healthy after 90s (last: %q)\n%s", last, logs)
+}
+
+// freeport VAR sets $VAR to a free port on 127.0.0.1.
+func cmdFreeport(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 || neg {
+		ts.Fatalf("usage: freeport VAR")
+	}
+	p, err := freePort()
+	ts.Check(err)
+	ts.Setenv(args[0], p)
+}
+
+// metrics ADDR [SAMPLE MIN]: scrapes http://ADDR/metrics, parses it with
+// Prometheus's text parser and prints one `name{labels} value` line per
+// sample (histograms as name_count), sorted. With SAMPLE and MIN it first
+// waits (90 s at most) until that sample is at least MIN.
+func cmdMetrics(ts *testscript.TestScript, neg bool, args []string) {
+	if (len(args) != 1 && len(args) != 3) || neg {
+		ts.Fatalf("usage: metrics addr [sample min]")
+	}
+	deadline := time.Now().Add(90 * time.Second)
+	for {
+		samples, err := scrapeMetrics("http://" + args[0] + "/metrics")
+		ts.Check(err)
+		if len(args) == 1 || samples[args[1]] >= mustFloat(ts, args[2]) || time.Now().After(deadline) {
+			keys := make([]string, 0, len(samples))
+			for k := range samples {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			var b strings.Builder
+			for _, k := range keys {
+				fmt.Fprintf(&b, "%s %g\n", k, samples[k])
+			}
+			_, _ = ts.Stdout().Write([]byte(b.String()))
+			return
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+}
+
+func mustFloat(ts *testscript.TestScript, s string) float64 {
+	f, err := strconv.ParseFloat(s, 64)
+	ts.Check(err)
+	return f
+}
+
+func scrapeMetrics(url string) (map[string]float64, error) {
+	resp, err := http.Get(url)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("%s: %s", url, resp.Status)
+	}
+	return promtext.Parse(resp.Body)
 }

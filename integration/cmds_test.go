@@ -43,6 +43,7 @@ var commands = map[string]func(ts *testscript.TestScript, neg bool, args []strin
 	"secretserver": cmdSecretServer,
 	// gitd as a service (cmds_service_test.go)
 	"gitdimage": cmdGitdImage, "composeenv": cmdComposeEnv, "healthy": cmdHealthy,
+	"freeport": cmdFreeport, "metrics": cmdMetrics,
 }
 
 // killwhen GLOB PROGRAM ARGS... runs a program in a process group of its own,

@@ -4,15 +4,12 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"testing"
 	"time"
 
-	"github.com/prometheus/common/expfmt"
-	"github.com/prometheus/common/model"
-
 	"github.com/botrunner/botrunner/hint"
 	"github.com/botrunner/botrunner/server"
+	"github.com/botrunner/botrunner/testsupport/promtext"
 )
 
 // scrape parses /metrics with Prometheus's text parser and returns each
@@ -24,28 +21,9 @@ func scrape(t *testing.T, h http.Handler) map[string]float64 {
 	if rec.Code != 200 {
 		t.Fatalf("/metrics: %d", rec.Code)
 	}
-	p := expfmt.NewTextParser(model.UTF8Validation)
-	families, err := p.TextToMetricFamilies(rec.Body)
+	out, err := promtext.Parse(rec.Body)
 	if err != nil {
 		t.Fatal(err)
-	}
-	out := map[string]float64{}
-	for name, f := range families {
-		for _, m := range f.GetMetric() {
-			var labels []string
-			for _, l := range m.GetLabel() {
-				labels = append(labels, l.GetName()+`="`+l.GetValue()+`"`)
-			}
-			key := name + "{" + strings.Join(labels, ",") + "}"
-			switch {
-			case m.Counter != nil:
-				out[key] = m.GetCounter().GetValue()
-			case m.Gauge != nil:
-				out[key] = m.GetGauge().GetValue()
-			case m.Histogram != nil:
-				out[key+"_count"] = float64(m.GetHistogram().GetSampleCount())
-			}
-		}
 	}
 	return out
 }
@@ -76,11 +54,11 @@ func TestMetricsMove(t *testing.T) {
 		`botrunner_pushes_total{outcome="rejected"}`:                    1,
 		`botrunner_pushes_total{outcome="stored"}`:                      1,
 		`botrunner_pushes_total{outcome="failed"}`:                      0,
-		`botrunner_deploy_duration_seconds{strategy="simple"}_count`:    1,
-		`botrunner_build_duration_seconds{strategy="simple"}_count`:     1,
-		`botrunner_build_duration_seconds{strategy="dockerfile"}_count`: 1,
+		`botrunner_deploy_duration_seconds_count{strategy="simple"}`:    1,
+		`botrunner_build_duration_seconds_count{strategy="simple"}`:     1,
+		`botrunner_build_duration_seconds_count{strategy="dockerfile"}`: 1,
 		`botrunner_build_failures_total{code="BUILD_FAILED_TEST"}`:      1,
-		`botrunner_image_pull_duration_seconds{}_count`:                 1,
+		`botrunner_image_pull_duration_seconds_count{}`:                 1,
 		`botrunner_bot_crashes_total{}`:                                 2,
 		`botrunner_bot_oom_kills_total{}`:                               1,
 		`botrunner_bot_restarts_total{}`:                                1,
