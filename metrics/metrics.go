@@ -32,6 +32,12 @@ const (
 	outcomeFailed   = "failed"   // the repository update failed after the deploy
 )
 
+// Names are the names of botrunner's own metrics (the dashboard's).
+func Names() []string {
+	return []string{namePushes, nameDeploy, nameBuild, nameBuildFail, namePull, nameBots, nameCrashes, nameOOM,
+		nameRestarts, nameTimeouts, nameSessions, nameAuthFail, nameLogBytes}
+}
+
 // Metrics holds gitd's collectors in a registry of its own.
 type Metrics struct {
 	reg                                      *prometheus.Registry
