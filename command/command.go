@@ -33,6 +33,7 @@ func commands() []*command {
 		accessAddCmd, accessRemoveCmd,
 		deployKeysCmd, deployKeysAddCmd, deployKeysRemoveCmd,
 		usersCmd, usersAddCmd, usersRemoveCmd,
+		auditCmd,
 	}
 }
 

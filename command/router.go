@@ -64,6 +64,8 @@ type Deps struct {
 	// Bots runs the apps' bots; nil on a server that only hosts git
 	// (GITD_RUNTIME=none).
 	Bots Bots
+	// Audit is the audit log `audit` reads; nil: none kept.
+	Audit AuditReader
 }
 
 // LogReader reads apps' logs (logstore.Store).

@@ -15,6 +15,7 @@ import (
 
 	gossh "golang.org/x/crypto/ssh"
 
+	"github.com/botrunner/botrunner/audit"
 	"github.com/botrunner/botrunner/auth"
 	"github.com/botrunner/botrunner/command"
 	"github.com/botrunner/botrunner/config"
@@ -78,7 +79,13 @@ func run() error {
 	if cfg.MetricsListen != "" {
 		m = metrics.New()
 	}
-	srv, dep, err := assemble(cfg, st, authz, m, log)
+	// Who did what: the audit log, rotated at 10 MiB, 5 old files kept.
+	auditLog, err := audit.Open(filepath.Join(cfg.Data, "audit"), 10<<20, 5)
+	if err != nil {
+		return err
+	}
+	defer auditLog.Close()
+	srv, dep, err := assemble(cfg, st, authz, m, auditLog, log)
 	if err != nil {
 		return err
 	}
@@ -120,7 +127,8 @@ func (f *forward) Committed(ctx context.Context, p *receive.Push, err error) {
 }
 
 // assemble builds the server's parts in dependency order.
-func assemble(cfg *config.Config, st *store.Store, authz *auth.Authorizer, m *metrics.Metrics, log *slog.Logger) (*server.Server, deployer, error) {
+func assemble(cfg *config.Config, st *store.Store, authz *auth.Authorizer, m *metrics.Metrics, auditLog *audit.Log,
+	log *slog.Logger) (*server.Server, deployer, error) {
 	hostKeys, err := hostKeys(cfg, log)
 	if err != nil {
 		return nil, deployer{}, err
@@ -128,7 +136,7 @@ func assemble(cfg *config.Config, st *store.Store, authz *auth.Authorizer, m *me
 	// Repos runs the pipeline, and the pipeline reads refs, trees and locks
 	// through repos: repos gets a pipeline that forwards to the real one,
 	// set right after (it is only called once pushes are served).
-	pipeline := &forward{pushes: newPushes(st, m)}
+	pipeline := &forward{pushes: newPushes(st, m, auditLog)}
 	repos, err := receive.NewRepos(filepath.Join(cfg.Data, "repos"), receive.Options{
 		MaxPushSize: int64(cfg.MaxPushSize), Agent: "botrunner/" + version, Log: log,
 		Pack: gitpack.Limits{MaxObjects: cfg.MaxPushObjects, MaxObjectSize: int64(cfg.MaxObjectSize),
@@ -143,7 +151,7 @@ func assemble(cfg *config.Config, st *store.Store, authz *auth.Authorizer, m *me
 		return nil, deployer{}, err
 	}
 	pipeline.to = dep.pipeline
-	deps := command.Deps{Store: st, Auth: authz, Repos: repos, Version: version, Log: log, RemoteURL: cfg.RemoteURL,
+	deps := command.Deps{Store: st, Auth: authz, Repos: repos, Version: version, Log: log, RemoteURL: cfg.RemoteURL, Audit: auditLog,
 		Intake: command.IntakeOptions{MaxPushSize: int64(cfg.MaxPushSize), GitAllowHosts: cfg.Deploy.GitAllowHosts}}
 	if dep.bots != nil { // a nil *Deploy must stay a nil interface
 		deps.Bots, deps.Logs = dep.bots, dep.logs
@@ -153,7 +161,8 @@ func assemble(cfg *config.Config, st *store.Store, authz *auth.Authorizer, m *me
 		Addr: cfg.Listen, HostKeys: hostKeys, IdleTimeout: cfg.IdleTimeout,
 		MaxConnsPerIP: cfg.MaxConnsPerIP, MaxHandshakes: cfg.MaxHandshakes,
 		MaxHandshakesPerIP: cfg.MaxHandshakesPerIP, HandshakeTimeout: cfg.HandshakeTimeout,
-	}, server.Deps{Auth: authz, Store: st, Repos: repos, Router: router, Log: log, Observe: m}), dep, nil
+	}, server.Deps{Auth: authz, Store: st, Repos: repos, Router: router, Log: log,
+		Observe: observers{m: m, a: audit.Recorder{Log: auditLog, Err: log}}}), dep, nil
 }
 
 // hostKeys loads the --host-key files, or the data dir's keys (made on

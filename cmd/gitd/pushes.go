@@ -1,21 +1,26 @@
 package main
 
 import (
+	"fmt"
+	"strings"
 	"sync"
 	"time"
 
+	"github.com/botrunner/botrunner/audit"
 	"github.com/botrunner/botrunner/metrics"
 	"github.com/botrunner/botrunner/receive"
 	"github.com/botrunner/botrunner/store"
 )
 
-// pushes counts pushes by outcome and times the deployed ones: a push
-// deployed when it ends with a release newer than the newest at its start.
+// pushes counts pushes by outcome, times the deployed ones and audits
+// their deploys: a push deployed when it ends with a release newer than the
+// newest at its start.
 type pushes struct {
-	st   *store.Store
-	m    *metrics.Metrics
-	mu   sync.Mutex
-	open map[*receive.Push]pushStart
+	st    *store.Store
+	m     *metrics.Metrics
+	audit *audit.Log // nil: no audit log
+	mu    sync.Mutex
+	open  map[*receive.Push]pushStart
 }
 
 type pushStart struct {
@@ -23,12 +28,12 @@ type pushStart struct {
 	newest int
 }
 
-func newPushes(st *store.Store, m *metrics.Metrics) *pushes {
-	return &pushes{st: st, m: m, open: map[*receive.Push]pushStart{}}
+func newPushes(st *store.Store, m *metrics.Metrics, a *audit.Log) *pushes {
+	return &pushes{st: st, m: m, audit: a, open: map[*receive.Push]pushStart{}}
 }
 
 func (p *pushes) began(push *receive.Push) {
-	if p.m == nil {
+	if p.m == nil && p.audit == nil {
 		return
 	}
 	newest, _ := p.newest(push.App)
@@ -40,7 +45,7 @@ func (p *pushes) began(push *receive.Push) {
 // ended counts the push: pipelineErr is Run's error, commitErr the
 // repository update's (Committed).
 func (p *pushes) ended(push *receive.Push, pipelineErr, commitErr error) {
-	if p.m == nil {
+	if p.m == nil && p.audit == nil {
 		return
 	}
 	p.mu.Lock()
@@ -56,6 +61,28 @@ func (p *pushes) ended(push *receive.Push, pipelineErr, commitErr error) {
 	if deployed && commitErr == nil {
 		p.m.Deployed(newest.Strategy, time.Since(start.at))
 	}
+	if p.audit != nil && (newest.Number > start.newest || pipelineErr != nil) {
+		p.auditDeploy(push, newest, errorsJoin(pipelineErr, commitErr))
+	}
+}
+
+// auditDeploy records a push's deploy: the release it made and how it ended.
+func (p *pushes) auditDeploy(push *receive.Push, rel store.Release, err error) {
+	e := audit.Entry{Actor: push.Pusher, Action: "deploy", App: push.App, OK: err == nil}
+	if rel.Number > 0 {
+		e.Args = []string{fmt.Sprintf("v%d", rel.Number)}
+	}
+	if err != nil {
+		e.Detail, _, _ = strings.Cut(err.Error(), "\n")
+	}
+	_ = p.audit.Write(e)
+}
+
+func errorsJoin(a, b error) error {
+	if a != nil {
+		return a
+	}
+	return b
 }
 
 // newest is the app's newest release (zero when it has none, or no app).
