@@ -54,6 +54,9 @@ func runAudit(c *call) error {
 	if err != nil {
 		return err
 	}
+	if entries == nil {
+		entries = []audit.Entry{} // --json: [], not null
+	}
 	return c.emit(entries, func(w io.Writer) { auditTable(w, entries) })
 }
 
