@@ -40,7 +40,9 @@ type Config struct {
 func Parse(args []string, version string) (*Config, error) {
 	var c Config
 	p, err := kong.New(&c, kong.Name("gitd"),
-		kong.Description("gitd: git-push hosting for Telegram bots, over SSH."),
+		kong.Description("gitd: git-push hosting for Telegram bots, over SSH.\n\n"+
+			"Other jobs, each with the same flags: gitd doctor [--json] | gitd backup FILE|- [--include-key] | "+
+			"gitd restore FILE|- --data DIR | gitd healthcheck (docs/service.md)."),
 		kong.Vars{"version": version})
 	if err != nil {
 		return nil, err

@@ -36,7 +36,7 @@ func serveBackups(data string, st *store.Store, log *slog.Logger) func() {
 
 // fileArg splits `FILE [flags…]`, taking out the boolean flag named.
 func fileArg(args []string, flag string) (file string, set bool, rest []string, err error) {
-	if len(args) == 0 || args[0] == "" || args[0][0] == '-' {
+	if len(args) == 0 || args[0] == "" || (args[0][0] == '-' && args[0] != "-") {
 		return "", false, nil, errUsage
 	}
 	rest = slices.Clone(args[1:])
@@ -59,19 +59,7 @@ func runBackup(args []string) error {
 		fmt.Fprintln(os.Stderr, "warning: --include-key: the backup holds secret.key, which opens every app's config "+
 			"values (bot tokens). Keep it as safe as the server itself.")
 	}
-	tmp := file + ".partial"
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp)
-	sum, err := backup.Create(context.Background(), cfg.Data, f, backup.Options{IncludeKey: withKey, Version: version})
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, file)
-	}
+	sum, err := writeBackup(file, cfg.Data, withKey)
 	if err != nil {
 		return err
 	}
@@ -84,6 +72,29 @@ func runBackup(args []string) error {
 	return nil
 }
 
+// writeBackup writes the archive to file (via file.partial, renamed when
+// whole), or to stdout for "-" (docker-compose exec -T gitd gitd backup -).
+func writeBackup(file, data string, withKey bool) (backup.Summary, error) {
+	opts := backup.Options{IncludeKey: withKey, Version: version}
+	if file == "-" {
+		return backup.Create(context.Background(), data, os.Stdout, opts)
+	}
+	tmp := file + ".partial"
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return backup.Summary{}, err
+	}
+	defer os.Remove(tmp)
+	sum, err := backup.Create(context.Background(), data, f, opts)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, file)
+	}
+	return sum, err
+}
+
 // runRestore is `gitd restore FILE --data DIR`.
 func runRestore(args []string) error {
 	file, _, rest, err := fileArg(args, "")
@@ -94,12 +105,16 @@ func runRestore(args []string) error {
 	if err != nil {
 		return err
 	}
-	f, err := os.Open(file)
-	if err != nil {
-		return err
+	in := os.Stdin
+	if file != "-" {
+		f, err := os.Open(file)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		in = f
 	}
-	defer f.Close()
-	m, err := backup.Restore(f, cfg.Data)
+	m, err := backup.Restore(in, cfg.Data)
 	if err != nil {
 		return err
 	}
