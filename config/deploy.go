@@ -5,6 +5,7 @@ import "time"
 // Deploy is how gitd builds and runs bots (docs/architecture.md, steps 4–5).
 type Deploy struct {
 	Runtime         string        `default:"docker" env:"GITD_RUNTIME" enum:"docker,none" help:"Where bots run: docker, or none to host git only."`
+	Scheduler       string        `default:"docker" env:"GITD_SCHEDULER" enum:"docker,swarm" help:"What runs the bots: docker (containers on this engine) or swarm (services on the Docker Swarm this engine is a manager of)."`
 	BaseImage       string        `default:"python:3.11-slim" env:"GITD_BASE_IMAGE,BASE_IMAGE" help:"Base image of the simple (bot.py) strategy."`
 	Network         string        `env:"GITD_DOCKER_NETWORK,DOCKER_NETWORK" help:"Docker network all bots share (created if missing; bots on it can reach each other). Default: a network per app (docs/network.md)."`
 	Memory          Size          `default:"256m" env:"GITD_MEMORY" help:"Memory limit per bot."`

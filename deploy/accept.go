@@ -8,6 +8,7 @@ import (
 
 	"github.com/botrunner/botrunner/internal/testhold"
 	"github.com/botrunner/botrunner/receive"
+	"github.com/botrunner/botrunner/scheduler"
 	"github.com/botrunner/botrunner/store"
 )
 
@@ -26,7 +27,7 @@ var _ receive.Committer = (*Engine)(nil)
 type started struct {
 	app   store.App
 	rel   store.Release
-	sw    *swapped
+	run   scheduler.Pending
 	out   io.Writer
 	begin time.Time
 	fresh bool // the image was built for this release
@@ -39,15 +40,18 @@ func (d *Engine) startRelease(ctx context.Context, app store.App, rel store.Rele
 	if err := d.store.UpdateRelease(rel); err != nil {
 		d.log.Error("record started release", "app", app.Name, "release", rel.Number, "err", err)
 	}
-	sw, err := d.swapKeep(ctx, app, rel, out)
+	d.setPhase(app.Name, PhaseStarting)
+	run, err := d.sched.Deploy(ctx, d.release(app, rel), out)
 	if err != nil {
+		d.followRunning(app.Name) // the previous release, started again
 		if fresh {
 			d.removeImage(rel.ImageTag)
 		}
-		return nil, d.failed(rel, err)
+		return nil, d.failed(rel, d.runError(app, rel, err))
 	}
+	d.logs.attach(app.Name, rel.Number, run.Instance(), time.Time{})
 	testhold.At("started", app.Name)
-	return &started{app: app, rel: rel, sw: sw, out: out, begin: begin, fresh: fresh}, nil
+	return &started{app: app, rel: rel, run: run, out: out, begin: begin, fresh: fresh}, nil
 }
 
 // accept makes a started release deployed and current, removes the
@@ -58,7 +62,10 @@ func (d *Engine) accept(s *started) error {
 		d.log.Error("accept release", "app", s.app.Name, "release", s.rel.Number, "err", err)
 		return d.takeBack(s, ErrDeployFailed.With("deploy failed: record the release", err))
 	}
-	d.removeOld(s.sw)
+	d.running(s.app.Name)
+	if err := s.run.Accept(context.Background()); err != nil {
+		d.log.Warn("remove the containers a release replaced", "app", s.app.Name, "err", err)
+	}
 	step(s.out, "%s v%d is running (image %s, %.1f s)", s.app.Name, s.rel.Number, shortID(s.rel.Image),
 		time.Since(s.begin).Seconds())
 	d.gcImages(s.app.Name)
@@ -69,7 +76,10 @@ func (d *Engine) accept(s *started) error {
 // again and records the release failed with why.
 func (d *Engine) takeBack(s *started, why error) error {
 	step(s.out, "%s: taking v%d back: %v", s.app.Name, s.rel.Number, why)
-	d.unswap(s.sw, s.out)
+	if err := s.run.TakeBack(context.Background(), s.out); err != nil {
+		d.log.Error("take a release back", "app", s.app.Name, "release", s.rel.Number, "err", err)
+	}
+	d.followRunning(s.app.Name)
 	if s.fresh {
 		d.removeImage(s.rel.ImageTag)
 	}
@@ -86,10 +96,28 @@ func (d *Engine) Committed(_ context.Context, p *receive.Push, err error) {
 	if s == nil {
 		return
 	}
+	defer d.setPhase(p.App, "")
 	if err != nil {
 		_ = d.takeBack(s, fmt.Errorf("the push was not stored: %w", err))
 		return
 	}
 	testhold.At("committed", p.App)
 	_ = d.accept(s)
+}
+
+// dropPending takes back a release an earlier push of the app started but
+// that was never committed nor refused: receive calls Committed under the
+// app's lock after every pipeline run that succeeded, so one left over
+// means a Pipeline wrapper did not pass Committed on. Without the
+// repository's word the release is not accepted.
+func (d *Engine) dropPending(app string) {
+	d.mu.Lock()
+	s := d.pending[app]
+	delete(d.pending, app)
+	d.mu.Unlock()
+	if s != nil {
+		d.log.Error("a pushed release was never committed; taking it back (a receive.Pipeline wrapper must pass Committed on)",
+			"app", app, "release", s.rel.Number)
+		_ = d.takeBack(s, ErrDeployFailed.With("deploy failed: the push's end was never reported", nil))
+	}
 }

@@ -65,3 +65,42 @@ func TestPushNotStoredTakesTheReleaseBack(t *testing.T) {
 	assert.Contains(t, h.b.removedImages(), "botrunner/echo-bot:v2", "the image built for v2 goes")
 	assert.Contains(t, out.String(), "taking v2 back")
 }
+
+// Between the pipeline and the commit the app says "starting", not what
+// its stopped old container would say.
+func TestStartingUntilCommitted(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, store.AppSettings{})
+	h.mustDeploy()
+	p, _ := h.pushUncommitted()
+	s, err := h.d.AppStatus(context.Background(), h.app())
+	require.NoError(t, err)
+	assert.Equal(t, string(PhaseStarting), s.State)
+	h.d.Committed(context.Background(), p, nil)
+	s, err = h.d.AppStatus(context.Background(), h.app())
+	require.NoError(t, err)
+	assert.Equal(t, "running", s.State)
+	assert.Equal(t, 2, s.Release)
+}
+
+// A release whose push's end was never reported (a Pipeline wrapper that
+// drops Committed) is taken back before the next push deploys: never
+// accepted without the repository's word, never left holding the old
+// container.
+func TestUncommittedReleaseTakenBackByTheNextPush(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, store.AppSettings{})
+	v1 := h.mustDeploy()
+	h.pushUncommitted() // Committed never comes
+	p, _ := h.pushUncommitted()
+	rels := h.releases()
+	require.Len(t, rels, 3)
+	assert.Equal(t, store.ReleaseFailed, rels[1].Status)
+	assert.Contains(t, rels[1].Reason, "never reported")
+	h.d.Committed(context.Background(), p, nil)
+	assert.Equal(t, 3, h.app().Current)
+	cs := h.containers()
+	require.Len(t, cs, 1, "v1's and v2's containers are gone")
+	assert.NotEqual(t, v1, cs[0].ID)
+	assert.Equal(t, "3", cs[0].Labels["botrunner.release"])
+}

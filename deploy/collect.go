@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/botrunner/botrunner/logstore"
-	"github.com/botrunner/botrunner/runtime"
+	"github.com/botrunner/botrunner/scheduler"
 )
 
 // LogSink keeps apps' logs (logstore.Store).
@@ -22,20 +22,21 @@ type LogSink interface {
 	Delete(app string) error
 }
 
-// collector copies the output of running bot containers into the app's
-// log, one follower per container. A container's stream ends when it
-// stops; whoever starts it again attaches again (swap, the supervisor's
-// crash restarts). A stream that ends while its container still runs (an
-// engine restart with live-restore, a dropped connection) is followed
-// again from its last line; and after each engine event stream reconnect
-// the supervisor names the running containers, which are attached again
-// if nothing follows them (adoption at gitd start is the first of these).
+// collector copies the output of running bots into the app's log, one
+// follower per run (a container, a task). A run's stream ends when it
+// stops; whoever starts it again attaches again (a deploy, the scheduler's
+// crash restarts: EventStarted). A stream that ends while its run still
+// goes on (an engine restart with live-restore, a dropped connection) is
+// followed again from its last line; and after each reconnection to its
+// engine the scheduler names the running bots (EventRunning), which are
+// attached again if nothing follows them (adoption at gitd start is the
+// first of these).
 type collector struct {
-	rt   runtime.Driver
-	sink LogSink
-	log  *slog.Logger // where lines that could not be kept are counted
-	mu   sync.Mutex
-	on   map[string]bool // container IDs being followed
+	sched scheduler.Scheduler
+	sink  LogSink
+	log   *slog.Logger // where lines that could not be kept are counted
+	mu    sync.Mutex
+	on    map[string]bool // container IDs being followed
 }
 
 // attach follows container id of app's release from since (zero: all it
@@ -82,7 +83,7 @@ func (c *collector) follow(app string, release int, id string, since time.Time) 
 		if got {
 			since, wait = last.Add(time.Nanosecond), refollowMin
 		}
-		if c.over(id) {
+		if c.over(app, id) {
 			return
 		}
 		time.Sleep(wait)
@@ -98,9 +99,9 @@ const maxLogLine = 1 << 20
 // the log store refuses (a full disk) are counted and said in gitd's log,
 // never dropped without a word.
 func (c *collector) copy(app string, release int, id string, since time.Time) (time.Time, bool) {
-	rc, err := c.rt.Logs(context.Background(), id, runtime.LogOptions{Follow: true, Since: since, Timestamps: true})
+	rc, err := c.sched.Logs(context.Background(), app, scheduler.LogOptions{Instance: id, Follow: true, Since: since, Timestamps: true})
 	if err != nil {
-		if !errors.Is(err, runtime.ErrNotFound) {
+		if !errors.Is(err, scheduler.ErrNotFound) {
 			c.log.Warn("cannot follow the bot's output; trying again", "app", app, "container", id, "err", err)
 		}
 		return since, false
@@ -143,17 +144,22 @@ func readLine(r *bufio.Reader, max int) (string, error) {
 	}
 }
 
-// over reports whether the container's output has ended for good: it is
-// not running, or gone. An engine that does not answer (it may be
-// restarting) does not say so.
-func (c *collector) over(id string) bool {
+// over reports whether the run's output has ended for good: it is not
+// running, or gone. An engine that does not answer (it may be restarting)
+// does not say so.
+func (c *collector) over(app, id string) bool {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	st, err := c.rt.Inspect(ctx, id)
+	st, err := c.sched.Status(ctx, app)
 	if err != nil {
-		return errors.Is(err, runtime.ErrNotFound)
+		return errors.Is(err, scheduler.ErrNotFound)
 	}
-	return !st.Running
+	for _, in := range st.Instances {
+		if in.ID == id {
+			return !in.Running
+		}
+	}
+	return true
 }
 
 // splitStamp takes the engine's RFC 3339 timestamp off a line.

@@ -14,8 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/botrunner/botrunner/logstore"
-	"github.com/botrunner/botrunner/runtime"
-	"github.com/botrunner/botrunner/runtime/supervisor"
+	"github.com/botrunner/botrunner/scheduler"
 	"github.com/botrunner/botrunner/store"
 )
 
@@ -27,12 +26,10 @@ func withLogs(t *testing.T, h *harness) *logstore.Store {
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = logs.Close() })
 	h.cfg.Logs = logs
-	h.d = New(h.cfg, h.st, h.b, h.rec, RefReaderFunc(h.refHead), nil)
-	sup := supervisor.New(h.rt, h.rt, supervisor.Policy{}, nil, h.d)
-	h.d.SetSupervisor(sup)
+	h.remake(h.rec)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
-	go func() { _ = sup.Run(ctx); close(done) }()
+	go func() { _ = h.d.Watch(ctx, nil); close(done) }()
 	t.Cleanup(func() { cancel(); <-done })
 	return logs
 }
@@ -85,7 +82,9 @@ func TestLogsFollowedAgainAfterReconnect(t *testing.T) {
 	require.NoError(t, h.rt.Emit(id, "before"))
 	waitLines(t, logs, "bot started", "before")
 
-	h.rt.Fail("inspect", runtime.ErrNotFound) // the follower's look after its stream ended
+	h.rec.mu.Lock()
+	h.rec.blind = 1 // the follower's look after its stream ended
+	h.rec.mu.Unlock()
 	h.rt.DropLogs()
 	require.Eventually(t, func() bool { return !h.d.logs.following(id) }, 10*time.Second, 5*time.Millisecond)
 	require.NoError(t, h.rt.Emit(id, "while away"))
@@ -107,7 +106,7 @@ func TestLostLinesAreSaid(t *testing.T) {
 	c := &collector{sink: refusingSink{}, on: map[string]bool{},
 		log: slog.New(slog.NewTextHandler(&buf, nil))}
 	h := newHarness(t, store.AppSettings{})
-	c.rt = h.rt
+	c.sched = h.sched
 	id := h.mustDeploy()
 	c.attach(testApp, 1, id, time.Time{})
 	require.Eventually(t, func() bool {
@@ -121,4 +120,23 @@ func TestLostLinesAreSaid(t *testing.T) {
 	require.Eventually(t, func() bool {
 		return strings.Contains(buf.String(), "lines=2")
 	}, 10*time.Second, 5*time.Millisecond, buf.String())
+}
+
+// TestEventsHeardByConfigEvents: Config.Events hears each scheduler event
+// after the engine recorded it.
+func TestEventsHeardByConfigEvents(t *testing.T) {
+	h := newHarness(t, store.AppSettings{})
+	logs := withLogs(t, h)
+	var got []scheduler.Event
+	h.cfg.Events = scheduler.HandlerFunc(func(e scheduler.Event) {
+		lines, err := logs.Tail(testApp, logstore.Query{})
+		require.NoError(t, err)
+		require.NotEmpty(t, lines, "the engine's gitd line comes first")
+		got = append(got, e)
+	})
+	h.remake(h.rec)
+	h.d.BotEvent(scheduler.Event{Kind: scheduler.EventTimedOut, App: testApp, Release: 1})
+	require.Len(t, got, 1)
+	assert.Equal(t, scheduler.EventTimedOut, got[0].Kind)
+	assert.Equal(t, StoppedByLimit, h.app().Stopped)
 }

@@ -11,15 +11,14 @@ import (
 	"sync"
 	"time"
 
-	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/botrunner/botrunner/build"
 	"github.com/botrunner/botrunner/hint"
 	"github.com/botrunner/botrunner/internal/testhold"
 	"github.com/botrunner/botrunner/logstore"
-	"github.com/botrunner/botrunner/receive"
 	"github.com/botrunner/botrunner/runtime"
+	"github.com/botrunner/botrunner/scheduler"
 	"github.com/botrunner/botrunner/store"
 )
 
@@ -53,22 +52,17 @@ type Store interface {
 // Config is how bots run.
 type Config struct {
 	Limits     runtime.Limits
-	Network    string        // shared by all bots; "" = a network per app (AppNetwork)
 	User       string        // uid:gid bots run as; default 10001:10001
 	StartCheck time.Duration // default 5 s; an app's setting wins
-	StopGrace  time.Duration // default 10 s
 	Env        []string      // KEY=VALUE every bot gets (GITD_BOT_ENV)
 	Checkout   Limits
-	TmpDir     string // where checkouts go; default os.TempDir()
-	Lock       Locker // the app's push lock, for operator actions; nil = none (tests)
-	Trees      TreeReader
-	Supervisor Supervisor // nil = nobody restarts crashed bots
-	Logs       LogSink    // nil = no logs kept
-	Puller     Puller     // image mode (deploy:image); nil = not offered
-	Logins     Logins     // the apps' registry logins for image mode; nil = none kept
-	// Instance labels this gitd's containers (runtime.LabelInstance); every
-	// lookup is limited to them. "" = no label (tests with their own engine).
-	Instance string
+	TmpDir     string  // where checkouts go; default os.TempDir()
+	Logs       LogSink // nil = no logs kept
+	Puller     Puller  // image mode (deploy:image); nil = not offered
+	Logins     Logins  // the apps' registry logins for image mode; nil = none kept
+	// Events also hears every scheduler event, after the engine has
+	// recorded it (notifications to people); nil = nobody else.
+	Events scheduler.Handler
 }
 
 // Engine is the pipeline that builds and runs pushed bots.
@@ -76,8 +70,8 @@ type Engine struct {
 	cfg     Config
 	store   Store
 	builder Builder
-	rt      runtime.Driver
-	refs    RefReader
+	sched   scheduler.Scheduler
+	repos   Repos
 	log     *slog.Logger
 
 	mu      sync.Mutex
@@ -86,71 +80,31 @@ type Engine struct {
 	logs    *collector
 }
 
-var _ receive.Pipeline = (*Engine)(nil)
+// Repos is what the engine needs of the apps' repositories
+// (repostore.Store): the app's lock, which pushes hold too, so that
+// operator actions never interleave with a push; refs; and trees, for
+// rebuilds.
+type Repos interface {
+	Lock(ctx context.Context, app string, onWait func()) (func(), error)
+	RefReader
+	Tree(app, commit string) (*object.Tree, error)
+}
 
-// New wires the pipeline.
-func New(cfg Config, st Store, b Builder, rt runtime.Driver, refs RefReader, log *slog.Logger) *Engine {
+// New wires the pipeline: bots run on sched, the apps' repositories are
+// repos.
+func New(cfg Config, st Store, b Builder, sched scheduler.Scheduler, repos Repos, log *slog.Logger) *Engine {
 	if cfg.User == "" {
 		cfg.User = "10001:10001"
 	}
 	if cfg.StartCheck <= 0 {
 		cfg.StartCheck = 5 * time.Second
 	}
-	if cfg.StopGrace <= 0 {
-		cfg.StopGrace = 10 * time.Second
-	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
 	log = log.With("component", "deploy")
-	return &Engine{cfg: cfg, store: st, builder: b, rt: rt, refs: refs, log: log, state: map[string]Phase{},
-		pending: map[string]*started{}, logs: &collector{rt: rt, sink: cfg.Logs, log: log, on: map[string]bool{}}}
-}
-
-// Run deploys the push's deploy ref, if it has one, and notes what it only
-// stores. Its error rejects the whole push.
-func (d *Engine) Run(ctx context.Context, p *receive.Push) error {
-	app, err := d.store.App(p.App)
-	if err != nil {
-		return err
-	}
-	pl := planPush(p, app.Settings, d.refs)
-	for _, u := range pl.stored {
-		why := "only the deploy branch and tags deploy"
-		if u.Name.IsTag() {
-			why = "tag deploys are off for this app"
-		}
-		step(p.Progress, "%s: stored %s at %s (not deployed: %s)", p.App, u.Name.Short(), u.New.String()[:7], why)
-	}
-	if pl.gone != nil {
-		step(p.Progress, "%s: deleted %s, its deploy branch; the running bot stays as it is", p.App, pl.gone.Name.Short())
-	}
-	if pl.deploy == nil {
-		return nil
-	}
-	if pl.along != nil {
-		step(p.Progress, "%s: %s moves to %s with tag %s, which deploys", p.App, pl.along.Name.Short(),
-			pl.along.New.String()[:7], pl.deploy.Name.Short())
-	}
-	defer d.setPhase(p.App, "")
-	return d.deploy(ctx, app, p, *pl.deploy)
-}
-
-// deploy builds and runs one pushed update.
-func (d *Engine) deploy(ctx context.Context, app store.App, p *receive.Push, u receive.Command) error {
-	tree, err := p.Tree(u.New)
-	if err != nil {
-		return ErrDeployFailed.With("deploy failed: read the pushed tree", err)
-	}
-	s, err := d.buildRelease(ctx, app, tree, store.Release{App: app.Name, Commit: commitOf(p, u.New).String(),
-		Ref: u.Name.String(), Tag: tagName(u), Pusher: p.Pusher}, p.Progress)
-	if err != nil {
-		return err
-	}
-	d.mu.Lock()
-	d.pending[app.Name] = s // accepted or taken back in Committed
-	d.mu.Unlock()
-	return nil
+	return &Engine{cfg: cfg, store: st, builder: b, sched: sched, repos: repos, log: log, state: map[string]Phase{},
+		pending: map[string]*started{}, logs: &collector{sched: sched, sink: cfg.Logs, log: log, on: map[string]bool{}}}
 }
 
 // buildRelease checks tree out, builds it, records release meta (commit,
@@ -258,26 +212,6 @@ func (d *Engine) removeImage(ref string) {
 	}
 }
 
-// commitOf peels an annotated tag (what `git tag -a` pushes) to the commit
-// it names: a release records the commit, not the tag object.
-func commitOf(p *receive.Push, h plumbing.Hash) plumbing.Hash {
-	for range 10 { // tags of tags are legal; loops are not
-		tag, err := object.GetTag(p.Objects, h)
-		if err != nil {
-			return h
-		}
-		h = tag.Target
-	}
-	return h
-}
-
-func tagName(u receive.Command) string {
-	if u.Name.IsTag() {
-		return u.Name.Short()
-	}
-	return ""
-}
-
 // step writes one "-----> " line, Heroku style.
 func step(w io.Writer, format string, args ...any) {
 	fmt.Fprintf(w, "-----> "+format+"\n", args...)
@@ -288,17 +222,4 @@ func shortID(id string) string {
 		return id[:16] + "…"
 	}
 	return id
-}
-
-// scope is a label filter for this gitd's containers of app ("" = any app),
-// plus extra labels.
-func (d *Engine) scope(app string, extra ...string) map[string]string {
-	m := map[string]string{runtime.LabelApp: app}
-	if d.cfg.Instance != "" {
-		m[runtime.LabelInstance] = d.cfg.Instance
-	}
-	for i := 0; i+1 < len(extra); i += 2 {
-		m[extra[i]] = extra[i+1]
-	}
-	return m
 }

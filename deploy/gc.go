@@ -22,6 +22,9 @@ func (d *Engine) gcImages(app string) {
 	}
 	for _, tag := range staleImages(rels, keepImages) {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		if err := d.sched.DropImage(ctx, tag); err != nil {
+			d.log.Warn("image cleanup on the scheduler", "app", app, "image", tag, "err", err)
+		}
 		if err := d.builder.RemoveImage(ctx, tag); err != nil {
 			d.log.Warn("image cleanup", "app", app, "image", tag, "err", err)
 		}

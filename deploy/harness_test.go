@@ -20,6 +20,7 @@ import (
 	"github.com/botrunner/botrunner/build"
 	"github.com/botrunner/botrunner/receive"
 	"github.com/botrunner/botrunner/runtime"
+	dockersched "github.com/botrunner/botrunner/scheduler/docker"
 	"github.com/botrunner/botrunner/secrets"
 	"github.com/botrunner/botrunner/store"
 	"github.com/botrunner/botrunner/testsupport/fakeruntime"
@@ -140,6 +141,22 @@ type recorder struct {
 	mu      sync.Mutex
 	calls   []call
 	onStart func(id string)
+	blind   int // the next blind List calls find nothing
+}
+
+// List finds nothing while the recorder is blind, as an engine that lost
+// its state for a moment would answer.
+func (r *recorder) List(ctx context.Context, labels map[string]string) ([]runtime.State, error) {
+	r.mu.Lock()
+	blind := r.blind > 0
+	if blind {
+		r.blind--
+	}
+	r.mu.Unlock()
+	if blind {
+		return nil, nil
+	}
+	return r.Driver.List(ctx, labels)
 }
 
 func (r *recorder) note(op, id string) {
@@ -216,6 +233,8 @@ type harness struct {
 	rt    *fakeruntime.Driver
 	rec   *recorder
 	b     *fakeBuilder
+	sopt  dockersched.Options // the scheduler's, see remake
+	sched *dockersched.Scheduler
 	d     *Engine
 	objs  *memory.Storage
 	heads map[plumbing.ReferenceName]plumbing.Hash // the repo's refs before a push
@@ -225,9 +244,7 @@ type harness struct {
 func testConfig(t *testing.T) Config {
 	return Config{
 		Limits:     runtime.Limits{Memory: 128 << 20, NanoCPUs: 250_000_000, Pids: 50},
-		Network:    "test_bots",
 		StartCheck: 200 * time.Millisecond,
-		StopGrace:  50 * time.Millisecond,
 		Env:        []string{"GITD_BOT=1", "TZ=UTC"},
 		TmpDir:     t.TempDir(),
 	}
@@ -247,9 +264,35 @@ func newHarness(t *testing.T, set store.AppSettings) *harness {
 		objs: memory.NewStorage(), heads: map[plumbing.ReferenceName]plumbing.Hash{}}
 	h.rt.Image(goodImage, fakeruntime.Behaviour{Logs: []string{"bot started"}})
 	h.rec = &recorder{Driver: h.rt}
-	h.d = New(h.cfg, st, h.b, h.rec, RefReaderFunc(h.refHead), nil)
+	h.sopt = dockersched.Options{Network: "test_bots", StopGrace: 50 * time.Millisecond}
+	h.remake(h.rec)
 	h.head = h.commit(entry{"bot.py", filemode.Regular, "print('hi')\n"})
 	return h
+}
+
+// remake builds the scheduler (over drv, with h.sopt) and the engine
+// again, e.g. after a test changed h.cfg.
+func (h *harness) remake(drv runtime.Driver) {
+	h.sched = dockersched.New(drv, h.rt, h.sopt)
+	h.d = New(h.cfg, h.st, h.b, h.sched, testRepos{h}, nil)
+}
+
+// testRepos is the harness's repository: its refs, the in-memory objects,
+// and no lock (each test runs one action at a time).
+type testRepos struct{ h *harness }
+
+func (r testRepos) Lock(context.Context, string, func()) (func(), error) { return func() {}, nil }
+
+func (r testRepos) Head(app string, ref plumbing.ReferenceName) (plumbing.Hash, error) {
+	return r.h.refHead(app, ref)
+}
+
+func (r testRepos) Tree(_, commit string) (*object.Tree, error) {
+	c, err := object.GetCommit(r.h.objs, plumbing.NewHash(commit))
+	if err != nil {
+		return nil, err
+	}
+	return c.Tree()
 }
 
 func (h *harness) refHead(app string, ref plumbing.ReferenceName) (plumbing.Hash, error) {

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	dockersched "github.com/botrunner/botrunner/scheduler/docker"
 	"github.com/botrunner/botrunner/store"
 )
 
@@ -31,16 +32,16 @@ func (n *netRuntime) RemoveNetwork(_ context.Context, name string) error {
 func TestAppNetwork(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, store.AppSettings{})
-	h.cfg.Network, h.cfg.Instance = "", "0123456789abcdef"
+	h.sopt.Network, h.sopt.Instance = "", "0123456789abcdef"
 	nr := &netRuntime{recorder: h.rec}
-	h.d = New(h.cfg, h.st, h.b, nr, RefReaderFunc(h.refHead), nil)
+	h.remake(nr)
 	h.mustDeploy()
 	cs := h.containers()
 	require.Len(t, cs, 1)
 	spec, ok := h.rt.Spec(cs[0].ID)
 	require.True(t, ok)
 	assert.Equal(t, "botrunner-app-01234567-"+testApp, spec.Network, "each app has its own network")
-	assert.NotEqual(t, AppNetwork("0123456789abcdef", "other-bot"), spec.Network)
+	assert.NotEqual(t, dockersched.AppNetwork("0123456789abcdef", "other-bot"), spec.Network)
 
 	nr.err = errors.New("network has active endpoints")
 	require.ErrorIs(t, h.d.Destroy(context.Background(), testApp), ErrDestroyIncomplete)
@@ -53,7 +54,7 @@ func TestSharedNetworkKept(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, store.AppSettings{})
 	nr := &netRuntime{recorder: h.rec}
-	h.d = New(h.cfg, h.st, h.b, nr, RefReaderFunc(h.refHead), nil)
+	h.remake(nr)
 	h.mustDeploy()
 	require.NoError(t, h.d.Destroy(context.Background(), testApp))
 	assert.Empty(t, nr.removed, "a network all bots share stays")

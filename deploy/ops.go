@@ -5,14 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
 	"time"
 
-	"github.com/go-git/go-git/v5/plumbing/object"
-
 	"github.com/botrunner/botrunner/hint"
-	"github.com/botrunner/botrunner/runtime"
-	"github.com/botrunner/botrunner/runtime/supervisor"
 	"github.com/botrunner/botrunner/store"
 )
 
@@ -30,29 +25,8 @@ var (
 		"only the last releases' images are kept; push that commit again (git push --force) to rebuild it")
 )
 
-// Locker is the app's push lock (receive.Repos.Lock).
-type Locker func(ctx context.Context, app string, onWait func()) (func(), error)
-
-// TreeReader reads a commit's tree from an app's repository, for rebuilds.
-type TreeReader interface {
-	Tree(app, commit string) (*object.Tree, error)
-}
-
-// Supervisor restarts crashed bots (runtime/supervisor). It hears about
-// gitd's own stops before they happen, so that they are not taken for
-// crashes, and about starts, which begin a new run period.
-type Supervisor interface {
-	Stopped(app, by string)
-	Started(app string)
-	Forget(app string)
-	State(app string) supervisor.State
-}
-
 func (d *Engine) lock(ctx context.Context, app string, out io.Writer) (func(), error) {
-	if d.cfg.Lock == nil {
-		return func() {}, nil
-	}
-	return d.cfg.Lock(ctx, app, func() { step(out, "waiting for the running deploy of %s to finish", app) })
+	return d.repos.Lock(ctx, app, func() { step(out, "waiting for the running deploy of %s to finish", app) })
 }
 
 // Stop stops the app's bot (SIGTERM, grace, SIGKILL); it stays stopped,
@@ -63,22 +37,18 @@ func (d *Engine) Stop(ctx context.Context, app store.App, by string, out io.Writ
 		return err
 	}
 	defer unlock()
-	d.supervisorStopped(app.Name, by, true)
-	cs, err := d.rt.List(ctx, d.scope(app.Name))
+	if by == "" {
+		by = "operator"
+	}
+	// Recorded first: a gitd that dies during the stop keeps the bot stopped.
+	if err := d.store.SetStopped(app.Name, by); err != nil {
+		d.log.Error("record stop", "app", app.Name, "err", err)
+	}
+	stopped, err := d.sched.Stop(ctx, app.Name, by, out)
 	if err != nil {
 		return err
 	}
-	stopped := 0
-	for _, c := range cs {
-		if c.Running {
-			step(out, "stopping %s v%s (SIGTERM, %s grace)", app.Name, c.Labels[runtime.LabelRelease], d.cfg.StopGrace)
-			if err := d.rt.Stop(ctx, c.ID, d.cfg.StopGrace); err != nil {
-				return err
-			}
-			stopped++
-		}
-	}
-	if stopped == 0 {
+	if !stopped {
 		step(out, "%s was not running", app.Name)
 	}
 	return nil
@@ -137,24 +107,38 @@ func (d *Engine) startCurrent(ctx context.Context, app store.App, by string, out
 	if err != nil {
 		return err
 	}
-	cs, err := d.rt.List(ctx, d.scope(app.Name, runtime.LabelRelease, strconv.Itoa(rel.Number)))
-	if err != nil {
-		return err
-	}
-	for _, c := range cs {
-		if c.Running {
-			step(out, "%s v%d is already running", app.Name, rel.Number)
-			if cfg, err := d.store.Config(app.Name); err == nil && store.DescribeChange(rel.Config, cfg) != "" {
-				step(out, "config stored since v%d is not applied yet: `restart` applies it", rel.Number)
-			}
-			d.supervisorStarted(app.Name)
-			return nil
+	if runs, err := d.runs(ctx, app.Name, rel.Number); err != nil || runs {
+		if err != nil {
+			return err
 		}
+		step(out, "%s v%d is already running", app.Name, rel.Number)
+		if cfg, err := d.store.Config(app.Name); err == nil && store.DescribeChange(rel.Config, cfg) != "" {
+			step(out, "config stored since v%d is not applied yet: `restart` applies it", rel.Number)
+		}
+		if _, err := d.sched.Start(ctx, d.release(app, rel), out); err != nil { // lifts a hold
+			return d.runError(app, rel, err)
+		}
+		d.running(app.Name)
+		return nil
 	}
 	if done, err := d.applyPending(ctx, app, rel, by, out); done {
 		return err
 	}
 	return d.reswap(ctx, app, rel, out, time.Now())
+}
+
+// runs reports whether release n of the app runs.
+func (d *Engine) runs(ctx context.Context, app string, n int) (bool, error) {
+	st, err := d.sched.Status(ctx, app)
+	if err != nil {
+		return false, err
+	}
+	for _, in := range st.Instances {
+		if in.Release == n && in.Running {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // reswap runs a release that already ran before (start, restart): a new
@@ -169,9 +153,12 @@ func (d *Engine) reswap(ctx context.Context, app store.App, rel store.Release, o
 	}
 	d.setPhase(app.Name, PhaseStarting)
 	defer d.setPhase(app.Name, "")
-	if err := d.swap(ctx, app, rel, out); err != nil {
-		return err
+	err := d.sched.Restart(ctx, d.release(app, rel), out)
+	d.followRunning(app.Name)
+	if err != nil {
+		return d.runError(app, rel, err)
 	}
+	d.running(app.Name)
 	step(out, "%s v%d is running (%.1f s)", app.Name, rel.Number, time.Since(start).Seconds())
 	return nil
 }
@@ -225,25 +212,4 @@ func (d *Engine) reuse(ctx context.Context, app store.App, from store.Release, c
 	d.setPhase(app.Name, PhaseStarting)
 	defer d.setPhase(app.Name, "")
 	return d.swapIn(ctx, app, rel, out, start, false)
-}
-
-func (d *Engine) supervisorStopped(app, by string, persist bool) {
-	if d.cfg.Supervisor != nil {
-		d.cfg.Supervisor.Stopped(app, by)
-	}
-	if persist {
-		if err := d.store.SetStopped(app, by); err != nil {
-			d.log.Error("record stop", "app", app, "err", err)
-		}
-	}
-}
-
-// supervisorStarted begins a new run period: the bot should run again.
-func (d *Engine) supervisorStarted(app string) {
-	if d.cfg.Supervisor != nil {
-		d.cfg.Supervisor.Started(app)
-	}
-	if err := d.store.SetStopped(app, ""); err != nil {
-		d.log.Error("record start", "app", app, "err", err)
-	}
 }

@@ -99,10 +99,7 @@ func (d *Engine) Rebuild(ctx context.Context, app store.App, by string, out io.W
 	if cur.Source != "" { // an image-mode release: pull its ref again
 		return d.repull(ctx, app, cur, by, out)
 	}
-	if d.cfg.Trees == nil {
-		return ErrDeployFailed.With("rebuild: this server cannot read repositories", nil)
-	}
-	tree, err := d.cfg.Trees.Tree(app.Name, cur.Commit)
+	tree, err := d.repos.Tree(app.Name, cur.Commit)
 	if err != nil {
 		return ErrDeployFailed.With(fmt.Sprintf("rebuild: read commit %s", shortID(cur.Commit)), err)
 	}
@@ -113,7 +110,3 @@ func (d *Engine) Rebuild(ctx context.Context, app store.App, by string, out io.W
 	}
 	return d.accept(s)
 }
-
-// supervisorStopped holds the app's crash restarts before gitd stops its
-// bot; persist records an operator's stop so that a restarted gitd keeps
-// the bot stopped too.

@@ -10,7 +10,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 
 	"github.com/botrunner/botrunner/build"
-	"github.com/botrunner/botrunner/runtime"
+	"github.com/botrunner/botrunner/scheduler"
 	"github.com/botrunner/botrunner/store"
 )
 
@@ -50,7 +50,7 @@ func (d *Engine) Reconcile(ctx context.Context, apps []store.App) error {
 		}
 		d.gcImages(a.Name) // a deploy that died before its own clean-up
 	}
-	errs = append(errs, d.removeOrphanContainers(ctx, known))
+	errs = append(errs, d.removeOrphanBots(ctx, known))
 	d.removeTempFiles()
 	return errors.Join(errs...)
 }
@@ -96,10 +96,10 @@ func (d *Engine) finishReleases(ctx context.Context, app store.App) ([]string, e
 // (its ref is at its commit) when gitd stopped before accepting it: the
 // repository is the record of what was pushed, so r is what should run.
 func (d *Engine) stored(r store.Release) bool {
-	if r.Status != store.ReleaseStarted || r.Ref == "" || r.Commit == "" || d.refs == nil {
+	if r.Status != store.ReleaseStarted || r.Ref == "" || r.Commit == "" {
 		return false
 	}
-	h, err := d.refs.Head(r.App, plumbing.ReferenceName(r.Ref))
+	h, err := d.repos.Head(r.App, plumbing.ReferenceName(r.Ref))
 	return err == nil && h.String() == r.Commit
 }
 
@@ -119,88 +119,47 @@ func ownImage(rels []store.Release, r store.Release) string {
 	return tag
 }
 
-// reconcileApp leaves exactly the app's current release's container, and
-// runs it unless the app was stopped on purpose.
+// reconcileApp leaves exactly the app's current release's bot, and runs
+// it unless the app was stopped on purpose; what runs has its output
+// followed.
 func (d *Engine) reconcileApp(ctx context.Context, app store.App) error {
-	cs, err := d.rt.List(ctx, d.scope(app.Name))
-	if err != nil {
-		return fmt.Errorf("reconcile %s: list containers: %w", app.Name, err)
-	}
-	var keep []runtime.State
-	for _, c := range cs {
-		if app.Current != 0 && releaseOf(c) == app.Current && len(keep) == 0 {
-			keep = append(keep, c) // the newest of the current release's containers
-			continue
+	var cur *scheduler.Release
+	if app.Current != 0 {
+		rel, err := d.current(app)
+		if err != nil {
+			return err
 		}
-		d.log.Info("reconcile: removing a container of a release that is not current", "app", app.Name,
-			"release", c.Labels[runtime.LabelRelease], "current", app.Current, "container", c.ID, "running", c.Running)
-		d.removeContainer(ctx, c)
-	}
-	if app.Current == 0 || app.Stopped != "" || (len(keep) == 1 && keep[0].Running) {
-		return nil
-	}
-	return d.runCurrent(ctx, app, keep)
-}
-
-// runCurrent starts the current release: its container again if there is
-// one, else a new one from its image.
-func (d *Engine) runCurrent(ctx context.Context, app store.App, keep []runtime.State) error {
-	rel, err := d.current(app)
-	if err != nil {
-		return err
-	}
-	if len(keep) == 1 {
-		d.log.Info("reconcile: starting the current release again", "app", app.Name, "release", rel.Number,
-			"container", keep[0].ID)
-		if err := d.rt.Start(ctx, keep[0].ID); err != nil {
-			return fmt.Errorf("reconcile %s: start v%d: %w", app.Name, rel.Number, err)
+		if app.Stopped == "" { // after a restore onto a fresh engine, its image may be missing
+			if rel, err = d.ensureImage(ctx, app, rel); err != nil {
+				return err
+			}
 		}
-		d.logs.attach(app.Name, rel.Number, keep[0].ID, d.lastLogTime(app.Name, rel.Number))
-		return nil
+		r := d.release(app, rel)
+		cur = &r
 	}
-	d.log.Info("reconcile: the current release has no container, starting a new one", "app", app.Name,
-		"release", rel.Number)
-	if rel, err = d.ensureImage(ctx, app, rel); err != nil {
-		return err
+	if err := d.sched.Converge(ctx, app.Name, cur, app.Stopped == ""); err != nil {
+		return fmt.Errorf("reconcile %s: %w", app.Name, err)
 	}
-	spec := d.spec(app, rel)
-	id, err := d.rt.Create(ctx, spec)
-	if err == nil {
-		err = d.rt.Start(ctx, id)
-	}
-	if err != nil {
-		return fmt.Errorf("reconcile %s: run v%d: %w", app.Name, rel.Number, err)
-	}
-	d.logs.attach(app.Name, rel.Number, id, d.lastLogTime(app.Name, rel.Number))
+	d.followRunning(app.Name)
 	return nil
 }
 
-func (d *Engine) removeContainer(ctx context.Context, c runtime.State) {
-	if c.Running {
-		if err := d.rt.Stop(ctx, c.ID, d.cfg.StopGrace); err != nil && !errors.Is(err, runtime.ErrNotFound) {
-			d.log.Warn("reconcile: stop failed, removing by force", "container", c.ID, "err", err)
-		}
-	}
-	if err := d.rt.Remove(ctx, c.ID); err != nil && !errors.Is(err, runtime.ErrNotFound) {
-		d.log.Warn("reconcile: remove container", "container", c.ID, "err", err)
-	}
-}
-
-// removeOrphanContainers removes this gitd's containers of apps it does
-// not have (an apps:destroy cut short).
-func (d *Engine) removeOrphanContainers(ctx context.Context, known map[string]bool) error {
-	cs, err := d.rt.List(ctx, d.scope(""))
+// removeOrphanBots removes this gitd's bots of apps it does not have (an
+// apps:destroy cut short).
+func (d *Engine) removeOrphanBots(ctx context.Context, known map[string]bool) error {
+	bots, err := d.sched.List(ctx)
 	if err != nil {
-		return fmt.Errorf("reconcile: list containers: %w", err)
+		return fmt.Errorf("reconcile: list bots: %w", err)
 	}
-	for _, c := range cs {
-		if app := c.Labels[runtime.LabelApp]; !known[app] {
-			d.log.Info("reconcile: removing a container of an app that does not exist", "app", app,
-				"release", c.Labels[runtime.LabelRelease], "container", c.ID)
-			d.removeContainer(ctx, c)
+	var errs []error
+	for _, b := range bots {
+		if !known[b.App] {
+			d.log.Info("reconcile: removing the bot of an app that does not exist", "app", b.App,
+				"runs", len(b.Instances))
+			errs = append(errs, d.sched.Remove(ctx, b.App))
 		}
 	}
-	return nil
+	return errors.Join(errs...)
 }
 
 // removeTempFiles removes checkout dirs and build context tars a stopped

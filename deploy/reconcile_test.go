@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -25,7 +26,7 @@ func (h *harness) only(n int) runtime.State {
 	h.t.Helper()
 	cs := h.containers()
 	require.Len(h.t, cs, 1)
-	assert.Equal(h.t, n, releaseOf(cs[0]))
+	assert.Equal(h.t, strconv.Itoa(n), cs[0].Labels[runtime.LabelRelease])
 	assert.True(h.t, cs[0].Running)
 	return cs[0]
 }
@@ -136,7 +137,8 @@ func TestReconcileStartsAMissingCurrent(t *testing.T) {
 func TestReconcileOrphansOfThisInstanceOnly(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, store.AppSettings{})
-	h.d.cfg.Instance = "me"
+	h.sopt.Instance = "me"
+	h.remake(h.rec)
 	v1 := h.mustDeploy()
 	ctx := context.Background()
 	mk := func(app, instance string, n int) string {

@@ -40,10 +40,10 @@ func (d *Engine) ensureImage(ctx context.Context, app store.App, rel store.Relea
 }
 
 func (d *Engine) buildAgain(ctx context.Context, app store.App, rel store.Release) (build.Result, error) {
-	if d.cfg.Trees == nil || rel.Commit == "" {
+	if d.repos == nil || rel.Commit == "" {
 		return build.Result{}, fmt.Errorf("no commit to build")
 	}
-	tree, err := d.cfg.Trees.Tree(app.Name, rel.Commit)
+	tree, err := d.repos.Tree(app.Name, rel.Commit)
 	if err != nil {
 		return build.Result{}, err
 	}

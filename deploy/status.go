@@ -2,14 +2,11 @@ package deploy
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
-	"github.com/botrunner/botrunner/build"
-	"github.com/botrunner/botrunner/names"
 	"github.com/botrunner/botrunner/runtime"
-	"github.com/botrunner/botrunner/runtime/supervisor"
+	"github.com/botrunner/botrunner/scheduler"
 	"github.com/botrunner/botrunner/store"
 )
 
@@ -22,25 +19,25 @@ type Status struct {
 	Reason   string // why it is not running: exit code, OOM kill, failed deploy
 	ExitCode int
 	Limits   runtime.Limits
-	// NextAttempt is when the supervisor restarts a crashed bot; zero = none.
+	// NextAttempt is when the scheduler restarts a crashed bot; zero = none.
 	NextAttempt time.Time
 	Crashes     int // crashes in this run period
 }
 
 // AppStatus derives the app's state from the deploy in progress, its
-// containers and its last release.
+// bot's runs and its last release.
 func (d *Engine) AppStatus(ctx context.Context, app store.App) (Status, error) {
 	s := Status{Limits: d.cfg.Limits, Release: app.Current}
 	if ph := d.PhaseOf(app.Name); ph != "" {
 		s.State = string(ph)
 	}
-	cs, err := d.rt.List(ctx, d.scope(app.Name))
+	bot, err := d.sched.Status(ctx, app.Name)
 	if err != nil {
 		return s, fmt.Errorf("status %s: %w", app.Name, err)
 	}
-	if c, ok := pickContainer(cs, app.Current); ok {
-		containerState(&s, c)
-		d.supervisedState(&s, app)
+	if c, ok := pickInstance(bot.Instances, app.Current); ok {
+		instanceState(&s, c)
+		supervisedState(&s, app, bot)
 		return s, nil
 	}
 	rels, err := d.store.Releases(app.Name)
@@ -57,13 +54,13 @@ func (d *Engine) AppStatus(ctx context.Context, app store.App) (Status, error) {
 	return s, nil
 }
 
-// pickContainer prefers the container of the current release, else the
-// newest one (a deploy in progress).
-func pickContainer(cs []runtime.State, current int) (runtime.State, bool) {
-	var best runtime.State
+// pickInstance prefers the run of the current release, else the newest
+// one (a deploy in progress).
+func pickInstance(cs []scheduler.Instance, current int) (scheduler.Instance, bool) {
+	var best scheduler.Instance
 	bestN := -1
 	for _, c := range cs {
-		n := releaseOf(c)
+		n := c.Release
 		if n == current {
 			return c, true
 		}
@@ -74,36 +71,29 @@ func pickContainer(cs []runtime.State, current int) (runtime.State, bool) {
 	return best, bestN >= 0
 }
 
-// supervisedState adds what the supervisor knows to a stopped container's
-// state: a pending restart, the run-time limit, who stopped it.
-func (d *Engine) supervisedState(s *Status, app store.App) {
+// supervisedState adds what the scheduler knows to a stopped bot's state:
+// a pending restart, the run-time limit, who stopped it.
+func supervisedState(s *Status, app store.App, st scheduler.Status) {
+	s.Crashes = st.Crashes
 	if s.State == "running" || s.State == string(PhaseBuilding) || s.State == string(PhasePulling) ||
 		s.State == string(PhaseStarting) {
-		if d.cfg.Supervisor != nil {
-			s.Crashes = d.cfg.Supervisor.State(app.Name).Crashes
-		}
 		return
 	}
-	var st supervisor.State
-	if d.cfg.Supervisor != nil {
-		st = d.cfg.Supervisor.State(app.Name)
-	}
-	s.Crashes = st.Crashes
 	switch {
 	case st.TimedOut || app.Stopped == StoppedByLimit:
 		s.State, s.Reason = "timeout", "stopped by the run-time limit (GITD_MAX_RUNTIME); `start` begins a new period"
 	case app.Stopped != "":
 		s.State, s.Reason = "stopped", "stopped by "+app.Stopped
-	case !st.NextAttempt.IsZero():
-		s.State, s.NextAttempt = "crashed", st.NextAttempt
+	case !st.NextRestart.IsZero():
+		s.State, s.NextAttempt = "crashed", st.NextRestart
 	}
 }
 
 // StoppedByLimit is who stopped a bot that reached the run-time limit.
 const StoppedByLimit = "run-time limit"
 
-func containerState(s *Status, c runtime.State) {
-	s.Release = releaseOf(c)
+func instanceState(s *Status, c scheduler.Instance) {
+	s.Release = c.Release
 	s.Image = c.Image
 	if s.State != "" {
 		return // a deploy in progress says more than the container
@@ -119,102 +109,4 @@ func containerState(s *Status, c runtime.State) {
 	default:
 		s.State, s.Since, s.Reason = "stopped", c.FinishedAt, "exited with code 0"
 	}
-}
-
-// Destroy stops and removes every container of the app and its images:
-// `apps:destroy` leaves nothing of it running or on disk. What cannot be
-// removed is returned (the app is then kept, so destroy can be run again);
-// a bot that does not stop in time is removed by force all the same.
-func (d *Engine) Destroy(ctx context.Context, app string) error {
-	if d.cfg.Supervisor != nil {
-		d.cfg.Supervisor.Stopped(app, "destroy")
-		defer d.cfg.Supervisor.Forget(app)
-	}
-	if err := d.removeContainers(ctx, app); err != nil {
-		return err
-	}
-	if err := d.removeNetwork(ctx, app); err != nil {
-		return err
-	}
-	if d.cfg.Logs != nil {
-		if err := d.cfg.Logs.Delete(app); err != nil {
-			return err
-		}
-	}
-	if err := d.removeImages(ctx, app); err != nil {
-		return err
-	}
-	if a, err := d.store.App(app); err == nil {
-		if err := d.builder.RemoveCache(ctx, a.Owner, app); err != nil {
-			d.log.Warn("remove build cache", "app", app, "err", err)
-		}
-	}
-	return nil
-}
-
-// removeContainers stops and removes every container of the app.
-func (d *Engine) removeContainers(ctx context.Context, app string) error {
-	cs, err := d.rt.List(ctx, d.scope(app))
-	if err != nil {
-		return err
-	}
-	for _, c := range cs {
-		if c.Running {
-			if err := d.rt.Stop(ctx, c.ID, d.cfg.StopGrace); err != nil && !errors.Is(err, runtime.ErrNotFound) {
-				d.log.Warn("destroy: stop failed, removing by force", "app", app, "container", c.ID, "err", err)
-			}
-		}
-		if err := d.rt.Remove(ctx, c.ID); err != nil && !errors.Is(err, runtime.ErrNotFound) {
-			return err
-		}
-	}
-	return nil
-}
-
-// networkRemover is a runtime that made the app a network of its own.
-type networkRemover interface {
-	RemoveNetwork(ctx context.Context, name string) error
-}
-
-// removeNetwork removes the app's own network (none when bots share one).
-func (d *Engine) removeNetwork(ctx context.Context, app string) error {
-	nr, ok := d.rt.(networkRemover)
-	if !ok || d.cfg.Network != "" {
-		return nil
-	}
-	if err := nr.RemoveNetwork(ctx, d.network(app)); err != nil {
-		d.log.Warn("destroy: network left", "app", app, "err", err)
-		return ErrDestroyIncomplete.Reword("", "the network of %s could not be removed", names.Quote(app))
-	}
-	return nil
-}
-
-// removeImages removes the image of every release of the app, and says
-// which it could not.
-func (d *Engine) removeImages(ctx context.Context, app string) error {
-	rels, err := d.store.Releases(app)
-	if err != nil {
-		return err
-	}
-	var errs []error
-	for _, r := range rels {
-		tag := r.ImageTag
-		if tag == "" && r.Source == "" && r.Status == store.ReleaseFailed {
-			tag = build.Tag(app, r.Number) // a build cut short may have tagged its image unrecorded
-			if !d.builder.ImageExists(ctx, tag) {
-				continue
-			}
-		}
-		if tag == "" {
-			continue
-		}
-		if err := d.builder.RemoveImage(ctx, tag); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	if len(errs) > 0 {
-		d.log.Warn("destroy: images left", "app", app, "err", errors.Join(errs...))
-		return ErrDestroyIncomplete.Reword("", "%d image(s) of %s could not be removed", len(errs), names.Quote(app))
-	}
-	return nil
 }

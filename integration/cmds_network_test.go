@@ -13,8 +13,8 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
-	"github.com/botrunner/botrunner/deploy"
 	"github.com/botrunner/botrunner/runtime/firewall"
+	dockersched "github.com/botrunner/botrunner/scheduler/docker"
 	"github.com/botrunner/botrunner/testsupport/testenv"
 	"github.com/botrunner/botrunner/testsupport/testenv/ci"
 )
@@ -66,7 +66,7 @@ func cleanupGitdNetwork(ts *testscript.TestScript) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	_ = firewall.Config{Instance: inst}.Remove(ctx, firewall.Exec)
-	prefix := deploy.AppNetwork(inst, "")
+	prefix := dockersched.AppNetwork(inst, "")
 	out, _ := exec.CommandContext(ctx, "docker", "network", "ls", "--filter", "name="+prefix, "--format", "{{.Name}}").Output()
 	for _, n := range strings.Fields(string(out)) {
 		if strings.HasPrefix(n, prefix) {

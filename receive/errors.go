@@ -22,8 +22,6 @@ var (
 	// the repository after its pipeline ran; the pipeline takes its work back.
 	ErrNotStored = hint.New("PUSH_NOT_STORED", "the push could not be stored",
 		"push again; if it keeps failing, the server's disk may be full or read-only: tell its admin")
-	// ErrNoRepo is an app whose repository does not exist on disk.
-	ErrNoRepo = hint.New("NO_REPO", "repository not found", "push to create the app")
 )
 
 var (

@@ -8,14 +8,13 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/go-git/go-billy/v5/osfs"
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/plumbing/storer"
 	"github.com/go-git/go-git/v5/storage/filesystem"
 
 	"github.com/botrunner/botrunner/gitfsck"
 	"github.com/botrunner/botrunner/gitpack"
+	"github.com/botrunner/botrunner/repostore"
 )
 
 // quarantine holds a pushed pack beside the repo until the push is accepted.
@@ -89,12 +88,8 @@ func baseFrom(repo storer.EncodedObjectStorer) func(plumbing.Hash, int64) (plumb
 	}
 }
 
-// openStorage opens a repository or quarantine dir; objects over 1 MiB are
-// streamed from their pack rather than read whole into memory.
-func openStorage(dir string) *filesystem.Storage {
-	return filesystem.NewStorageWithOptions(osfs.New(dir), cache.NewObjectLRUDefault(),
-		filesystem.Options{LargeObjectThreshold: 1 << 20})
-}
+// openStorage opens a repository or quarantine dir (repostore.OpenStorage).
+func openStorage(dir string) *filesystem.Storage { return repostore.OpenStorage(dir) }
 
 // drop removes the quarantine and everything in it.
 func (q *quarantine) drop() {

@@ -128,7 +128,7 @@ func (m *moveOnRead) Read(p []byte) (int, error) {
 	if !m.done {
 		m.done = true
 		ref, hash, _ := strings.Cut(m.spec, " ")
-		st, err := m.repos.open(m.app)
+		st, err := m.repos.Storage(m.app)
 		if err != nil {
 			return 0, err
 		}

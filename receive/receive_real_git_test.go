@@ -158,7 +158,7 @@ func TestRealGitAtomicRollback(t *testing.T) {
 		_, err := os.Stat(filepath.Join(g.root, "blocked"))
 		return err == nil
 	}, time.Minute, 10*time.Millisecond)
-	st, err := g.repos.open(app)
+	st, err := g.repos.Storage(app)
 	require.NoError(t, err)
 	require.NoError(t, st.RemoveReference("refs/heads/feature"), "a concurrent delete")
 	require.NoError(t, os.WriteFile(filepath.Join(g.root, "unblock"), nil, 0o600))

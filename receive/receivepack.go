@@ -36,7 +36,7 @@ type Result struct {
 // report. An error is returned only when the protocol itself failed (the
 // client got no report); refused refs are in the Result.
 func (r *Repos) ReceivePack(ctx context.Context, s Session, in io.Reader, out io.Writer) (Result, error) {
-	st, err := r.open(s.App)
+	st, err := r.Storage(s.App)
 	if err != nil {
 		return Result{}, err
 	}
@@ -77,10 +77,10 @@ func (r *Repos) receive(ctx context.Context, s Session, req *request, in io.Read
 	for i, c := range req.Commands {
 		sts[i].cmd = c
 	}
-	dir, _ := r.path(s.App)
+	dir, _ := r.Path(s.App)
 	var q *quarantine
 	if req.needsPack() {
-		repo, err := r.open(s.App)
+		repo, err := r.Storage(s.App)
 		if err == nil {
 			lim := r.opts.Pack
 			lim.MaxBytes = r.opts.MaxPushSize
@@ -99,7 +99,7 @@ func (r *Repos) receive(ctx context.Context, s Session, req *request, in io.Read
 		return "ok", sts
 	}
 	defer unlock()
-	st, err := r.open(s.App)
+	st, err := r.Storage(s.App)
 	if err != nil {
 		failAll(sts, reason(err))
 		return "ok", sts

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -45,7 +44,9 @@ func newSeeded(t testing.TB, opts Options) *seeded {
 	got := push(t, r, pushBytes([]update{{"refs/heads/main", plumbing.ZeroHash, c1}}, "report-status", pack1))
 	require.Equal(t, []string{"unpack ok", "ok refs/heads/main"}, got.report)
 	r.opts.Pipeline = pipeline
-	return &seeded{r: r, dir: filepath.Join(r.root, app+".git"), c1: c1, c2: c2, pack2: o.pack(fresh...)}
+	dir, err := r.Path(app)
+	require.NoError(t, err)
+	return &seeded{r: r, dir: dir, c1: c1, c2: c2, pack2: o.pack(fresh...)}
 }
 
 func TestReceivePackRefUpdates(t *testing.T) {
@@ -197,7 +198,7 @@ func TestFixHeadFollowsMaster(t *testing.T) {
 	r := newTestRepos(t, Options{})
 	got := push(t, r, pushBytes([]update{{"refs/heads/master", plumbing.ZeroHash, c}}, "report-status", o.pack(o.all()...)))
 	require.Equal(t, []string{"unpack ok", "ok refs/heads/master"}, got.report)
-	st, err := r.open(app)
+	st, err := r.Storage(app)
 	require.NoError(t, err)
 	h, err := st.Reference(plumbing.HEAD)
 	require.NoError(t, err)

@@ -43,7 +43,7 @@ func (r *Repos) PushServerCommit(ctx context.Context, s Session, c ServerCommit,
 	if err := CheckRefName(c.Ref.String()); err != nil || !c.Ref.IsBranch() {
 		return Result{}, fmt.Errorf("server commit to %q: %w", c.Ref, ErrBadRefName)
 	}
-	if _, err := r.open(s.App); err != nil {
+	if _, err := r.Storage(s.App); err != nil {
 		return Result{}, err
 	}
 	objs, err := newObjects(c.Objects, c.Commit)

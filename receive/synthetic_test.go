@@ -149,7 +149,7 @@ func TestPushServerCommitLosesToPushMeanwhile(t *testing.T) {
 // pushLocked stores c2 and moves main to it, as a push holding the lock
 // would at its end.
 func pushLocked(t *testing.T, s *seeded) error {
-	st, err := s.r.open(app)
+	st, err := s.r.Storage(app)
 	require.NoError(t, err)
 	q, err := receivePack(context.Background(), s.dir, st, bytes.NewReader(s.pack2), gitpack.Limits{})
 	require.NoError(t, err)

@@ -18,7 +18,7 @@ import (
 // s.Protocol "version=2" serves protocol v2 (see uploadpack_v2.go).
 // Protocol errors go to the client as git's "ERR" lines.
 func (r *Repos) UploadPack(ctx context.Context, s Session, in io.Reader, out io.Writer) error {
-	st, err := r.open(s.App)
+	st, err := r.Storage(s.App)
 	if err != nil {
 		return err
 	}

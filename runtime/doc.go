@@ -3,11 +3,13 @@
 // and the State and exit results engines report back.
 //
 // Drivers are siblings underneath: runtime/docker (the default, on a Docker
-// Engine), runtime/fake (in memory, for tests of the layers above), later
-// swarm or kubernetes. Every driver must pass the shared conformance suite in
-// runtime/runtimetest, so code written against Driver behaves the same on
-// each. Above them, runtime/supervisor keeps bots running (crash restarts,
-// the run-time limit, adoption after a gitd restart) from their Events.
+// Engine) and testsupport/fakeruntime (in memory, for tests of the layers
+// above). Every driver must pass the shared conformance suite in
+// testsupport/runtimetest, so code written against Driver behaves the same
+// on each. Above them, runtime/supervisor keeps bots running (crash
+// restarts, the run-time limit, adoption after a gitd restart) from their
+// Events, and scheduler/docker puts both behind the bot-level
+// scheduler.Scheduler the deploy engine calls.
 //
 // Semantics every driver keeps (the suite checks them):
 //   - Create never pulls: Spec.Image names a local image.

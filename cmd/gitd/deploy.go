@@ -18,24 +18,24 @@ import (
 	"github.com/botrunner/botrunner/metrics"
 	"github.com/botrunner/botrunner/names"
 	"github.com/botrunner/botrunner/receive"
+	"github.com/botrunner/botrunner/repostore"
 	"github.com/botrunner/botrunner/runtime"
 	"github.com/botrunner/botrunner/runtime/docker"
-	"github.com/botrunner/botrunner/runtime/supervisor"
 	"github.com/botrunner/botrunner/store"
 )
 
-// deployer is the pipeline a push runs and, when bots run here, the side
-// commands ask about them (nil for GITD_RUNTIME=none).
+// deployer is the pipeline a push runs and, when bots run here, the deploy
+// engine commands ask about them (nil for GITD_RUNTIME=none).
 type deployer struct {
 	pipeline receive.Pipeline
-	bots     *deploy.Engine
+	engine   *deploy.Engine
 	logs     *logstore.Store
-	sup      *supervisor.Supervisor
 }
 
-// newDeployer connects to the Docker Engine and wires build, runtime and
-// the deploy pipeline; with GITD_RUNTIME=none pushes are only stored.
-func newDeployer(cfg *config.Config, st *store.Store, repos *receive.Repos, m *metrics.Metrics, log *slog.Logger) (deployer, error) {
+// newDeployer connects to the Docker Engine and wires build, the scheduler
+// and the deploy engine on the apps' repositories; with GITD_RUNTIME=none
+// pushes are only stored.
+func newDeployer(cfg *config.Config, st *store.Store, repos *repostore.Store, m *metrics.Metrics, log *slog.Logger) (deployer, error) {
 	d := cfg.Deploy
 	if d.Runtime == "none" {
 		log.Info("GITD_RUNTIME=none: pushes are stored, not deployed")
@@ -55,6 +55,10 @@ func newDeployer(cfg *config.Config, st *store.Store, repos *receive.Repos, m *m
 		return deployer{}, err
 	}
 	instance, err := instanceID(cfg.Data)
+	if err != nil {
+		return deployer{}, err
+	}
+	sched, err := newScheduler(schedulerDeps{cfg: d, cli: cli, drv: drv, instance: instance, log: log})
 	if err != nil {
 		return deployer{}, err
 	}
@@ -85,29 +89,22 @@ func newDeployer(cfg *config.Config, st *store.Store, repos *receive.Repos, m *m
 	if err != nil {
 		return deployer{}, err
 	}
-	bots := deploy.New(deploy.Config{
-		Limits:  runtime.Limits{Memory: int64(d.Memory), NanoCPUs: int64(d.CPUs * 1e9), Pids: d.Pids},
-		Network: d.Network, StartCheck: d.StartCheck, StopGrace: d.StopGrace, Env: env, TmpDir: tmp,
-		Lock: repos.Lock, Trees: repos, Logs: countedLogs{logs, m}, Instance: instance,
+	engine := deploy.New(deploy.Config{
+		Limits:     runtime.Limits{Memory: int64(d.Memory), NanoCPUs: int64(d.CPUs * 1e9), Pids: d.Pids},
+		StartCheck: d.StartCheck, Env: env, TmpDir: tmp, Logs: countedLogs{logs, m},
 		Puller: timedPuller{build.NewPuller(cli, build.PullOptions{Timeout: d.BuildTimeout, AllowRegistries: d.ImageRegistries, Log: log}), m},
 		Logins: st,
-	}, st, timedBuilder{builder, m}, drv, repos, log)
-	// The supervisor reports to the deploy (its Hooks) and the deploy tells
-	// it about its own stops and starts, hence the setter.
-	sup := supervisor.New(drv, drv, supervisor.Policy{BaseDelay: d.RestartDelay, MaxDelay: d.RestartMax,
-		ResetAfter: d.RestartReset, MaxRuntime: d.MaxRuntime, StopGrace: d.StopGrace}, log, countedHooks{bots, m},
-		supervisor.WithLabels(map[string]string{runtime.LabelInstance: instance}))
-	bots.SetSupervisor(sup)
-	m.WatchBots(botStates(st, bots))
-	return deployer{pipeline: bots, bots: bots, logs: logs, sup: sup}, nil
+	}, st, timedBuilder{builder, m}, countedScheduler{sched, m}, repos, log)
+	m.WatchBots(botStates(st, engine))
+	return deployer{pipeline: engine, engine: engine, logs: logs}, nil
 }
 
-// start reconciles what a stopped gitd left, holds the bots that were stopped on purpose and supervises them
-// until ctx ends; the supervisor's first list has the deploy follow the
-// running bots' output. A restarted gitd adopts what runs: nothing is
-// restarted that need not be.
+// start reconciles what a stopped gitd left, then has the scheduler keep
+// the bots running until ctx ends (the bots stopped on purpose held); its
+// first list has the deploy follow the running bots' output. A restarted
+// gitd adopts what runs: nothing is restarted that need not be.
 func (d deployer) start(ctx context.Context, st *store.Store, log *slog.Logger) error {
-	if d.sup == nil {
+	if d.engine == nil {
 		return nil
 	}
 	apps, err := st.Apps()
@@ -116,13 +113,12 @@ func (d deployer) start(ctx context.Context, st *store.Store, log *slog.Logger) 
 	}
 	// A gitd stopped without warning left half-done work: reconcile first,
 	// so that the supervisor adopts exactly the current releases.
-	if err := d.bots.Reconcile(ctx, apps); err != nil {
+	if err := d.engine.Reconcile(ctx, apps); err != nil {
 		log.Error("reconcile at start", "err", err)
 	}
-	d.bots.HoldStopped(apps)
 	go func() {
-		if err := d.sup.Run(ctx); err != nil {
-			log.Error("supervisor", "err", err)
+		if err := d.engine.Watch(ctx, apps); err != nil {
+			log.Error("scheduler", "err", err)
 		}
 	}()
 	return nil

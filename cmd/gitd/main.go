@@ -23,6 +23,7 @@ import (
 	"github.com/botrunner/botrunner/hint"
 	"github.com/botrunner/botrunner/metrics"
 	"github.com/botrunner/botrunner/receive"
+	"github.com/botrunner/botrunner/repostore"
 	"github.com/botrunner/botrunner/secrets"
 	"github.com/botrunner/botrunner/server"
 	"github.com/botrunner/botrunner/store"
@@ -95,35 +96,11 @@ func run() error {
 	}
 	defer stopMetrics()
 	ctx, stop := context.WithCancel(context.Background())
-	defer stop() // the supervisor ends with the server; running bots stay up
+	defer stop() // the scheduler's watch ends with the server; running bots stay up
 	if err := dep.start(ctx, st, log); err != nil {
 		return err
 	}
 	return serve(cfg, srv, log)
-}
-
-// forward is the pipeline repos runs until the real one is made; it also
-// tells the real one how each push ended (receive.Committer), which is
-// when a pushed release is accepted, and counts pushes by outcome.
-type forward struct {
-	to receive.Pipeline
-	*pushes
-}
-
-func (f *forward) Run(ctx context.Context, p *receive.Push) error {
-	f.began(p)
-	err := f.to.Run(ctx, p)
-	if err != nil {
-		f.ended(p, err, nil)
-	}
-	return err
-}
-
-func (f *forward) Committed(ctx context.Context, p *receive.Push, err error) {
-	if c, ok := f.to.(receive.Committer); ok {
-		c.Committed(ctx, p, err)
-	}
-	f.ended(p, nil, err)
 }
 
 // assemble builds the server's parts in dependency order.
@@ -133,28 +110,27 @@ func assemble(cfg *config.Config, st *store.Store, authz *auth.Authorizer, m *me
 	if err != nil {
 		return nil, deployer{}, err
 	}
-	// Repos runs the pipeline, and the pipeline reads refs, trees and locks
-	// through repos: repos gets a pipeline that forwards to the real one,
-	// set right after (it is only called once pushes are served).
-	pipeline := &forward{pushes: newPushes(st, m, auditLog)}
-	repos, err := receive.NewRepos(filepath.Join(cfg.Data, "repos"), receive.Options{
+	// The repositories first: the deploy engine reads refs and trees and
+	// takes the apps' locks there, and receive serves git on them and runs
+	// the engine as its pipeline.
+	repoStore, err := repostore.Open(filepath.Join(cfg.Data, "repos"))
+	if err != nil {
+		return nil, deployer{}, err
+	}
+	dep, err := newDeployer(cfg, st, repoStore, m, log)
+	if err != nil {
+		return nil, deployer{}, err
+	}
+	repos := receive.New(repoStore, receive.Options{
 		MaxPushSize: int64(cfg.MaxPushSize), Agent: "botrunner/" + version, Log: log,
 		Pack: gitpack.Limits{MaxObjects: cfg.MaxPushObjects, MaxObjectSize: int64(cfg.MaxObjectSize),
 			MaxInflated: int64(cfg.MaxPushInflated)},
-		Pipeline: pipeline,
+		Pipeline: &observed{to: dep.pipeline, pushes: newPushes(st, m, auditLog)},
 	})
-	if err != nil {
-		return nil, deployer{}, err
-	}
-	dep, err := newDeployer(cfg, st, repos, m, log)
-	if err != nil {
-		return nil, deployer{}, err
-	}
-	pipeline.to = dep.pipeline
 	deps := command.Deps{Store: st, Auth: authz, Repos: repos, Version: version, Log: log, RemoteURL: cfg.RemoteURL, Audit: auditLog,
 		Intake: command.IntakeOptions{MaxPushSize: int64(cfg.MaxPushSize), GitAllowHosts: cfg.Deploy.GitAllowHosts}}
-	if dep.bots != nil { // a nil *Deploy must stay a nil interface
-		deps.Bots, deps.Logs = dep.bots, dep.logs
+	if dep.engine != nil { // a nil *deploy.Engine must stay a nil interface
+		deps.Bots, deps.Logs = dep.engine, dep.logs
 	}
 	router := command.NewRouter(deps)
 	return server.New(server.Config{

@@ -11,6 +11,7 @@ import (
 	"github.com/botrunner/botrunner/hint"
 	"github.com/botrunner/botrunner/logstore"
 	"github.com/botrunner/botrunner/metrics"
+	"github.com/botrunner/botrunner/scheduler"
 	"github.com/botrunner/botrunner/store"
 )
 
@@ -61,25 +62,32 @@ func (l countedLogs) Append(app string, line logstore.Line) error {
 	return err
 }
 
-// countedHooks counts the supervisor's events on their way to the engine.
-type countedHooks struct {
-	*deploy.Engine
+// countedScheduler counts the scheduler's events (crashes, OOM kills,
+// crash restarts, timeouts) on their way to the deploy engine.
+type countedScheduler struct {
+	scheduler.Scheduler
 	m *metrics.Metrics
 }
 
-func (h countedHooks) Crashed(app string, release, exit int, oom bool, next time.Time) {
-	h.m.Crashed(oom)
-	h.Engine.Crashed(app, release, exit, oom, next)
+func (s countedScheduler) Run(ctx context.Context, held map[string]string, h scheduler.Handler) error {
+	return s.Scheduler.Run(ctx, held, countedEvents{h, s.m})
 }
 
-func (h countedHooks) Restarted(app string, release int) {
-	h.m.Restarted()
-	h.Engine.Restarted(app, release)
+type countedEvents struct {
+	scheduler.Handler
+	m *metrics.Metrics
 }
 
-func (h countedHooks) TimedOut(app string, release int) {
-	h.m.TimedOut()
-	h.Engine.TimedOut(app, release)
+func (c countedEvents) BotEvent(e scheduler.Event) {
+	switch e.Kind {
+	case scheduler.EventExited:
+		c.m.Crashed(e.OOMKilled)
+	case scheduler.EventStarted:
+		c.m.Restarted()
+	case scheduler.EventTimedOut:
+		c.m.TimedOut()
+	}
+	c.Handler.BotEvent(e)
 }
 
 // botStates counts the apps by the state `apps` shows.

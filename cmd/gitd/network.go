@@ -7,9 +7,9 @@ import (
 	"strings"
 
 	"github.com/botrunner/botrunner/config"
-	"github.com/botrunner/botrunner/deploy"
 	"github.com/botrunner/botrunner/runtime/docker"
 	"github.com/botrunner/botrunner/runtime/firewall"
+	dockersched "github.com/botrunner/botrunner/scheduler/docker"
 )
 
 // resolvConfs are where the Docker Engine reads the resolvers its embedded
@@ -49,7 +49,7 @@ func buildNetwork(drv *docker.Driver, d config.Deploy, instance string) func(con
 		return nil
 	}
 	return func(ctx context.Context, app string) (string, error) {
-		name := deploy.AppNetwork(instance, app)
+		name := dockersched.AppNetwork(instance, app)
 		_, err := drv.EnsureNetwork(ctx, name)
 		return name, err
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"sync"
@@ -11,6 +12,29 @@ import (
 	"github.com/botrunner/botrunner/receive"
 	"github.com/botrunner/botrunner/store"
 )
+
+// observed is the deploy pipeline as receive runs it, with each push
+// counted (metrics) and its deploy audited on the way.
+type observed struct {
+	to receive.Pipeline
+	*pushes
+}
+
+func (o *observed) Run(ctx context.Context, p *receive.Push) error {
+	o.began(p)
+	err := o.to.Run(ctx, p)
+	if err != nil {
+		o.ended(p, err, nil)
+	}
+	return err
+}
+
+func (o *observed) Committed(ctx context.Context, p *receive.Push, err error) {
+	if c, ok := o.to.(receive.Committer); ok {
+		c.Committed(ctx, p, err)
+	}
+	o.ended(p, nil, err)
+}
 
 // pushes counts pushes by outcome, times the deployed ones and audits
 // their deploys: a push deployed when it ends with a release newer than the

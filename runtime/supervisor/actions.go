@@ -47,7 +47,7 @@ func (s *Supervisor) restartHeld(ctx context.Context, a *app, seq uint64) (int, 
 		s.retry(a, fmt.Errorf("list containers: %w", err))
 		return 0, false
 	}
-	if cur, ok := current(cs); !ok || cur.ID != target || cur.Running {
+	if cur, ok := Current(cs); !ok || cur.ID != target || cur.Running {
 		s.log.Info("restart not needed: the app's container changed", "app", a.name)
 		return 0, false
 	}

@@ -19,9 +19,10 @@
 //
 // # The protocol for code that stops and starts bots itself
 //
-// gitd's deploy and ops commands stop and start containers too. So that the
-// supervisor never takes their stops for crashes, nor restarts an old
-// release behind a deploy's back, they follow this protocol:
+// The docker scheduler (scheduler/docker) stops and starts containers for
+// deploys and operators' commands too. So that the supervisor never takes
+// their stops for crashes, nor restarts an old release behind a deploy's
+// back, it follows this protocol:
 //
 //   - Before stopping any container of an app, call Stopped(app, by)
 //     ("deploy", "operator", "restart", "destroy"). From then on no exit of
@@ -40,12 +41,13 @@
 //     the store records as stopped or timed out: adoption then leaves their
 //     exited containers alone.
 //
-// A deploy (hooks.swap) thus reads: Stopped(app, "deploy"); stop the old
+// A deploy (scheduler/docker's swap) thus reads: Stopped(app, "deploy"); stop the old
 // container; create, start and check the new one (or start the old one
 // again); Started(app) if one of them runs; remove the old one.
 //
-// Hooks tells gitd what the supervisor did (crash, restart, timeout) so it
-// can log "gitd" lines for the app, and which bot containers run after each
-// (re)subscription to events, so it can follow their output again. All timers run on a Clock, which tests
+// Hooks tells the scheduler what the supervisor did (crash, restart,
+// timeout), which it reports as scheduler Events so gitd can log "gitd"
+// lines for the app, and which bot containers run after each
+// (re)subscription to events, so gitd can follow their output again. All timers run on a Clock, which tests
 // replace.
 package supervisor

@@ -29,7 +29,7 @@ type crash struct {
 // the first time arms the run-time limit, an exit not accounted for yet
 // is a crash unless the app is held.
 func (s *Supervisor) observe(name string, cs []runtime.State) {
-	cur, ok := current(cs)
+	cur, ok := Current(cs)
 	s.mu.Lock()
 	a := s.appLocked(name)
 	if !ok {

@@ -82,10 +82,10 @@ func (a *app) state() State {
 	}
 }
 
-// current picks the container that stands for the app: the running one
+// Current picks the container that stands for an app: the running one
 // (the newest if several), else the one started last. Never-started
 // containers do not count (a deploy's, before its Start).
-func current(cs []runtime.State) (runtime.State, bool) {
+func Current(cs []runtime.State) (runtime.State, bool) {
 	var best runtime.State
 	found := false
 	for _, c := range cs {

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"strconv"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -15,41 +13,10 @@ import (
 	"github.com/botrunner/botrunner/testsupport/runtimetest"
 )
 
-// testbot scripts the fake with the commands of runtimetest's testbot, so
-// the fake runs the same conformance suite as real engines.
-func testbot(s runtime.Spec) fakeruntime.Behaviour {
-	if len(s.Cmd) == 0 {
-		return fakeruntime.Behaviour{}
-	}
-	args := s.Cmd[1:]
-	switch s.Cmd[0] {
-	case "hang":
-		return fakeruntime.Behaviour{IgnoreTerm: true, Logs: []string{"ready"}}
-	case "exit":
-		code, _ := strconv.Atoi(args[0])
-		return fakeruntime.Behaviour{Exit: true, ExitCode: code}
-	case "print":
-		b := fakeruntime.Behaviour{Logs: append([]string(nil), args...)}
-		for _, a := range args {
-			b.Logs = append(b.Logs, "stderr: "+a)
-		}
-		return b
-	case "env":
-		line := args[0] + " unset"
-		for _, e := range s.Env {
-			if k, _, _ := strings.Cut(e, "="); k == args[0] {
-				line = e
-			}
-		}
-		return fakeruntime.Behaviour{Logs: []string{line}}
-	}
-	return fakeruntime.Behaviour{}
-}
-
 func TestConformance(t *testing.T) {
 	runtimetest.Run(t, func(t *testing.T) (runtime.Driver, runtimetest.Images) {
 		d := fakeruntime.New()
-		d.ImageFunc(runtimetest.TestbotTag, testbot)
+		d.ImageFunc(runtimetest.TestbotTag, fakeruntime.Testbot)
 		return d, runtimetest.Testbot(runtimetest.TestbotTag)
 	})
 }

@@ -1,4 +1,4 @@
-package receive
+package repostore
 
 import (
 	"context"
@@ -150,7 +150,7 @@ func TestLockMutualExclusion(t *testing.T) {
 }
 
 func TestReposLockAndDelete(t *testing.T) {
-	r, err := NewRepos(t.TempDir(), Options{})
+	r, err := Open(t.TempDir())
 	require.NoError(t, err)
 	require.NoError(t, r.Create("my-bot"))
 	unlock, err := r.Lock(context.Background(), "my-bot", nil)

@@ -65,7 +65,7 @@ func imageHarness(t *testing.T) (*harness, *fakePuller) {
 	h := newHarness(t, store.AppSettings{})
 	p := &fakePuller{}
 	h.cfg.Puller, h.cfg.Logins = p, h.st
-	h.d = New(h.cfg, h.st, h.b, h.rec, RefReaderFunc(h.refHead), nil)
+	h.remake(h.rec)
 	h.rt.Image(pulledImg, fakeruntime.Behaviour{Logs: []string{"pulled bot started"}})
 	return h, p
 }
