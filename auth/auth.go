@@ -112,7 +112,7 @@ func RequireAdmin(id Identity) error {
 
 // Authorize returns the app if id may do act to it. Roles: admins and the
 // owner may do everything; collaborators may Read and Push; a deploy key may
-// only Push to its own app. An invalid name gets the store.ValidAppName
+// only Push to its own app. An invalid name gets the names.ValidApp
 // error; an app that is missing or that id may not see gets ErrAppNotFound,
 // the very same value in both cases.
 func (a *Authorizer) Authorize(id Identity, name string, act Action) (store.App, error) {

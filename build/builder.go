@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/botrunner/botrunner/hint"
+	"github.com/botrunner/botrunner/internal/logging"
 	cerrdefs "github.com/containerd/errdefs"
 	"github.com/moby/moby/client"
 )
@@ -130,11 +131,7 @@ func New(engine Engine, o Options) *Builder {
 	if o.DiskPoll <= 0 {
 		o.DiskPoll = DefaultDiskPoll
 	}
-	log := o.Log
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	b := &Builder{engine: engine, opts: o, log: log.With("component", "build")}
+	b := &Builder{engine: engine, opts: o, log: logging.Component(o.Log, "build")}
 	if o.Pids > 0 {
 		pl, err := newPidsLimiter(cgroupRoot, o.CgroupDriver, o.Pids)
 		if err != nil {

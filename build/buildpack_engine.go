@@ -11,6 +11,8 @@ import (
 	"github.com/moby/moby/client"
 
 	packclient "github.com/buildpacks/pack/pkg/client"
+
+	"github.com/botrunner/botrunner/internal/cleanup"
 )
 
 // BuildpackEngine is the Docker client pack drives for buildpack builds:
@@ -72,7 +74,7 @@ func wantsEngine(o client.ContainerCreateOptions) bool {
 // NetworkRemove removes pack's per-build network even when the build was
 // cancelled: pack removes it with the build's context.
 func (e *guardedEngine) NetworkRemove(ctx context.Context, id string, o client.NetworkRemoveOptions) (client.NetworkRemoveResult, error) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+	ctx, cancel := cleanup.Context(ctx, time.Minute)
 	defer cancel()
 	return e.BuildpackEngine.NetworkRemove(ctx, id, o)
 }

@@ -97,7 +97,7 @@ func TestDetect(t *testing.T) {
 		{name: "entrypoint ignored", files: map[string]string{"run.py": "", ".dockerignore": "*.py"},
 			settings: Settings{Entrypoint: "run.py"}, wantCode: "INVALID_ENTRYPOINT", wantMsg: ".dockerignore"},
 		{name: "bad dockerignore", files: map[string]string{"bot.py": "", ".dockerignore": "[x"},
-			wantCode: "INVALID_DOCKERIGNORE", wantMsg: "line 1"},
+			wantCode: "INVALID_DOCKERIGNORE", wantMsg: `pattern "[x"`},
 	}
 	b := New(&fakeEngine{}, Options{})
 	for _, tc := range tests {

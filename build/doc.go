@@ -1,4 +1,7 @@
-// Package build turns a checked-out source tree into a local Docker image.
+// Package build turns a checked-out source tree, or an image reference,
+// into the local Docker image a release runs.
+//
+// # Strategies
 //
 // A tree is matched against an ordered list of strategies, first match wins
 // (`botctl builder:set` overrides the choice):
@@ -10,15 +13,19 @@
 //	simple      a Python entrypoint (bot.py, main.py, app.py, __main__.py or the
 //	            app's entrypoint setting), built from a synthesized Dockerfile
 //
+// # The build context
+//
 // Builds go through the Docker Engine's classic builder (builder version "1")
 // with a plain tar context that this package makes itself: BuildKit over the
 // API needs an attached session, and the classic builder does not. The tar
-// honours .dockerignore, never holds .git, stores symlinks as symlinks and
-// never reads outside the tree. Nothing is pulled: images come only from the
-// engine's local store.
+// honours .dockerignore with the Docker CLI's own matcher, never holds .git,
+// stores symlinks as symlinks and never reads outside the tree. Nothing is
+// pulled: images come only from the engine's local store.
 //
 // The engine is reached through Engine, the narrow slice of the moby client
 // this package calls; *client.Client satisfies it and tests fake it.
+//
+// # Buildpacks
 //
 // Buildpack builds hand pack a fuller client (BuildpackEngine) and always
 // take pack's untrusted five-phase flow: the detector and builder, which
@@ -30,6 +37,8 @@
 // image come from the operator (GITD_BUILDPACK_*). The build cache lives in
 // volumes per owner and app; the exported image then gets the botrunner.*
 // labels in a one-step classic build, as pack cannot add labels.
+//
+// # Image mode
 //
 // Image mode (deploy:image) builds nothing: Puller pulls a ref through
 // PullEngine, always from its registry (never an image the engine happens

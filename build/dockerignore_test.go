@@ -43,6 +43,23 @@ func TestIgnored(t *testing.T) {
 		{"docs\n!docs/README.md", "docs/other.md", true},
 		{"# comment\n  spaced.txt  \n\n", "spaced.txt", true},
 		{"# comment", "# comment", false},
+		// Docker's rules where they differ from .gitignore's (docs.docker.com,
+		// "dockerignore files"), now applied by Docker's own code.
+		{"dir/", "dir", true},                       // trailing "/" is cleaned away: a file named dir goes too
+		{"/a/../secret", "secret", true},            // patterns are cleaned before matching
+		{"node_modules", "sub/node_modules", false}, // no match at any depth without "**"
+		{"**/node_modules", "node_modules/x", true},
+		{"**/node_modules", "a/b/node_modules/x", true},
+		{"a/**/b", "a/b", true},
+		{"a/**/b", "a/x/y/b", true},
+		{"docs\n!docs/*.md", "docs/a.md", false}, // an exception with a wildcard inside an excluded dir
+		{"docs\n!docs/*.md", "docs/a.txt", true},
+		{"*.md\n!README*.md\nREADME-secret.md", "README-secret.md", true},
+		{"*.md\n!README*.md\nREADME-secret.md", "README.md", false},
+		{"  # not a comment", "# not a comment", true}, // "#" starts a comment only in column one
+		{"\xEF\xBB\xBFsecret", "secret", true},         // a UTF-8 BOM is not part of the first pattern
+		{`\!keep`, "!keep", true},                      // an escaped "!" is a file name
+		{"!keep", "keep", false},                       // an exception with nothing before it
 	}
 	for _, tc := range tests {
 		ig, err := parseIgnore([]byte(tc.patterns))
@@ -133,4 +150,38 @@ func TestHumanBytes(t *testing.T) {
 	assert.Equal(t, "512 B", humanBytes(512))
 	assert.Equal(t, "1.5 KiB", humanBytes(1536))
 	assert.Equal(t, "200.0 MiB", humanBytes(200<<20))
+}
+
+// TestContextDockerRules: a tree whose .dockerignore uses Docker's tricky
+// rules gets the context the Docker CLI would send: Dockerfile and
+// .dockerignore always (the engine drops them again), exceptions spelled
+// inside an ignored directory rescued (without the directory's own entry,
+// as the CLI's tar), wildcard ones not.
+func TestContextDockerRules(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		".dockerignore": "# the build needs none of this\nDockerfile\n/.dockerignore\n**/*.pyc\nbuild/\n" +
+			"!build/keep.txt\nconfig\n!config/*.example\ncache\n!**/wanted\n",
+		"Dockerfile":                     "FROM x",
+		"app.py":                         "",
+		"app.pyc":                        "",
+		"pkg/mod.pyc":                    "",
+		"pkg/mod.py":                     "",
+		"build/out.bin":                  "",
+		"build/keep.txt":                 "",
+		"config/prod.env":                "TOKEN=x",
+		"config/app.example":             "TOKEN=",
+		"cache/wanted":                   "",
+		"# the build needs none of this": "",
+	})
+	tr, err := openTree(dir)
+	require.NoError(t, err)
+	defer tr.Close()
+	var buf bytes.Buffer
+	spec := contextSpec{keep: map[string]bool{"Dockerfile": true, ignoreFile: true}}
+	_, err = writeContext(&buf, tr.root, tr.ig, spec, 1<<20)
+	require.NoError(t, err)
+	assert.Equal(t, []string{
+		"# the build needs none of this", ".dockerignore", "Dockerfile", "app.py", "build/keep.txt", "config/app.example",
+		"pkg/", "pkg/mod.py",
+	}, names(readTar(t, &buf)))
 }

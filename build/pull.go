@@ -13,6 +13,9 @@ import (
 	cerrdefs "github.com/containerd/errdefs"
 	"github.com/moby/moby/api/types/registry"
 	"github.com/moby/moby/client"
+
+	"github.com/botrunner/botrunner/internal/cleanup"
+	"github.com/botrunner/botrunner/internal/logging"
 )
 
 // PullEngine is the slice of the moby client image mode needs.
@@ -67,11 +70,7 @@ func NewPuller(engine PullEngine, o PullOptions) *Puller {
 	if o.Timeout <= 0 {
 		o.Timeout = DefaultTimeout
 	}
-	log := o.Log
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	return &Puller{engine: engine, opts: o, log: log.With("component", "pull")}
+	return &Puller{engine: engine, opts: o, log: logging.Component(o.Log, "pull")}
 }
 
 // Pull pulls r.Ref, streaming progress to r.Output, and tags the image as
@@ -108,7 +107,7 @@ func (p *Puller) Pull(ctx context.Context, r PullRequest) (Result, error) {
 	if !hadRef {
 		// The image stays only under the release's tag, so the release
 		// image cleanup frees it; a ref someone had before stays.
-		p.untag(r.Ref.Name)
+		p.untag(ctx, r.Ref.Name)
 	}
 	p.log.Info("pulled", "app", r.App, "release", r.Release, "ref", r.Ref.Name, "image", res.Image,
 		"took", time.Since(began).Round(time.Millisecond))
@@ -173,8 +172,8 @@ func (p *Puller) inspect(ctx context.Context, ref string) (client.ImageInspectRe
 
 // untag removes the ref's name from the pulled image; the image itself
 // stays under the release's tag.
-func (p *Puller) untag(ref string) {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+func (p *Puller) untag(ctx context.Context, ref string) {
+	ctx, cancel := cleanup.Context(ctx, time.Minute)
 	defer cancel()
 	if _, err := p.engine.ImageRemove(ctx, ref, client.ImageRemoveOptions{}); err != nil && !cerrdefs.IsNotFound(err) {
 		p.log.Warn("untag pulled image", "ref", ref, "err", err)

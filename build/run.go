@@ -13,6 +13,7 @@ import (
 	"github.com/moby/moby/client"
 
 	"github.com/botrunner/botrunner/hint"
+	"github.com/botrunner/botrunner/internal/cleanup"
 )
 
 // plan is how a strategy wants the engine to build.
@@ -56,7 +57,7 @@ func (b *Builder) run(ctx context.Context, j *job, p plan) (Result, error) {
 		if lim.diskExceeded() {
 			b.log.Info("build over its disk budget", "app", j.req.App, "release", j.req.Release,
 				"written", lim.disk.used(), "budget", b.opts.Disk, "after", time.Since(began).Round(time.Millisecond))
-			b.removeLeaf(lim.disk.step(), res.lastLayer)
+			b.removeLeaf(ctx, lim.disk.step(), res.lastLayer)
 		}
 		return Result{}, b.buildError(ctx, lim, err, p, false)
 	}
@@ -78,11 +79,11 @@ func (b *Builder) run(ctx context.Context, j *job, p plan) (Result, error) {
 // last, and the untagged parents only it uses: what an over-budget build
 // wrote stays on no disk. A tagged image (the base) or one with children
 // (shared cache) stays.
-func (b *Builder) removeLeaf(step, id string) {
+func (b *Builder) removeLeaf(ctx context.Context, step, id string) {
 	if id == "" {
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	ctx, cancel := cleanup.Context(ctx, time.Minute)
 	defer cancel()
 	// The engine kills and removes the step container as it unwinds the
 	// build; the layer under it can go only then.

@@ -32,6 +32,8 @@ type statusJSON struct {
 	// NextAttempt is when a crashed bot is restarted; "" = none pending.
 	NextAttempt string `json:"next_attempt"`
 	Crashes     int    `json:"crashes"`
+	// LogTrouble says what keeps the bot's output from its log; "" = nothing.
+	LogTrouble string `json:"log_trouble"`
 }
 
 func runStatus(c *call) error {
@@ -45,7 +47,8 @@ func runStatus(c *call) error {
 	}
 	out := statusJSON{App: app.Name, State: s.State, Since: stamp(s.Since), Release: s.Release, Image: s.Image,
 		Reason: s.Reason, ExitCode: s.ExitCode, MemoryMB: s.Limits.Memory >> 20,
-		CPUs: float64(s.Limits.NanoCPUs) / 1e9, Pids: s.Limits.Pids, NextAttempt: stamp(s.NextAttempt), Crashes: s.Crashes}
+		CPUs: float64(s.Limits.NanoCPUs) / 1e9, Pids: s.Limits.Pids, NextAttempt: stamp(s.NextAttempt), Crashes: s.Crashes,
+		LogTrouble: s.LogTrouble}
 	return c.emit(out, func(w io.Writer) {
 		row(w, "app", out.App)
 		row(w, "state", stateLine(out))
@@ -60,6 +63,9 @@ func runStatus(c *call) error {
 		}
 		if out.Crashes > 0 {
 			row(w, "crashes", fmt.Sprintf("%d since the last start or deploy", out.Crashes))
+		}
+		if out.LogTrouble != "" {
+			row(w, "log", out.LogTrouble)
 		}
 		row(w, "limits", fmt.Sprintf("%d MiB memory, %.2g CPUs, %d processes", out.MemoryMB, out.CPUs, out.Pids))
 	})

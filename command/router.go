@@ -14,6 +14,7 @@ import (
 	"github.com/botrunner/botrunner/build"
 	"github.com/botrunner/botrunner/deploy"
 	"github.com/botrunner/botrunner/hint"
+	"github.com/botrunner/botrunner/internal/logging"
 	"github.com/botrunner/botrunner/logstore"
 	"github.com/botrunner/botrunner/names"
 	"github.com/botrunner/botrunner/receive"
@@ -102,11 +103,7 @@ type Router struct {
 
 // NewRouter returns a Router over d. A nil d.Log discards logs.
 func NewRouter(d Deps) *Router {
-	log := d.Log
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	r := &Router{d: d, log: log.With("component", "command"), cmds: commands(), byName: map[string]*command{}}
+	r := &Router{d: d, log: logging.Component(d.Log, "command"), cmds: commands(), byName: map[string]*command{}}
 	for _, c := range r.cmds {
 		r.byName[c.name] = c
 		for _, a := range c.aliases {

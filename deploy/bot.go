@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/botrunner/botrunner/internal/cleanup"
 	"github.com/botrunner/botrunner/scheduler"
 	"github.com/botrunner/botrunner/store"
 )
@@ -50,7 +51,7 @@ func (d *Engine) running(app string) {
 // followRunning follows the output of the app's running bot again (the
 // previous release, started again after a failed deploy).
 func (d *Engine) followRunning(app string) {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	ctx, cancel := cleanup.Context(context.Background(), time.Minute)
 	defer cancel()
 	st, err := d.sched.Status(ctx, app)
 	if err != nil {

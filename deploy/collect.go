@@ -37,6 +37,79 @@ type collector struct {
 	log   *slog.Logger // where lines that could not be kept are counted
 	mu    sync.Mutex
 	on    map[string]bool // container IDs being followed
+	// trouble is, per app, what keeps its output from its log, for
+	// `status` to show; nil until the first trouble.
+	trouble map[string]logTrouble
+}
+
+// logTrouble is what went wrong keeping an app's output. A follow that
+// cannot start is forgotten once a line is kept again; lost lines are said
+// while gitd runs, so the user learns their log has a gap.
+type logTrouble struct {
+	since time.Time
+	lost  int    // lines the log store refused
+	err   string // the last error
+}
+
+func (t logTrouble) String() string {
+	if t.lost > 0 {
+		return fmt.Sprintf("%d lines of output lost since %s: %s", t.lost, t.since.UTC().Format(time.RFC3339), t.err)
+	}
+	return fmt.Sprintf("output not collected since %s: %s", t.since.UTC().Format(time.RFC3339), t.err)
+}
+
+// failed notes a trouble with app's output: lost lines (0 for a stream
+// that cannot be opened) and why. gitd's log says it at ERROR once, when
+// the app's output goes from kept to not kept.
+func (c *collector) failed(app string, release, lost int, err error) {
+	c.mu.Lock()
+	t, had := c.trouble[app]
+	if !had {
+		if c.trouble == nil {
+			c.trouble = map[string]logTrouble{}
+		}
+		t.since = time.Now()
+	}
+	t.lost += lost
+	t.err = err.Error()
+	c.trouble[app] = t
+	c.mu.Unlock()
+	if !had {
+		c.log.Error("bot output not kept in the app's log", "app", app, "release", release, "err", err)
+	}
+}
+
+// kept notes that a line of app's output was kept: a trouble without lost
+// lines is over.
+func (c *collector) kept(app string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if t, ok := c.trouble[app]; ok && t.lost == 0 {
+		delete(c.trouble, app)
+	}
+}
+
+// troubleOf says what keeps app's output from its log; "" = nothing.
+func (c *collector) troubleOf(app string) string {
+	if c == nil {
+		return ""
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if t, ok := c.trouble[app]; ok {
+		return t.String()
+	}
+	return ""
+}
+
+// forget drops what is known of a destroyed app.
+func (c *collector) forget(app string) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.trouble, app)
 }
 
 // attach follows container id of app's release from since (zero: all it
@@ -95,14 +168,15 @@ func (c *collector) follow(app string, release int, id string, since time.Time) 
 const maxLogLine = 1 << 20
 
 // copy appends the container's lines from since to the app's log until
-// the stream ends; it returns the last line's time, if a line came. Lines
-// the log store refuses (a full disk) are counted and said in gitd's log,
-// never dropped without a word.
+// the stream ends; it returns the last line's time, if a line came. A
+// stream that cannot be opened and lines the log store refuses (a full
+// disk) are said in gitd's log and in the app's status (failed), never
+// dropped without a word.
 func (c *collector) copy(app string, release int, id string, since time.Time) (time.Time, bool) {
 	rc, err := c.sched.Logs(context.Background(), app, scheduler.LogOptions{Instance: id, Follow: true, Since: since, Timestamps: true})
 	if err != nil {
 		if !errors.Is(err, scheduler.ErrNotFound) {
-			c.log.Warn("cannot follow the bot's output; trying again", "app", app, "container", id, "err", err)
+			c.failed(app, release, 0, fmt.Errorf("cannot follow container %s: %w", id, err))
 		}
 		return since, false
 	}
@@ -111,7 +185,7 @@ func (c *collector) copy(app string, release int, id string, since time.Time) (t
 	last, got, lost := since, false, 0
 	defer func() {
 		if lost > 0 {
-			c.log.Error("bot output lost: the log store refused lines", "app", app, "release", release, "lines", lost)
+			c.log.Warn("bot output lost: the log store refused lines", "app", app, "release", release, "lines", lost)
 		}
 	}()
 	for {
@@ -119,9 +193,10 @@ func (c *collector) copy(app string, release int, id string, since time.Time) (t
 		if line != "" || err == nil {
 			t, text := splitStamp(line)
 			if aerr := c.sink.Append(app, logstore.Line{Time: t, Release: release, Stream: logstore.StreamStdout, Text: text}); aerr != nil {
-				if lost++; lost == 1 { // said at once, counted at the stream's end
-					c.log.Error("the log store refuses the bot's output", "app", app, "release", release, "err", aerr)
-				}
+				lost++
+				c.failed(app, release, 1, fmt.Errorf("the log store refuses lines: %w", aerr))
+			} else {
+				c.kept(app)
 			}
 			last, got = t, true
 		}

@@ -100,7 +100,8 @@ type refusingSink struct{ LogSink }
 func (refusingSink) Append(string, logstore.Line) error { return errors.New("no space left on device") }
 
 // TestLostLinesAreSaid: output the log store refuses is said in gitd's
-// log at once (ERROR), and counted when the stream ends.
+// log at once (ERROR, once), counted when the stream ends, and shown by
+// the app's status for as long as gitd runs.
 func TestLostLinesAreSaid(t *testing.T) {
 	var buf syncBuffer
 	c := &collector{sink: refusingSink{}, on: map[string]bool{},
@@ -110,7 +111,7 @@ func TestLostLinesAreSaid(t *testing.T) {
 	id := h.mustDeploy()
 	c.attach(testApp, 1, id, time.Time{})
 	require.Eventually(t, func() bool {
-		return strings.Contains(buf.String(), "the log store refuses the bot's output")
+		return strings.Contains(buf.String(), "bot output not kept in the app's log")
 	}, 10*time.Second, 5*time.Millisecond)
 	assert.Contains(t, buf.String(), "level=ERROR")
 	assert.Contains(t, buf.String(), "no space left on device")
@@ -120,6 +121,39 @@ func TestLostLinesAreSaid(t *testing.T) {
 	require.Eventually(t, func() bool {
 		return strings.Contains(buf.String(), "lines=2")
 	}, 10*time.Second, 5*time.Millisecond, buf.String())
+	assert.Equal(t, 1, strings.Count(buf.String(), "level=ERROR"), "said at ERROR once: %s", buf.String())
+	assert.Regexp(t, `^2 lines of output lost since \S+: the log store refuses lines: no space left on device$`,
+		c.troubleOf(testApp))
+	c.forget(testApp)
+	assert.Empty(t, c.troubleOf(testApp), "a destroyed app's trouble goes with it")
+}
+
+// TestUnfollowableOutputInStatus: a bot whose output cannot be followed
+// has `status` say so (and gitd's log at ERROR) until its lines are kept
+// again.
+func TestUnfollowableOutputInStatus(t *testing.T) {
+	h := newHarness(t, store.AppSettings{})
+	var buf syncBuffer
+	h.rt.Fail("logs", errors.New("engine busy"))
+	logs := withLogs(t, h)
+	h.d.logs.log = slog.New(slog.NewTextHandler(&buf, nil))
+	ctx := context.Background()
+	id := h.mustDeploy()
+	app, err := h.st.App(testApp)
+	require.NoError(t, err)
+	var s Status
+	require.Eventually(t, func() bool {
+		s, err = h.d.AppStatus(ctx, app)
+		return err == nil && s.LogTrouble != ""
+	}, 10*time.Second, 5*time.Millisecond)
+	assert.Regexp(t, `^output not collected since \S+: cannot follow container `+id+`: engine busy$`, s.LogTrouble)
+	assert.Contains(t, buf.String(), "level=ERROR")
+
+	require.NoError(t, h.rt.Emit(id, "hello")) // the follower tries again and gets the stream
+	waitLines(t, logs, "bot started", "hello")
+	s, err = h.d.AppStatus(ctx, app)
+	require.NoError(t, err)
+	assert.Empty(t, s.LogTrouble, "kept again: nothing to say")
 }
 
 // TestEventsHeardByConfigEvents: Config.Events hears each scheduler event

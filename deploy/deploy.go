@@ -15,6 +15,8 @@ import (
 
 	"github.com/botrunner/botrunner/build"
 	"github.com/botrunner/botrunner/hint"
+	"github.com/botrunner/botrunner/internal/cleanup"
+	"github.com/botrunner/botrunner/internal/logging"
 	"github.com/botrunner/botrunner/internal/testhold"
 	"github.com/botrunner/botrunner/logstore"
 	"github.com/botrunner/botrunner/runtime"
@@ -99,10 +101,7 @@ func New(cfg Config, st Store, b Builder, sched scheduler.Scheduler, repos Repos
 	if cfg.StartCheck <= 0 {
 		cfg.StartCheck = 5 * time.Second
 	}
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	log = log.With("component", "deploy")
+	log = logging.Component(log, "deploy")
 	return &Engine{cfg: cfg, store: st, builder: b, sched: sched, repos: repos, log: log, state: map[string]Phase{},
 		pending: map[string]*started{}, logs: &collector{sched: sched, sink: cfg.Logs, log: log, on: map[string]bool{}}}
 }
@@ -205,7 +204,7 @@ func (d *Engine) failed(rel store.Release, err error) error {
 }
 
 func (d *Engine) removeImage(ref string) {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	ctx, cancel := cleanup.Context(context.Background(), time.Minute)
 	defer cancel()
 	if err := d.builder.RemoveImage(ctx, ref); err != nil {
 		d.log.Warn("remove image of failed release", "image", ref, "err", err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/botrunner/botrunner/internal/cleanup"
 	"github.com/botrunner/botrunner/store"
 )
 
@@ -21,7 +22,7 @@ func (d *Engine) gcImages(app string) {
 		return
 	}
 	for _, tag := range staleImages(rels, keepImages) {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		ctx, cancel := cleanup.Context(context.Background(), time.Minute)
 		if err := d.sched.DropImage(ctx, tag); err != nil {
 			d.log.Warn("image cleanup on the scheduler", "app", app, "image", tag, "err", err)
 		}

@@ -19,6 +19,7 @@ func (d *Engine) Destroy(ctx context.Context, app string) error {
 		d.log.Warn("destroy: bot left", "app", app, "err", err)
 		return ErrDestroyIncomplete.Reword("", "the bot of %s could not be removed: %v", names.Quote(app), err)
 	}
+	d.logs.forget(app)
 	if d.cfg.Logs != nil {
 		if err := d.cfg.Logs.Delete(app); err != nil {
 			return err

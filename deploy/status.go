@@ -22,6 +22,9 @@ type Status struct {
 	// NextAttempt is when the scheduler restarts a crashed bot; zero = none.
 	NextAttempt time.Time
 	Crashes     int // crashes in this run period
+	// LogTrouble says what keeps the bot's output from its log (a stream
+	// that cannot be followed, lines the log store refused); "" = nothing.
+	LogTrouble string
 }
 
 // AppStatus derives the app's state from the deploy in progress, its
@@ -38,6 +41,7 @@ func (d *Engine) AppStatus(ctx context.Context, app store.App) (Status, error) {
 	if c, ok := pickInstance(bot.Instances, app.Current); ok {
 		instanceState(&s, c)
 		supervisedState(&s, app, bot)
+		s.LogTrouble = d.logs.troubleOf(app.Name)
 		return s, nil
 	}
 	rels, err := d.store.Releases(app.Name)

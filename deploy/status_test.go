@@ -199,3 +199,24 @@ func TestDestroyReportsWhatIsLeft(t *testing.T) {
 	h.b.removeErr = nil
 	require.NoError(t, h.d.Destroy(ctx, testApp), "destroy again finishes the job")
 }
+
+// TestDestroyStopAndRemoveFail: a bot that neither stops nor can be
+// removed keeps the app, with DESTROY_INCOMPLETE.
+func TestDestroyStopAndRemoveFail(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, store.AppSettings{})
+	id := h.mustDeploy()
+	ctx := context.Background()
+	h.rt.Fail("stop", errors.New("engine timeout"))
+	h.rt.Fail("remove", errors.New("device or resource busy"))
+
+	err := h.d.Destroy(ctx, testApp)
+	require.ErrorIs(t, err, ErrDestroyIncomplete)
+	assert.Contains(t, err.Error(), "could not be removed")
+	st, err := h.rt.Inspect(ctx, id)
+	require.NoError(t, err, "the container is still there")
+	assert.Equal(t, id, st.ID)
+
+	require.NoError(t, h.d.Destroy(ctx, testApp), "destroy again finishes the job")
+	assert.Empty(t, h.containers())
+}

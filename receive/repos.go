@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/botrunner/botrunner/gitpack"
+	"github.com/botrunner/botrunner/internal/logging"
 	"github.com/botrunner/botrunner/repostore"
 )
 
@@ -53,10 +54,7 @@ func New(st *repostore.Store, opts Options) *Repos {
 	if opts.Agent == "" {
 		opts.Agent = "botrunner"
 	}
-	if opts.Log == nil {
-		opts.Log = slog.New(slog.DiscardHandler)
-	}
-	r := &Repos{Store: st, opts: opts, log: opts.Log.With("component", "receive")}
+	r := &Repos{Store: st, opts: opts, log: logging.Component(opts.Log, "receive")}
 	r.dropStaleQuarantines()
 	return r
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/botrunner/botrunner/auth"
 	"github.com/botrunner/botrunner/deploy"
+	"github.com/botrunner/botrunner/internal/cleanup"
 	"github.com/botrunner/botrunner/names"
 	"github.com/botrunner/botrunner/receive"
 	"github.com/botrunner/botrunner/store"
@@ -112,7 +113,7 @@ func (s *Server) endCreate(sess ssh.Session, app string, res receive.Result, err
 // next owner of the name must never read. It runs even when the pusher has
 // hung up.
 func (s *Server) undoCreate(ctx context.Context, app string) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+	ctx, cancel := cleanup.Context(ctx, time.Minute)
 	defer cancel()
 	if err := s.deps.Router.DestroyApp(ctx, app); err != nil {
 		s.log.Error("undo app creation", "app", app, "err", err)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/botrunner/botrunner/auth"
 	"github.com/botrunner/botrunner/command"
+	"github.com/botrunner/botrunner/internal/logging"
 	"github.com/botrunner/botrunner/receive"
 	"github.com/botrunner/botrunner/store"
 )
@@ -80,10 +81,7 @@ type Server struct {
 // New builds a server; call Serve or ListenAndServe to run it.
 func New(cfg Config, deps Deps) *Server {
 	cfg.defaults()
-	if deps.Log == nil {
-		deps.Log = slog.New(slog.DiscardHandler)
-	}
-	log := deps.Log.With("component", "ssh")
+	log := logging.Component(deps.Log, "ssh")
 	s := &Server{cfg: cfg, deps: deps, log: log, lim: newLimiter(cfg, log),
 		active: newSessions(), first: newFirstPushes()}
 	signers := make([]ssh.Signer, len(cfg.HostKeys))

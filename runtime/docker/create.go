@@ -5,13 +5,19 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/api/types/network"
 	"github.com/moby/moby/client"
 
+	"github.com/botrunner/botrunner/internal/cleanup"
 	"github.com/botrunner/botrunner/runtime"
 )
+
+// removeTimeout bounds removing what a refused or cancelled call made; it
+// runs even after the caller's context ended.
+const removeTimeout = 30 * time.Second
 
 // initOn is HostConfig.Init's value (a pointer in the API).
 var initOn = true
@@ -33,7 +39,9 @@ func (d *Driver) Create(ctx context.Context, s runtime.Spec) (string, error) {
 	}
 	if err := d.verify(ctx, s, res); err != nil {
 		// Don't leave a container behind that is less contained than asked.
-		if _, rerr := d.c.ContainerRemove(context.WithoutCancel(ctx), res.ID,
+		rctx, cancel := cleanup.Context(ctx, removeTimeout)
+		defer cancel()
+		if _, rerr := d.c.ContainerRemove(rctx, res.ID,
 			client.ContainerRemoveOptions{Force: true, RemoveVolumes: true}); rerr != nil {
 			d.log.Warn("cannot remove refused container", "id", short(res.ID), "err", rerr)
 		}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/moby/moby/client"
 
+	"github.com/botrunner/botrunner/internal/logging"
 	"github.com/botrunner/botrunner/runtime"
 )
 
@@ -33,10 +34,7 @@ var _ runtime.Driver = (*Driver)(nil)
 
 // New returns a driver using c (see NewClient). log may be nil.
 func New(c Client, log *slog.Logger) *Driver {
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	return &Driver{c: c, log: log.With("component", "runtime/docker"), netMu: &netMu}
+	return &Driver{c: c, log: logging.Component(log, "runtime/docker"), netMu: &netMu}
 }
 
 // IsolateNetworks has every network the driver creates from now on get

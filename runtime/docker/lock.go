@@ -8,6 +8,8 @@ import (
 	cerrdefs "github.com/containerd/errdefs"
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/client"
+
+	"github.com/botrunner/botrunner/internal/cleanup"
 )
 
 // LockLabel marks the lock containers engineLock makes.
@@ -36,7 +38,7 @@ func (d *Driver) engineLock(ctx context.Context, key, image string) (unlock func
 	for {
 		res, err := d.c.ContainerCreate(ctx, opts)
 		if err == nil {
-			return func() { d.removeLock(res.ID) }, nil
+			return func() { d.removeLock(ctx, res.ID) }, nil
 		}
 		if !cerrdefs.IsConflict(err) {
 			return nil, fmt.Errorf("lock %s: %w", key, err)
@@ -62,13 +64,13 @@ func (d *Driver) breakStaleLock(ctx context.Context, name string) {
 		return
 	}
 	d.log.Warn("breaking a stale engine lock", "lock", name, "created", in.Container.Created)
-	d.removeLock(in.Container.ID)
+	d.removeLock(ctx, in.Container.ID)
 }
 
 // removeLock releases a lock; it outlives the caller's context so a
 // cancelled request does not leave the lock behind for lockStale.
-func (d *Driver) removeLock(id string) {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+func (d *Driver) removeLock(ctx context.Context, id string) {
+	ctx, cancel := cleanup.Context(ctx, removeTimeout)
 	defer cancel()
 	_, err := d.c.ContainerRemove(ctx, id, client.ContainerRemoveOptions{Force: true, RemoveVolumes: true})
 	if err != nil && !cerrdefs.IsNotFound(err) {

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/botrunner/botrunner/runtime"
 	"github.com/botrunner/botrunner/testsupport/fakeruntime"
 )
 
@@ -105,6 +106,28 @@ func TestRestartFailureRetried(t *testing.T) {
 	e.eventually("the retry scheduled", func() bool { return e.state("bot").Failures == 2 })
 	if st := e.state("bot"); !st.NextAttempt.Equal(e.clk.Now().Add(20*time.Second)) || !strings.Contains(st.Reason, "engine busy") {
 		t.Errorf("after a failed restart: %+v", st)
+	}
+	e.restarted("bot", id)
+}
+
+// TestUnknownExitIsACrash: a run whose exit code the engine did not give
+// (runtime.ExitUnknown) is a crash, also when it is found so at adoption,
+// where a clean exit 0 would be left alone.
+func TestUnknownExitIsACrash(t *testing.T) {
+	e := newEnv(t, policy())
+	found := e.start("found", 1, "sleep")
+	_ = e.d.Exit(found, runtime.ExitUnknown)
+	e.run()
+	e.eventually("adopted as a crash", func() bool { return e.state("found").Crashes == 1 })
+	if st := e.state("found"); st.LastExit != runtime.ExitUnknown || st.NextAttempt.IsZero() {
+		t.Errorf("found: %+v, want a crash with a restart pending", st)
+	}
+	e.restarted("found", found)
+
+	id := e.deploy("bot", 1, "sleep")
+	e.eventually("running", func() bool { return e.state("bot").Running })
+	if st := e.crash("bot", id, runtime.ExitUnknown); st.NextAttempt.IsZero() {
+		t.Errorf("after an unknown exit: %+v, want a restart pending", st)
 	}
 	e.restarted("bot", id)
 }

@@ -1,8 +1,16 @@
-// Package supervisor keeps bots running: it restarts a crashed bot
-// container with backoff (10 s, doubling, capped at 5 min, forgotten after
-// 10 min up), stops a bot at its run-time limit (24 h, state "timeout"),
-// and after a gitd restart adopts the bot containers it finds by their
-// botrunner.app label.
+// Package supervisor keeps bots running: it restarts a crashed bot's
+// container with backoff, stops a bot at its run-time limit, and after a
+// gitd restart adopts the bot containers it finds.
+//
+// # Policy
+//
+// Restarts back off from 10 s, doubling, capped at 5 min, and the count is
+// forgotten after 10 min up (Policy, DefaultPolicy). The run-time limit
+// (24 h by default) stops a bot with state "timeout". Containers are found
+// by their botrunner.app label. All timers run on a Clock, which tests
+// replace.
+//
+// # How it decides
 //
 // It is level-triggered: an engine event (runtime.EventSource) is only a
 // hint that an app changed, upon which the supervisor lists that app's
@@ -41,13 +49,14 @@
 //     the store records as stopped or timed out: adoption then leaves their
 //     exited containers alone.
 //
-// A deploy (scheduler/docker's swap) thus reads: Stopped(app, "deploy"); stop the old
-// container; create, start and check the new one (or start the old one
-// again); Started(app) if one of them runs; remove the old one.
+// A deploy (scheduler/docker's swap) thus reads: Stopped(app, "deploy");
+// stop the old container; create, start and check the new one (or start
+// the old one again); Started(app) if one of them runs; remove the old one.
+//
+// # What it tells gitd
 //
 // Hooks tells the scheduler what the supervisor did (crash, restart,
 // timeout), which it reports as scheduler Events so gitd can log "gitd"
 // lines for the app, and which bot containers run after each
-// (re)subscription to events, so gitd can follow their output again. All timers run on a Clock, which tests
-// replace.
+// (re)subscription to events, so gitd can follow their output again.
 package supervisor

@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/botrunner/botrunner/internal/logging"
 	"github.com/botrunner/botrunner/runtime"
 )
 
@@ -57,14 +58,11 @@ const (
 // drivers implement both). Zero Policy fields take DefaultPolicy's values,
 // except MaxRuntime (zero: no limit). log and hooks may be nil.
 func New(d runtime.Driver, ev runtime.EventSource, p Policy, log *slog.Logger, hooks Hooks, opts ...Option) *Supervisor {
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
 	if hooks == nil {
 		hooks = nopHooks{}
 	}
 	s := &Supervisor{
-		d: d, ev: ev, p: p.withDefaults(), log: log.With("component", "supervisor"), hooks: hooks,
+		d: d, ev: ev, p: p.withDefaults(), log: logging.Component(log, "supervisor"), hooks: hooks,
 		clock: realClock{}, wake: make(chan struct{}, 1), apps: map[string]*app{},
 	}
 	for _, o := range opts {

@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/botrunner/botrunner/internal/logging"
 	"github.com/botrunner/botrunner/runtime"
 	"github.com/botrunner/botrunner/runtime/supervisor"
 	"github.com/botrunner/botrunner/scheduler"
@@ -49,11 +50,8 @@ func New(d runtime.Driver, ev runtime.EventSource, o Options) *Scheduler {
 	if o.StopGrace <= 0 {
 		o.StopGrace = 10 * time.Second
 	}
-	if o.Log == nil {
-		o.Log = slog.New(slog.DiscardHandler)
-	}
 	o.Policy.StopGrace = o.StopGrace
-	s := &Scheduler{rt: d, opts: o, log: o.Log.With("component", "scheduler")}
+	s := &Scheduler{rt: d, opts: o, log: logging.Component(o.Log, "scheduler")}
 	scope := s.scope("")
 	delete(scope, runtime.LabelApp)
 	opts := []supervisor.Option{supervisor.WithLabels(scope)}

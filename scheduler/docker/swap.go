@@ -8,6 +8,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/botrunner/botrunner/internal/cleanup"
 	"github.com/botrunner/botrunner/internal/testhold"
 	"github.com/botrunner/botrunner/runtime"
 	"github.com/botrunner/botrunner/scheduler"
@@ -35,7 +36,7 @@ func (sw *swapped) Instance() string { return sw.id }
 
 // Accept removes the containers the swap replaced.
 func (sw *swapped) Accept(context.Context) error {
-	ctx, cancel := context.WithTimeout(context.Background(), rollbackTimeout)
+	ctx, cancel := cleanup.Context(context.Background(), rollbackTimeout)
 	defer cancel()
 	var errs []error
 	for _, c := range sw.old {
@@ -51,7 +52,7 @@ func (sw *swapped) Accept(context.Context) error {
 // TakeBack takes a swap back: the new container goes, the old running ones
 // start again.
 func (sw *swapped) TakeBack(_ context.Context, out io.Writer) error {
-	ctx, cancel := context.WithTimeout(context.Background(), rollbackTimeout)
+	ctx, cancel := cleanup.Context(context.Background(), rollbackTimeout)
 	defer cancel()
 	s := sw.s
 	s.sup.Stopped(sw.app, "deploy")
@@ -108,7 +109,7 @@ func (s *Scheduler) stopRunning(ctx context.Context, old []runtime.State, out io
 			continue
 		}
 		step(out, "stopping v%s (SIGTERM, %s grace)", c.Labels[runtime.LabelRelease], s.opts.StopGrace)
-		stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.opts.StopGrace+30*time.Second)
+		stopCtx, cancel := cleanup.Context(ctx, s.opts.StopGrace+30*time.Second)
 		if err := s.rt.Stop(stopCtx, c.ID, s.opts.StopGrace); err != nil {
 			s.log.Warn("stop old release", "container", c.Name, "err", err)
 		}
@@ -120,17 +121,17 @@ func (s *Scheduler) stopRunning(ctx context.Context, old []runtime.State, out io
 
 // start runs the new release and holds it to the start check.
 func (s *Scheduler) start(ctx context.Context, r scheduler.Release, out io.Writer) (string, error) {
-	cleanup, cancel := context.WithTimeout(context.WithoutCancel(ctx), rollbackTimeout)
+	detached, cancel := cleanup.Context(ctx, rollbackTimeout)
 	defer cancel()
 	spec := s.spec(r)
-	_ = s.rt.Remove(cleanup, spec.Name) // a leftover of a crashed gitd
+	_ = s.rt.Remove(detached, spec.Name) // a leftover of a crashed gitd
 	id, err := s.rt.Create(ctx, spec)
 	if err != nil {
 		return "", engineError("create container", err)
 	}
 	exited := s.rt.Wait(ctx, id) // before Start: a fast exit must not be missed
 	if err := s.rt.Start(ctx, id); err != nil {
-		_ = s.rt.Remove(cleanup, id)
+		_ = s.rt.Remove(detached, id)
 		return "", engineError("start container", err)
 	}
 	check := startCheck(r)
@@ -141,21 +142,21 @@ func (s *Scheduler) start(ctx context.Context, r scheduler.Release, out io.Write
 		return id, nil
 	case res := <-exited:
 		if res.Err != nil { // the wait ended, not the bot: a cancel or an engine error
-			return "", s.abandon(ctx, cleanup, id, out, res.Err)
+			return "", s.abandon(ctx, detached, id, out, res.Err)
 		}
 		fmt.Fprintf(out, "exited with code %d\n", res.ExitCode)
-		lines := s.showLogs(cleanup, id, out)
-		_ = s.rt.Remove(cleanup, id)
+		lines := s.showLogs(detached, id, out)
+		_ = s.rt.Remove(detached, id)
 		return "", &scheduler.StartError{Release: r.Number, ExitCode: res.ExitCode, OOMKilled: res.OOMKilled, Lines: lines}
 	case <-ctx.Done():
-		return "", s.abandon(ctx, cleanup, id, out, ctx.Err())
+		return "", s.abandon(ctx, detached, id, out, ctx.Err())
 	}
 }
 
 // abandon removes a new container whose start check could not be finished
 // (the pusher left, or waiting on it failed), so the old one can come back.
-func (s *Scheduler) abandon(ctx, cleanup context.Context, id string, out io.Writer, cause error) error {
-	_ = s.rt.Remove(cleanup, id)
+func (s *Scheduler) abandon(ctx, detached context.Context, id string, out io.Writer, cause error) error {
+	_ = s.rt.Remove(detached, id)
 	if ctx.Err() != nil {
 		fmt.Fprintf(out, "cancelled\n")
 		return scheduler.ErrCancelled.With(scheduler.ErrCancelled.Msg, ctx.Err())
@@ -174,7 +175,7 @@ func startCheck(r scheduler.Release) time.Duration {
 // restore starts again the containers a failed swap stopped, and reports
 // whether one runs again.
 func (s *Scheduler) restore(running []runtime.State, out io.Writer) bool {
-	ctx, cancel := context.WithTimeout(context.Background(), rollbackTimeout)
+	ctx, cancel := cleanup.Context(context.Background(), rollbackTimeout)
 	defer cancel()
 	ok := false
 	for _, c := range running {
