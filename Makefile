@@ -1,12 +1,12 @@
 # botrunner — git-push hosting for Telegram bots.
-# make build | run | test | bench | lint
+# make build | run | image | test | bench | lint
 
 GO      ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 export CGO_ENABLED ?= 0
 
-.PHONY: build run test unit e2e bench lint fuzz clean FORCE
+.PHONY: build run image test unit e2e bench lint fuzz clean FORCE
 
 build: bin/gitd bin/botctl
 
@@ -41,6 +41,14 @@ run: build
 	    echo "using GITD_BUILDPACK_BUILDER=$$1 GITD_BUILDPACK_LIFECYCLE_IMAGE=$$2"; \
 	  fi; \
 	fi; exec bin/gitd
+
+# gitd's container image, from the gitd built here (static: CGO_ENABLED=0)
+# and this host's CA bundle: no Go image is pulled, so it works offline and
+# with the classic builder (the Dockerfile's "prebuilt" stage). Then
+# `docker-compose up -d` (README, "Running gitd as a service").
+GITD_IMAGE ?= botrunner/gitd:latest
+image: bin/gitd
+	sh contrib/docker/image.sh bin/gitd $(GITD_IMAGE)
 
 # Unit tests with the race detector, then the end-to-end stories.
 test: unit e2e

@@ -62,6 +62,7 @@ type CLI struct {
 	Users      UsersCmd      `cmd:"" group:"Admin" help:"List users (admins only)."`
 	UserAdd    UserAddCmd    `cmd:"" name:"users:add" group:"Admin" help:"Add a user with their SSH key (admins only)."`
 	UserRemove UserRemoveCmd `cmd:"" name:"users:remove" group:"Admin" help:"Remove a user and their keys (admins only)."`
+	Audit      AuditCmd      `cmd:"" group:"Admin" help:"Who did what, from where (admins: all; owners: their apps')."`
 
 	InstallCompletions kongplete.InstallCompletions `cmd:"" group:"Local" help:"Print the line that enables tab completion; add it to your shell's rc file."`
 }

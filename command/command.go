@@ -34,6 +34,7 @@ func commands() []*command {
 		accessAddCmd, accessRemoveCmd,
 		deployKeysCmd, deployKeysAddCmd, deployKeysRemoveCmd,
 		usersCmd, usersAddCmd, usersRemoveCmd,
+		auditCmd,
 	}
 }
 

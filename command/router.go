@@ -74,6 +74,8 @@ type Deps struct {
 	Watch Watch
 	// Notify sends notices (notify:test); nil = none are sent.
 	Notify Notifier
+	// Audit is the audit log `audit` reads; nil: none kept.
+	Audit AuditReader
 }
 
 // Watch is what status needs of botwatch.Watcher.

@@ -33,6 +33,7 @@ type Config struct {
 	HandshakeTimeout   time.Duration    `default:"10s" env:"GITD_HANDSHAKE_TIMEOUT" help:"Time a new connection has to authenticate."`
 	Deploy             Deploy           `embed:"" group:"Deploy"`
 	TelegramAPI        string           `default:"https://api.telegram.org" env:"GITD_TELEGRAM_API" help:"Telegram Bot API that gitd checks tokens and sends notices with (a local Bot API server, or a test's fake)."`
+	MetricsListen      string           `env:"GITD_METRICS_LISTEN" placeholder:"ADDR" help:"Admin HTTP listener for Prometheus /metrics and /healthz, e.g. 127.0.0.1:9120 (off when empty)."`
 	LogLevel           string           `default:"info" env:"GITD_LOG_LEVEL" enum:"debug,info,warn,error" help:"Log level."`
 	Version            kong.VersionFlag `help:"Print the version and exit."`
 }
@@ -41,7 +42,9 @@ type Config struct {
 func Parse(args []string, version string) (*Config, error) {
 	var c Config
 	p, err := kong.New(&c, kong.Name("gitd"),
-		kong.Description("gitd: git-push hosting for Telegram bots, over SSH."),
+		kong.Description("gitd: git-push hosting for Telegram bots, over SSH.\n\n"+
+			"Other jobs, each with the same flags: gitd doctor [--json] | gitd backup FILE|- [--include-key] | "+
+			"gitd restore FILE|- --data DIR | gitd healthcheck (docs/service.md)."),
 		kong.Vars{"version": version})
 	if err != nil {
 		return nil, err

@@ -129,6 +129,11 @@ func (d *Engine) reconcileApp(ctx context.Context, app store.App) error {
 		if err != nil {
 			return err
 		}
+		if app.Stopped == "" { // after a restore onto a fresh engine, its image may be missing
+			if rel, err = d.ensureImage(ctx, app, rel); err != nil {
+				return err
+			}
+		}
 		r := d.release(app, rel)
 		cur = &r
 	}

@@ -43,6 +43,9 @@ var commands = map[string]func(ts *testscript.TestScript, neg bool, args []strin
 	"netlab": cmdNetlab, "botaddr": cmdBotaddr,
 	// build isolation stories (cmds_secret_test.go)
 	"secretserver": cmdSecretServer,
+	// gitd as a service (cmds_service_test.go)
+	"gitdimage": cmdGitdImage, "composeenv": cmdComposeEnv, "healthy": cmdHealthy,
+	"freeport": cmdFreeport, "metrics": cmdMetrics,
 }
 
 // killwhen GLOB PROGRAM ARGS... runs a program in a process group of its own,
@@ -178,17 +181,19 @@ func scriptEnv(ts *testscript.TestScript) []string {
 func cmdGitd(ts *testscript.TestScript, neg bool, args []string) {
 	p, _ := ts.Value(gitdKey).(*gitdProc)
 	if len(args) < 1 || neg || p == nil {
-		ts.Fatalf("usage: gitd kill9|restart [KEY=VALUE...]")
+		ts.Fatalf("usage: gitd kill9|stop|restart [KEY=VALUE...]")
 	}
 	switch args[0] {
 	case "kill9":
 		p.stop(syscall.SIGKILL)
+	case "stop":
+		p.stop(syscall.SIGTERM)
 	case "restart":
 		environ, _ := ts.Value(gitdEnvKey).([]string)
 		environ = append(slices.Clone(environ), args[1:]...)
 		ts.Check(p.start(ts.Getenv("WORK"), ts.Getenv("GITD_PORT"), ts.Getenv("ADMIN_KEY"), environ))
 	default:
-		ts.Fatalf("usage: gitd kill9|restart [KEY=VALUE...]")
+		ts.Fatalf("usage: gitd kill9|stop|restart [KEY=VALUE...]")
 	}
 }
 

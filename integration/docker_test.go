@@ -152,6 +152,8 @@ func condition(cond string) (bool, error) {
 		return deploys.ready, nil
 	case "netadmin":
 		return netAdmin()
+	case "compose":
+		return haveCompose()
 	}
 	if name, ok := strings.CutPrefix(cond, "client:"); ok {
 		return haveClient(name)

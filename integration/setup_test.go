@@ -177,8 +177,10 @@ func gitdEnv(env *testscript.Env) []string {
 	return out
 }
 
+// waitListening waits for gitd to serve: after its start-up reconcile, which
+// builds a current release's image again when the engine lacks it (restore).
 func waitListening(addr string) error {
-	deadline := time.Now().Add(15 * time.Second)
+	deadline := time.Now().Add(3 * time.Minute)
 	for time.Now().Before(deadline) {
 		if c, err := net.Dial("tcp", addr); err == nil {
 			return c.Close()

@@ -28,3 +28,7 @@ var (
 	ErrHostKeyDuplicate = hint.New("HOST_KEY_DUPLICATE", "two host keys of one type",
 		"pass at most one key of each type (ed25519, rsa, ecdsa): a server offers one per type")
 )
+
+// ErrProbe is a failed health probe (Probe).
+var ErrProbe = hint.New("HEALTH_PROBE_FAILED", "gitd does not answer on its SSH port",
+	"look at gitd's log; `gitd healthcheck` probes the address of --listen (GITD_LISTEN)")

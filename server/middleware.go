@@ -24,6 +24,9 @@ const extFingerprint = "botrunner-key-fp"
 func (s *Server) publicKeyHandler(ctx ssh.Context, key ssh.PublicKey) bool {
 	id, err := s.deps.Auth.Identify(key)
 	if err != nil {
+		if s.deps.Observe != nil {
+			s.deps.Observe.KeyRefused(ctx.RemoteAddr().String(), gossh.FingerprintSHA256(key))
+		}
 		return false
 	}
 	ctx.Permissions().Extensions = map[string]string{extFingerprint: id.Fingerprint}
@@ -64,6 +67,10 @@ func (s *Server) logged(next handler) handler {
 		}
 		s.log.Info("session", "user", id.String(), "remote", sess.RemoteAddr().String(),
 			"command", name, "status", code, "took", time.Since(start).Round(time.Millisecond))
+		if s.deps.Observe != nil {
+			s.deps.Observe.SessionEnded(Session{User: id.String(), Remote: sess.RemoteAddr().String(),
+				Command: sess.Command(), Status: code, Took: time.Since(start)})
+		}
 		return code
 	}
 }

@@ -62,6 +62,9 @@ type Deps struct {
 	Repos  *receive.Repos
 	Router *command.Router
 	Log    *slog.Logger
+	// Observe hears of refused keys and ended sessions (metrics, audit);
+	// nil: nobody.
+	Observe Observer
 }
 
 // Server is gitd's SSH server.

@@ -16,6 +16,7 @@ import (
 	"github.com/botrunner/botrunner/deploy"
 	"github.com/botrunner/botrunner/hint"
 	"github.com/botrunner/botrunner/logstore"
+	"github.com/botrunner/botrunner/metrics"
 	"github.com/botrunner/botrunner/names"
 	"github.com/botrunner/botrunner/receive"
 	"github.com/botrunner/botrunner/repostore"
@@ -35,7 +36,7 @@ type deployer struct {
 // newDeployer connects to the Docker Engine and wires build, the scheduler
 // and the deploy engine on the apps' repositories; with GITD_RUNTIME=none
 // pushes are only stored.
-func newDeployer(cfg *config.Config, st *store.Store, repos *repostore.Store, watch *botwatch.Watcher, log *slog.Logger) (deployer, error) {
+func newDeployer(cfg *config.Config, st *store.Store, repos *repostore.Store, watch *botwatch.Watcher, m *metrics.Metrics, log *slog.Logger) (deployer, error) {
 	d := cfg.Deploy
 	if d.Runtime == "none" {
 		log.Info("GITD_RUNTIME=none: pushes are stored, not deployed")
@@ -91,9 +92,11 @@ func newDeployer(cfg *config.Config, st *store.Store, repos *repostore.Store, wa
 	}
 	engine := deploy.New(deploy.Config{
 		Limits:     runtime.Limits{Memory: int64(d.Memory), NanoCPUs: int64(d.CPUs * 1e9), Pids: d.Pids},
-		StartCheck: d.StartCheck, Env: env, TmpDir: tmp, Logs: watch.Sink(logs), Events: watch, Gateway: watch,
-		Puller: build.NewPuller(cli, build.PullOptions{Timeout: d.BuildTimeout, AllowRegistries: d.ImageRegistries, Log: log}), Logins: st,
-	}, st, builder, sched, repos, log)
+		StartCheck: d.StartCheck, Env: env, TmpDir: tmp, Logs: watch.Sink(countedLogs{logs, m}), Events: watch, Gateway: watch,
+		Puller: timedPuller{build.NewPuller(cli, build.PullOptions{Timeout: d.BuildTimeout, AllowRegistries: d.ImageRegistries, Log: log}), m},
+		Logins: st,
+	}, st, timedBuilder{builder, m}, countedScheduler{sched, m}, repos, log)
+	m.WatchBots(botStates(st, engine))
 	return deployer{pipeline: watch.Pipeline(engine), engine: engine, logs: logs}, nil
 }
 

@@ -16,6 +16,7 @@ import (
 
 	gossh "golang.org/x/crypto/ssh"
 
+	"github.com/botrunner/botrunner/audit"
 	"github.com/botrunner/botrunner/auth"
 	"github.com/botrunner/botrunner/botwatch"
 	"github.com/botrunner/botrunner/command"
@@ -23,6 +24,7 @@ import (
 	"github.com/botrunner/botrunner/gateway"
 	"github.com/botrunner/botrunner/gitpack"
 	"github.com/botrunner/botrunner/hint"
+	"github.com/botrunner/botrunner/metrics"
 	"github.com/botrunner/botrunner/notify"
 	"github.com/botrunner/botrunner/receive"
 	"github.com/botrunner/botrunner/repostore"
@@ -46,6 +48,9 @@ func main() {
 }
 
 func run() error {
+	if sub, args, ok := subcommand(os.Args); ok {
+		return sub(args)
+	}
 	cfg, err := config.Parse(os.Args[1:], version)
 	if err != nil {
 		return err
@@ -64,6 +69,7 @@ func run() error {
 		return err
 	}
 	defer st.Close()
+	defer serveBackups(cfg.Data, st, log)()
 	var quotas []auth.Option
 	if cfg.Deploy.Runtime != "none" {
 		userMem, err := cfg.Deploy.UserMemoryBytes()
@@ -80,10 +86,25 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	srv, dep, err := assemble(cfg, st, authz, tw, log)
+	var m *metrics.Metrics
+	if cfg.MetricsListen != "" {
+		m = metrics.New()
+	}
+	// Who did what: the audit log, rotated at 10 MiB, 5 old files kept.
+	auditLog, err := audit.Open(filepath.Join(cfg.Data, "audit"), 10<<20, 5)
 	if err != nil {
 		return err
 	}
+	defer auditLog.Close()
+	srv, dep, err := assemble(cfg, st, authz, extras{tw: tw, m: m, audit: auditLog}, log)
+	if err != nil {
+		return err
+	}
+	stopMetrics, err := serveMetrics(cfg.MetricsListen, m, st, log)
+	if err != nil {
+		return err
+	}
+	defer stopMetrics()
 	ctx, stop := context.WithCancel(context.Background())
 	defer stop() // the scheduler's watch ends with the server; running bots stay up
 	if err := dep.start(ctx, st, log); err != nil {
@@ -93,8 +114,16 @@ func run() error {
 	return serve(cfg, srv, log)
 }
 
+// extras are the parts that watch the server rather than serve: what
+// knows Telegram, the metrics (nil when off) and the audit log.
+type extras struct {
+	tw    telegramWatch
+	m     *metrics.Metrics
+	audit *audit.Log
+}
+
 // assemble builds the server's parts in dependency order.
-func assemble(cfg *config.Config, st *store.Store, authz *auth.Authorizer, tw telegramWatch, log *slog.Logger) (*server.Server, deployer, error) {
+func assemble(cfg *config.Config, st *store.Store, authz *auth.Authorizer, x extras, log *slog.Logger) (*server.Server, deployer, error) {
 	hostKeys, err := hostKeys(cfg, log)
 	if err != nil {
 		return nil, deployer{}, err
@@ -106,7 +135,7 @@ func assemble(cfg *config.Config, st *store.Store, authz *auth.Authorizer, tw te
 	if err != nil {
 		return nil, deployer{}, err
 	}
-	dep, err := newDeployer(cfg, st, repoStore, tw.watch, log)
+	dep, err := newDeployer(cfg, st, repoStore, x.tw.watch, x.m, log)
 	if err != nil {
 		return nil, deployer{}, err
 	}
@@ -114,11 +143,11 @@ func assemble(cfg *config.Config, st *store.Store, authz *auth.Authorizer, tw te
 		MaxPushSize: int64(cfg.MaxPushSize), Agent: "botrunner/" + version, Log: log,
 		Pack: gitpack.Limits{MaxObjects: cfg.MaxPushObjects, MaxObjectSize: int64(cfg.MaxObjectSize),
 			MaxInflated: int64(cfg.MaxPushInflated)},
-		Pipeline: dep.pipeline,
+		Pipeline: &observed{to: dep.pipeline, pushes: newPushes(st, x.m, x.audit)},
 	})
-	deps := command.Deps{Store: st, Auth: authz, Repos: repos, Version: version, Log: log, RemoteURL: cfg.RemoteURL,
+	deps := command.Deps{Store: st, Auth: authz, Repos: repos, Version: version, Log: log, RemoteURL: cfg.RemoteURL, Audit: x.audit,
 		Intake:   command.IntakeOptions{MaxPushSize: int64(cfg.MaxPushSize), GitAllowHosts: cfg.Deploy.GitAllowHosts},
-		Telegram: tw.tg, Watch: tw.watch, Notify: tw.notices}
+		Telegram: x.tw.tg, Watch: x.tw.watch, Notify: x.tw.notices}
 	if dep.engine != nil { // a nil *deploy.Engine must stay a nil interface
 		deps.Bots, deps.Logs = dep.engine, dep.logs
 	}
@@ -127,7 +156,8 @@ func assemble(cfg *config.Config, st *store.Store, authz *auth.Authorizer, tw te
 		Addr: cfg.Listen, HostKeys: hostKeys, IdleTimeout: cfg.IdleTimeout,
 		MaxConnsPerIP: cfg.MaxConnsPerIP, MaxHandshakes: cfg.MaxHandshakes,
 		MaxHandshakesPerIP: cfg.MaxHandshakesPerIP, HandshakeTimeout: cfg.HandshakeTimeout,
-	}, server.Deps{Auth: authz, Store: st, Repos: repos, Router: router, Log: log}), dep, nil
+	}, server.Deps{Auth: authz, Store: st, Repos: repos, Router: router, Log: log,
+		Observe: observers{m: x.m, a: audit.Recorder{Log: x.audit, Err: log}}}), dep, nil
 }
 
 // telegramWatch are the parts that know Telegram: the Bot API client,

@@ -1,0 +1,88 @@
+package audit
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestSessionsAudited(t *testing.T) {
+	l, err := Open(t.TempDir(), 1<<20, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	r := Recorder{Log: l}
+	r.Session("alice", "127.0.0.1:5000", []string{"config:set", "my-bot", "BOT_TOKEN=123:SECRET", "stray-SECRET", "--no-restart"}, 0)
+	r.Session("alice", "127.0.0.1:5000", []string{"git-receive-pack", "'/my-bot.git'"}, 0)
+	r.Session("alice", "127.0.0.1:5000", []string{"status", "my-bot"}, 0) // a read: not audited
+	r.Session("alice", "127.0.0.1:5000", []string{"config:get", "my-bot", "BOT_TOKEN"}, 0)
+	r.Session("alice", "127.0.0.1:5000", []string{"config:get", "my-bot", "BOT_TOKEN", "--reveal"}, 0)
+	r.Session("bob", "127.0.0.1:5001", []string{"deploy:git", "my-bot", "https://user:SECRET@git.example/x"}, 1)
+	r.Session("root", "127.0.0.1:5002", []string{"users:add", "carol"}, 0)
+	r.KeyRefused("127.0.0.1:5003", "SHA256:abc")
+
+	got, err := l.Read(nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	for _, e := range got {
+		lines = append(lines, strings.Join([]string{e.Actor, e.Action, e.App, strings.Join(e.Args, ","), map[bool]string{true: "ok", false: "failed"}[e.OK], e.Detail}, "|"))
+	}
+	want := []string{
+		"alice|config:set|my-bot|BOT_TOKEN,--no-restart|ok|",
+		"alice|push|my-bot||ok|",
+		"alice|config:get|my-bot|BOT_TOKEN,--reveal|ok|",
+		"bob|deploy:git|my-bot||failed|",
+		"root|users:add||carol|ok|",
+		"|auth:refused|||failed|SHA256:abc",
+	}
+	if strings.Join(lines, "\n") != strings.Join(want, "\n") {
+		t.Errorf("entries:\n%s\nwant:\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))
+	}
+	raw, _ := os.ReadFile(filepath.Join(l.dir, fileName))
+	if strings.Contains(string(raw), "SECRET") {
+		t.Errorf("a value reached the audit log:\n%s", raw)
+	}
+}
+
+func TestRotation(t *testing.T) {
+	dir := t.TempDir()
+	l, err := Open(dir, 300, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 20; i++ {
+		if err := l.Write(Entry{Actor: "alice", Action: "stop", App: "my-bot"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, name := range []string{"audit.log", "audit.log.1", "audit.log.2"} {
+		fi, err := os.Stat(filepath.Join(dir, name))
+		if err != nil || fi.Size() > 300 || fi.Mode().Perm() != 0o600 {
+			t.Errorf("%s: %v %v", name, fi, err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "audit.log.3")); err == nil {
+		t.Error("kept more than 2 rotated files")
+	}
+	all, _ := l.Read(nil, 0)
+	last, _ := l.Read(func(e Entry) bool { return e.App == "my-bot" }, 3)
+	if len(all) < 3 || len(all) >= 20 || len(last) != 3 || !last[2].Time.Equal(all[len(all)-1].Time) {
+		t.Errorf("read %d entries after rotation, last 3: %v", len(all), last)
+	}
+	// A reopened log appends.
+	l.Close()
+	l2, err := Open(dir, 300, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l2.Close()
+	_ = l2.Write(Entry{Actor: "bob", Action: "start", App: "my-bot"})
+	again, _ := l2.Read(nil, 1)
+	if len(again) != 1 || again[0].Actor != "bob" {
+		t.Errorf("after reopen: %v", again)
+	}
+}
