@@ -29,7 +29,8 @@ func withLogs(t *testing.T, h *harness) *logstore.Store {
 	h.remake(h.rec)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
-	go func() { _ = h.d.Watch(ctx, nil); close(done) }()
+	d := h.d // the engine watched; a later remake must not race this goroutine
+	go func() { _ = d.Watch(ctx, nil); close(done) }()
 	t.Cleanup(func() { cancel(); <-done })
 	return logs
 }
@@ -160,7 +161,7 @@ func TestUnfollowableOutputInStatus(t *testing.T) {
 // after the engine recorded it.
 func TestEventsHeardByConfigEvents(t *testing.T) {
 	h := newHarness(t, store.AppSettings{})
-	logs := withLogs(t, h)
+	var logs *logstore.Store
 	var got []scheduler.Event
 	h.cfg.Events = scheduler.HandlerFunc(func(e scheduler.Event) {
 		lines, err := logs.Tail(testApp, logstore.Query{})
@@ -168,7 +169,7 @@ func TestEventsHeardByConfigEvents(t *testing.T) {
 		require.NotEmpty(t, lines, "the engine's gitd line comes first")
 		got = append(got, e)
 	})
-	h.remake(h.rec)
+	logs = withLogs(t, h) // makes the engine with Events set
 	h.d.BotEvent(scheduler.Event{Kind: scheduler.EventTimedOut, App: testApp, Release: 1})
 	require.Len(t, got, 1)
 	assert.Equal(t, scheduler.EventTimedOut, got[0].Kind)
