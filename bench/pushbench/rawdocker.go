@@ -22,6 +22,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/api/types/network"
 	"github.com/moby/moby/client"
 
@@ -78,8 +79,12 @@ func (c *captureClient) ContainerCreate(_ context.Context, o client.ContainerCre
 	return client.ContainerCreateResult{ID: "captured"}, nil
 }
 
+// ContainerInspect shows the container on its network (the driver checks
+// that the engine attached it) and with no mounts.
 func (c *captureClient) ContainerInspect(context.Context, string, client.ContainerInspectOptions) (client.ContainerInspectResult, error) {
-	return client.ContainerInspectResult{}, nil
+	var in client.ContainerInspectResult
+	in.Container.NetworkSettings = &container.NetworkSettings{Networks: map[string]*network.EndpointSettings{c.network: {}}}
+	return in, nil
 }
 
 // captureCreate runs gitd's runtime driver's Create for spec and returns the
