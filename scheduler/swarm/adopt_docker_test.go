@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/moby/moby/client"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -22,12 +21,7 @@ import (
 // restarted) finds the running service, reports it running with the very
 // task the first one started, and leaves it running.
 func TestAdoption(t *testing.T) {
-	testenv.Swarm(t)
-	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
-	defer cancel()
-	c, err := client.New(client.FromEnv)
-	require.NoError(t, err)
-	t.Cleanup(func() { c.Close() })
+	ctx, c := onSwarm(t, 3*time.Minute)
 	img, err := runtimetest.TestbotImage(ctx, c)
 	require.NoError(t, err)
 	pusher := registry.New(c, testRegistry(t), nil)

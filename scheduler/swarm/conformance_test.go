@@ -1,33 +1,25 @@
 package swarm
 
 import (
-	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"log/slog"
 	"testing"
 	"time"
 
-	"github.com/moby/moby/client"
 	"github.com/stretchr/testify/require"
 
 	"github.com/botrunner/botrunner/registry"
 	"github.com/botrunner/botrunner/scheduler"
 	"github.com/botrunner/botrunner/testsupport/runtimetest"
 	"github.com/botrunner/botrunner/testsupport/schedulertest"
-	"github.com/botrunner/botrunner/testsupport/testenv"
 )
 
 // TestConformance runs the scheduler suite on a real single-node swarm,
 // images through a real registry: each subtest is a gitd instance of its
 // own.
 func TestConformance(t *testing.T) {
-	testenv.Swarm(t)
-	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
-	defer cancel()
-	c, err := client.New(client.FromEnv)
-	require.NoError(t, err)
-	t.Cleanup(func() { c.Close() })
+	ctx, c := onSwarm(t, 5*time.Minute)
 	img, err := runtimetest.TestbotImage(ctx, c)
 	require.NoError(t, err)
 	target := testRegistry(t)

@@ -25,12 +25,7 @@ import (
 // reads every hardening item back from `service inspect`, from the task's
 // container and from the bot's own /proc/self/status.
 func TestServiceHardening(t *testing.T) {
-	testenv.Swarm(t)
-	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
-	defer cancel()
-	c, err := client.New(client.FromEnv)
-	require.NoError(t, err)
-	t.Cleanup(func() { c.Close() })
+	ctx, c := onSwarm(t, 5*time.Minute)
 	app := strings.ReplaceAll(testenv.UniqueName("swh"), "_", "-")
 	ref, auth := pushTestbot(ctx, t, c, app)
 	network := overlay(ctx, t, c, "botrunner-test-"+app)
@@ -107,6 +102,19 @@ func pushTestbot(ctx context.Context, t *testing.T, c *client.Client, app string
 }
 
 // testRegistry runs a test registry and returns it as a target.
+// onSwarm is a test's single-node swarm (made if the engine has none, left
+// as found) and an engine client, with a context that ends after timeout.
+func onSwarm(t *testing.T, timeout time.Duration) (context.Context, *client.Client) {
+	t.Helper()
+	testenv.Swarm(t)
+	ctx, cancel := context.WithTimeout(t.Context(), timeout)
+	t.Cleanup(cancel)
+	c, err := client.New(client.FromEnv)
+	require.NoError(t, err)
+	t.Cleanup(func() { c.Close() })
+	return ctx, c
+}
+
 func testRegistry(t testing.TB) registry.Target {
 	t.Helper()
 	reg := testenv.StartRegistry(t)

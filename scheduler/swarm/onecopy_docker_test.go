@@ -27,12 +27,7 @@ import (
 // containers run, as a Bot API answering a second getUpdates with 409
 // would see it; after the drain the bot runs again, in a new task.
 func TestOneCopyAcrossRedeployAndDrain(t *testing.T) {
-	testenv.Swarm(t)
-	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
-	defer cancel()
-	c, err := client.New(client.FromEnv)
-	require.NoError(t, err)
-	t.Cleanup(func() { c.Close() })
+	ctx, c := onSwarm(t, 3*time.Minute)
 	app := strings.ReplaceAll(testenv.UniqueName("swo"), "_", "-")
 	ref, auth := pushTestbot(ctx, t, c, app)
 	network := overlay(ctx, t, c, "botrunner-test-"+app)
