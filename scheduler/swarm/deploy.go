@@ -104,13 +104,16 @@ func (s *Scheduler) network(ctx context.Context, app string) (string, error) {
 }
 
 // startCheck waits for r's task to run, then for it to stay up for the
-// start check; a task that ends is a *StartError.
+// start check, or, when r has Ready (the gateway's first getUpdates), for
+// Ready's word; a task that ends is a *StartError, as is Ready's error.
 func (s *Scheduler) startCheck(ctx context.Context, r scheduler.Release, force uint64, out io.Writer) (string, error) {
 	check := r.StartCheck
 	if check <= 0 {
 		check = 5 * time.Second
 	}
 	var upAt time.Time
+	var task swarm.Task
+	var ready <-chan error // r.Ready's answer, asked once the task runs
 	for {
 		t, err := s.releaseTask(ctx, r, force)
 		if err != nil {
@@ -118,10 +121,10 @@ func (s *Scheduler) startCheck(ctx context.Context, r scheduler.Release, force u
 		}
 		switch {
 		case t.ID != "" && t.Status.State == swarm.TaskStateRunning:
+			task = t
 			if upAt.IsZero() {
-				upAt = time.Now()
-				fmt.Fprintf(out, "-----> Checking that v%d stays up for %s\n", r.Number, check)
-			} else if time.Since(upAt) >= check {
+				upAt, ready = time.Now(), s.askReady(ctx, r, check, out)
+			} else if r.Ready == nil && time.Since(upAt) >= check {
 				return t.ID, nil
 			}
 		case t.ID != "" && ended(t):
@@ -130,9 +133,28 @@ func (s *Scheduler) startCheck(ctx context.Context, r scheduler.Release, force u
 		select {
 		case <-ctx.Done():
 			return "", scheduler.ErrCancelled.With("deploy cancelled", ctx.Err())
+		case err := <-ready:
+			if err == nil {
+				fmt.Fprintf(out, "-----> v%d polls: first getUpdates after %.1f s\n", r.Number, time.Since(upAt).Seconds())
+				return task.ID, nil
+			}
+			se := s.startError(ctx, r, task)
+			se.Reason = err.Error()
+			return "", se
 		case <-time.After(s.cfg.Poll):
 		}
 	}
+}
+
+// askReady says what the start check waits for and, when r has Ready,
+// asks it (nil channel otherwise: the check is the fixed time).
+func (s *Scheduler) askReady(ctx context.Context, r scheduler.Release, check time.Duration, out io.Writer) <-chan error {
+	if r.Ready == nil {
+		fmt.Fprintf(out, "-----> Checking that v%d stays up for %s\n", r.Number, check)
+		return nil
+	}
+	fmt.Fprintf(out, "-----> Waiting for v%d's first getUpdates\n", r.Number)
+	return r.Ready(ctx)
 }
 
 // releaseTask is the newest task of release r ("" ID while there is none).
@@ -152,7 +174,7 @@ func (s *Scheduler) releaseTask(ctx context.Context, r scheduler.Release, force 
 	return swarm.Task{}, nil
 }
 
-func (s *Scheduler) startError(ctx context.Context, r scheduler.Release, t swarm.Task) error {
+func (s *Scheduler) startError(ctx context.Context, r scheduler.Release, t swarm.Task) *scheduler.StartError {
 	e := &scheduler.StartError{Release: r.Number, ExitCode: -1}
 	if st := t.Status.ContainerStatus; st != nil {
 		e.ExitCode = st.ExitCode
