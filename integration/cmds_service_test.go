@@ -80,6 +80,10 @@ func cmdComposeEnv(ts *testscript.TestScript, neg bool, args []string) {
 		}
 	}
 	vars["GITD_RUNTIME"] = "docker"
+	// The story's gateway address is one of the host's: the container has
+	// none of them, and this service runs no gateway.
+	delete(vars, "GITD_TELEGRAM_GATEWAY")
+	delete(vars, "GITD_TELEGRAM_GATEWAY_URL")
 	var b strings.Builder
 	b.WriteString("services:\n  gitd:\n    healthcheck:\n      interval: 1s\n      start_period: 0s\n    environment:\n")
 	keys := make([]string, 0, len(vars))
