@@ -67,6 +67,9 @@ func joinSwarm(ctx context.Context) error {
 	switch state {
 	case "active true":
 	case "inactive false":
+		// swarm init makes docker_gwbridge, and leave keeps it: note
+		// whether it was there, so that leaving takes away what we made.
+		_, bridgeErr := docker(ctx, nil, "network", "inspect", gwBridge)
 		if _, err := docker(ctx, nil, "swarm", "init", "--advertise-addr", "127.0.0.1"); err != nil {
 			return err
 		}
@@ -74,7 +77,8 @@ func joinSwarm(ctx context.Context) error {
 		if err := os.MkdirAll(filepath.Dir(madePath), 0o755); err != nil {
 			return err
 		}
-		if err := os.WriteFile(madePath, []byte(strconv.Itoa(os.Getpid())), 0o644); err != nil {
+		made := fmt.Sprintf("%d %t", os.Getpid(), bridgeErr == nil)
+		if err := os.WriteFile(madePath, []byte(made), 0o644); err != nil {
 			return err
 		}
 	default:
@@ -103,15 +107,24 @@ func leaveSwarm(ctx context.Context) error {
 	if len(users) > 0 {
 		return nil
 	}
-	if _, err := os.Stat(madePath); err != nil {
+	made, err := os.ReadFile(madePath)
+	if err != nil {
 		return nil // the swarm was there before the tests: not ours to leave
 	}
 	if _, err := docker(ctx, nil, "swarm", "leave", "--force"); err != nil {
 		return err
 	}
 	Logger.Info("test swarm left")
+	if f := strings.Fields(string(made)); len(f) == 2 && f[1] == "false" {
+		if _, err := docker(ctx, nil, "network", "rm", gwBridge); err != nil {
+			Logger.Warn("remove the swarm's gateway bridge", "network", gwBridge, "err", err)
+		}
+	}
 	return os.Remove(madePath)
 }
+
+// gwBridge is the bridge swarm init makes for the nodes' overlay traffic.
+const gwBridge = "docker_gwbridge"
 
 // liveUsers reads the pid list, keeping processes that still exist.
 func liveUsers(path string) []int {
