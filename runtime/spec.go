@@ -31,6 +31,16 @@ const (
 	LabelInstance = "botrunner.gitd"
 )
 
+// ShortInstance is the part of an instance id that engine object names
+// carry (networks, services): 8 hex digits tell instances on one engine
+// apart and keep the names short.
+func ShortInstance(instance string) string {
+	if len(instance) > 8 {
+		return instance[:8]
+	}
+	return instance
+}
+
 // Labels returns the labels of release n of an app.
 func Labels(app, owner string, release int) map[string]string {
 	return map[string]string{LabelApp: app, LabelOwner: owner, LabelRelease: strconv.Itoa(release)}

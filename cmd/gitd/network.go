@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/botrunner/botrunner/config"
+	"github.com/botrunner/botrunner/runtime"
 	"github.com/botrunner/botrunner/runtime/docker"
 	"github.com/botrunner/botrunner/runtime/firewall"
 	dockersched "github.com/botrunner/botrunner/scheduler/docker"
@@ -53,20 +54,32 @@ func gatewayAllow(d config.Deploy) []string {
 	return append(append([]string{}, d.BotAllow...), "host:"+port)
 }
 
-// buildNetwork runs each build's steps on its app's own network, under the
-// same firewall as the bots, unless the admin named a build network
-// (GITD_BUILD_NETWORK) or bots share one (GITD_DOCKER_NETWORK): on the
-// engine's default bridge a RUN step reaches the host and the private
-// networks around it.
+// buildNetwork runs each build's steps on an isolated network from the
+// bots' pool, under the same firewall as the bots, unless the admin named a
+// build network (GITD_BUILD_NETWORK) or bots share one
+// (GITD_DOCKER_NETWORK): on the engine's default bridge a RUN step reaches
+// the host and the private networks around it.
 func buildNetwork(drv *docker.Driver, d config.Deploy, instance string) func(context.Context, string) (string, error) {
 	if d.Network != "" || d.BuildNetwork != "" {
 		return nil
 	}
 	return func(ctx context.Context, app string) (string, error) {
-		name := dockersched.AppNetwork(instance, app)
+		name := buildNetworkName(d.Scheduler, instance, app)
 		_, err := drv.EnsureNetwork(ctx, name)
 		return name, err
 	}
+}
+
+// buildNetworkName is the network of an app's builds. On the docker
+// scheduler it is the app's own bridge, which its bots run on and its
+// destroy removes. A swarm's bots run on overlays, so nothing of the app
+// would remove a bridge of its own: its builds share one bridge per gitd
+// instance (ICC off: two builds do not reach each other).
+func buildNetworkName(scheduler, instance, app string) string {
+	if scheduler != "swarm" {
+		return dockersched.AppNetwork(instance, app)
+	}
+	return "botrunner-build-" + runtime.ShortInstance(instance)
 }
 
 // resolvers are the first resolv.conf's non-loopback IPv4 nameservers.

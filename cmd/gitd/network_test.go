@@ -29,3 +29,18 @@ func TestApplyFirewallModes(t *testing.T) {
 		t.Errorf("off: got %v after %d iptables calls, want none", err, calls)
 	}
 }
+
+// Builds run on the app's own bridge on the docker scheduler (its destroy
+// removes it), and on one bridge per instance on a swarm, whose apps have
+// no bridge of their own to remove.
+func TestBuildNetworkName(t *testing.T) {
+	for _, tc := range []struct{ scheduler, want string }{
+		{"docker", "botrunner-app-0123abcd-my-bot"},
+		{"", "botrunner-app-0123abcd-my-bot"},
+		{"swarm", "botrunner-build-0123abcd"},
+	} {
+		if got := buildNetworkName(tc.scheduler, "0123abcdef", "my-bot"); got != tc.want {
+			t.Errorf("%q: %q, want %q", tc.scheduler, got, tc.want)
+		}
+	}
+}

@@ -76,9 +76,7 @@ func (s *Scheduler) network(app string) string {
 // AppNetwork names an app's own network; the instance part keeps apps of
 // the same name on two gitd that share an engine apart.
 func AppNetwork(instance, app string) string {
-	if len(instance) > 8 {
-		instance = instance[:8]
-	}
+	instance = runtime.ShortInstance(instance)
 	if instance == "" {
 		return "botrunner-app-" + app
 	}

@@ -23,10 +23,7 @@ type Options struct {
 // ServiceName is the service of app under gitd instance: names are unique
 // per swarm, and two gitd may share one.
 func ServiceName(instance, app string) string {
-	if len(instance) > 8 {
-		instance = instance[:8]
-	}
-	return "botrunner-" + instance + "-" + app
+	return "botrunner-" + runtime.ShortInstance(instance) + "-" + app
 }
 
 // NetworkName is the attachable overlay network of app's bot.
