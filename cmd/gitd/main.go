@@ -12,26 +12,21 @@ import (
 	"os/signal"
 	"path/filepath"
 	"syscall"
-	"time"
 
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/botrunner/botrunner/audit"
 	"github.com/botrunner/botrunner/auth"
-	"github.com/botrunner/botrunner/botwatch"
 	"github.com/botrunner/botrunner/command"
 	"github.com/botrunner/botrunner/config"
-	"github.com/botrunner/botrunner/gateway"
 	"github.com/botrunner/botrunner/gitpack"
 	"github.com/botrunner/botrunner/hint"
 	"github.com/botrunner/botrunner/metrics"
-	"github.com/botrunner/botrunner/notify"
 	"github.com/botrunner/botrunner/receive"
 	"github.com/botrunner/botrunner/repostore"
 	"github.com/botrunner/botrunner/secrets"
 	"github.com/botrunner/botrunner/server"
 	"github.com/botrunner/botrunner/store"
-	"github.com/botrunner/botrunner/telegram"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -158,65 +153,6 @@ func assemble(cfg *config.Config, st *store.Store, authz *auth.Authorizer, x ext
 		MaxHandshakesPerIP: cfg.MaxHandshakesPerIP, HandshakeTimeout: cfg.HandshakeTimeout,
 	}, server.Deps{Auth: authz, Store: st, Repos: repos, Router: router, Log: log,
 		Observe: observers{m: x.m, a: audit.Recorder{Log: x.audit, Err: log}}}), dep, nil
-}
-
-// telegramWatch are the parts that know Telegram: the Bot API client,
-// the owners' notices, the optional Bot API gateway and the watch over
-// bots that feeds them.
-type telegramWatch struct {
-	tg      *telegram.Client
-	notices *notify.Notifier
-	watch   *botwatch.Watcher
-	// the Bot API gateway, when GITD_TELEGRAM_GATEWAY is set
-	gw         *gateway.Gateway
-	gwListener net.Listener
-}
-
-func newTelegramWatch(cfg *config.Config, st *store.Store, log *slog.Logger) (telegramWatch, error) {
-	tg := telegram.New(cfg.TelegramAPI, nil)
-	notices := notify.New(st, tg, nil, log)
-	tw := telegramWatch{tg: tg, notices: notices}
-	gwURL := cfg.Deploy.GatewayURL
-	if addr := cfg.Deploy.Gateway; addr != "" {
-		gw, err := gateway.New(cfg.TelegramAPI, log)
-		if err != nil {
-			return tw, config.ErrBadFlags.Reword("set GITD_TELEGRAM_API to an http(s) URL", "%v", err)
-		}
-		if tw.gwListener, err = net.Listen("tcp", addr); err != nil {
-			return tw, hint.Errorf("GATEWAY_LISTEN_FAILED", "set GITD_TELEGRAM_GATEWAY to an address of this host (e.g. the docker0 address) and a free port",
-				"Bot API gateway: listen on %s: %v", addr, err)
-		}
-		if gwURL == "" {
-			gwURL = "http://" + addr
-		}
-		tw.gw = gw
-	}
-	tw.watch = botwatch.New(st, tg, notices, tw.gw, gwURL, log)
-	return tw, nil
-}
-
-// run serves the gateway and sends notices until ctx ends; with bots
-// running here, the liveness watch restarts deaf ones.
-func (tw telegramWatch) run(ctx context.Context, st *store.Store, dep deployer, log *slog.Logger) {
-	go tw.notices.Run(ctx)
-	if tw.gw == nil {
-		return
-	}
-	log.Info("Bot API gateway listening", "addr", tw.gwListener.Addr().String())
-	go func() {
-		if err := tw.gw.Serve(tw.gwListener); err != nil && !errors.Is(err, gateway.ErrServerClosed) {
-			log.Error("Bot API gateway", "err", err)
-		}
-	}()
-	go func() {
-		<-ctx.Done()
-		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = tw.gw.Shutdown(sctx)
-	}()
-	if dep.engine != nil {
-		go tw.watch.RunLiveness(ctx, st, dep.engine)
-	}
 }
 
 // hostKeys loads the --host-key files, or the data dir's keys (made on
