@@ -72,6 +72,7 @@ func (d *Driver) ensureNetwork(ctx context.Context, name, image string) (string,
 // exists: builds run their steps on the app's network, so they are held to
 // what the bots are (docs/network.md). It returns the network's ID.
 func (d *Driver) EnsureNetwork(ctx context.Context, name string) (string, error) {
+	// Every build asks; the network mostly exists: then no image list.
 	if id, err := d.existingNetwork(ctx, name); id != "" || err != nil {
 		return id, err
 	}
