@@ -37,8 +37,8 @@ func (w *Watcher) Ready(ctx context.Context, app store.App, rel store.Release, s
 		return nil
 	}
 	out := make(chan error, 1)
-	id := telegram.BotID(rel.Config[telegram.PrimaryVar(rel.Config)])
-	if id == "" {
+	token := rel.Config[telegram.PrimaryVar(rel.Config)]
+	if telegram.BotID(token) == "" {
 		out <- errors.New("no bot token var to watch polling with")
 		return out
 	}
@@ -46,7 +46,7 @@ func (w *Watcher) Ready(ctx context.Context, app store.App, rel store.Release, s
 	go func() {
 		ctx, cancel := context.WithTimeout(ctx, limit)
 		defer cancel()
-		if err := w.gw.WaitPolling(ctx, id, since); err != nil {
+		if err := w.gw.WaitPolling(ctx, token, since); err != nil {
 			out <- fmt.Errorf("no getUpdates within %s", limit)
 			return
 		}
@@ -64,11 +64,11 @@ func (w *Watcher) gatewayStats(app string) (gateway.Stats, bool) {
 	if err != nil {
 		return gateway.Stats{}, false
 	}
-	id := telegram.BotID(cfg[telegram.PrimaryVar(cfg)])
-	if id == "" {
+	token := cfg[telegram.PrimaryVar(cfg)]
+	if telegram.BotID(token) == "" {
 		return gateway.Stats{}, false
 	}
-	return w.gw.Bot(id)
+	return w.gw.Bot(token)
 }
 
 // Polling is "polling, last getUpdates 2 s ago" for status; "" when the

@@ -2,6 +2,8 @@ package gateway
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"io"
 	"log/slog"
@@ -13,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/botrunner/botrunner/internal/logging"
 	"github.com/botrunner/botrunner/telegram"
 )
 
@@ -33,8 +36,8 @@ type Gateway struct {
 	srv      *http.Server
 
 	mu      sync.Mutex
-	bots    map[string]*Stats
-	waiters map[string][]chan struct{} // bot id → waiting for its next getUpdates
+	bots    map[string]*Stats          // keyOf(token) → record, for the bots gitd watches
+	waiters map[string][]chan struct{} // keyOf(token) → waiting for its next getUpdates
 }
 
 // New returns a gateway to the Bot API at upstream ("" = the real one).
@@ -46,13 +49,10 @@ func New(upstream string, log *slog.Logger) (*Gateway, error) {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, errors.New("gateway: the upstream Bot API must be an http(s) URL")
 	}
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
 	tr := &http.Transport{Proxy: http.ProxyFromEnvironment, MaxIdleConnsPerHost: 64, IdleConnTimeout: 90 * time.Second,
 		ResponseHeaderTimeout: 50*time.Second + pollHeadroom, TLSHandshakeTimeout: 10 * time.Second,
 		DialContext: (&net.Dialer{Timeout: 10 * time.Second}).DialContext}
-	g := &Gateway{upstream: u, log: log.With("component", "gateway"), now: time.Now,
+	g := &Gateway{upstream: u, log: logging.Component(log, "gateway"), now: time.Now,
 		client: &http.Client{Transport: tr, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
 		bots:   map[string]*Stats{}, waiters: map[string][]chan struct{}{}}
 	g.srv = &http.Server{Handler: g, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
@@ -67,23 +67,26 @@ func (g *Gateway) Serve(l net.Listener) error { return g.srv.Serve(l) }
 func (g *Gateway) Shutdown(ctx context.Context) error { return g.srv.Shutdown(ctx) }
 
 // ServeHTTP forwards /bot<token>/<method> (and /file/bot<token>/<path>).
+// Only the bots gitd watches (Bot, WaitPolling) are recorded, by their
+// whole token: a bot that knows another's public id cannot pass for it,
+// and made-up tokens grow no record.
 func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	bot, method, ok := parsePath(r.URL.Path)
+	token, method, ok := parsePath(r.URL.Path)
 	if !ok {
 		http.Error(w, `{"ok":false,"error_code":404,"description":"Not Found"}`, http.StatusNotFound)
 		return
 	}
-	start := g.now()
+	key := keyOf(token)
 	if method == "getupdates" {
-		g.polled(bot, start)
+		g.polled(key, g.now())
 	}
-	status := g.forward(w, r)
-	g.record(bot, method, status)
+	status := g.forward(w, r, telegram.BotID(token))
+	g.record(key, status)
 }
 
 // forward sends r upstream and streams the answer back; it returns the
 // upstream status, or 502 when there was none.
-func (g *Gateway) forward(w http.ResponseWriter, r *http.Request) int {
+func (g *Gateway) forward(w http.ResponseWriter, r *http.Request, bot string) int {
 	out := g.upstream.JoinPath(r.URL.Path)
 	out.RawQuery = r.URL.RawQuery
 	req, err := http.NewRequestWithContext(r.Context(), r.Method, out.String(), http.MaxBytesReader(w, r.Body, maxRequest))
@@ -99,7 +102,7 @@ func (g *Gateway) forward(w http.ResponseWriter, r *http.Request) int {
 	resp, err := g.client.Do(req)
 	if err != nil {
 		// err holds the URL, so the token: only the bot id is logged.
-		g.log.Warn("upstream unreachable", "bot", botIDOf(r.URL.Path))
+		g.log.Warn("upstream unreachable", "bot", bot)
 		return g.fail(w, http.StatusBadGateway)
 	}
 	defer resp.Body.Close()
@@ -120,27 +123,39 @@ func (g *Gateway) fail(w http.ResponseWriter, code int) int {
 	return code
 }
 
-// parsePath reads /bot<token>/<method> or /file/bot<token>/…: the bot's id
-// (never the secret) and the method, lowercased as Telegram ignores case.
-func parsePath(p string) (bot, method string, ok bool) {
+// parsePath reads /bot<token>/<method> or /file/bot<token>/<path>: the
+// token (of a token's form) and the method, lowercased as Telegram ignores
+// case ("file" for downloads). A method is letters only and a file path
+// has no "." or ".." segment, so that no call leaves the API's own paths.
+func parsePath(p string) (token, method string, ok bool) {
 	rest, isFile := strings.CutPrefix(p, "/file")
 	rest, ok = strings.CutPrefix(rest, "/bot")
 	if !ok {
 		return "", "", false
 	}
-	tok, m, ok := strings.Cut(rest, "/")
-	id, _, hasColon := strings.Cut(tok, ":")
-	if !ok || !hasColon || id == "" || m == "" {
+	token, m, ok := strings.Cut(rest, "/")
+	if !ok || !telegram.LooksLikeToken(token) {
 		return "", "", false
 	}
 	if isFile {
-		return id, "file", true
+		for _, seg := range strings.Split(m, "/") {
+			if seg == "" || seg == "." || seg == ".." {
+				return "", "", false
+			}
+		}
+		return token, "file", true
 	}
-	return id, strings.ToLower(m), true
+	if m == "" || strings.TrimFunc(m, isLetter) != "" {
+		return "", "", false
+	}
+	return token, strings.ToLower(m), true
 }
 
-// botIDOf is the bot id in a path, for logs.
-func botIDOf(p string) string {
-	id, _, _ := parsePath(p)
-	return id
+func isLetter(r rune) bool { return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' }
+
+// keyOf is what the gateway keeps a bot's record under: a hash of its
+// token, so the records hold no secret.
+func keyOf(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
 }

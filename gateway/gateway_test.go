@@ -66,6 +66,8 @@ func serve(t testing.TB, up string, log *slog.Logger) (*Gateway, string) {
 
 func TestForwardsAndRecords(t *testing.T) {
 	g, base := serve(t, upstream(t).URL, nil)
+	_, ok := g.Bot(tok) // gitd watches this bot from now on
+	require.False(t, ok, "no call yet")
 	resp, err := http.Post(base+"/bot"+tok+"/sendMessage", "application/json", strings.NewReader(`{"chat_id":1,"text":"hi"}`))
 	require.NoError(t, err)
 	body, _ := io.ReadAll(resp.Body)
@@ -73,19 +75,18 @@ func TestForwardsAndRecords(t *testing.T) {
 	assert.Equal(t, http.StatusOK, resp.StatusCode)
 	assert.Contains(t, string(body), `{\"chat_id\":1,\"text\":\"hi\"}`, "the body reaches the API as sent")
 
-	_, ok := g.Bot("123456789")
+	s, ok := g.Bot(tok)
 	require.True(t, ok)
-	s, _ := g.Bot("123456789")
 	assert.True(t, s.LastGetUpdates.IsZero())
 
 	before := time.Now()
 	wait := make(chan error, 1)
-	go func() { wait <- g.WaitPolling(context.Background(), "123456789", before) }()
+	go func() { wait <- g.WaitPolling(context.Background(), tok, before) }()
 	resp, err = http.Get(base + "/bot" + tok + "/getUpdates")
 	require.NoError(t, err)
 	resp.Body.Close()
 	require.NoError(t, <-wait, "the first getUpdates ends the wait")
-	s, _ = g.Bot("123456789")
+	s, _ = g.Bot(tok)
 	assert.Equal(t, 2, s.Calls)
 	assert.False(t, s.LastGetUpdates.Before(before))
 	assert.Zero(t, s.Errors)
@@ -93,6 +94,7 @@ func TestForwardsAndRecords(t *testing.T) {
 
 func TestSecondPollerIsAConflict(t *testing.T) {
 	g, base := serve(t, upstream(t).URL, nil)
+	g.Bot(tok)
 	first := make(chan struct{})
 	go func() {
 		defer close(first)
@@ -100,7 +102,7 @@ func TestSecondPollerIsAConflict(t *testing.T) {
 			resp.Body.Close()
 		}
 	}()
-	require.Eventually(t, func() bool { s, _ := g.Bot("123456789"); return !s.FirstGetUpdates.IsZero() }, 5*time.Second, 5*time.Millisecond)
+	require.Eventually(t, func() bool { s, _ := g.Bot(tok); return !s.FirstGetUpdates.IsZero() }, 5*time.Second, 5*time.Millisecond)
 	var code int
 	require.Eventually(t, func() bool {
 		resp, err := http.Get(base + "/bot" + tok + "/getUpdates")
@@ -110,7 +112,7 @@ func TestSecondPollerIsAConflict(t *testing.T) {
 		return code == http.StatusConflict
 	}, 5*time.Second, time.Millisecond)
 	<-first
-	s, _ := g.Bot("123456789")
+	s, _ := g.Bot(tok)
 	assert.GreaterOrEqual(t, s.Conflicts, 1)
 	assert.GreaterOrEqual(t, s.Errors, 1)
 }
@@ -136,7 +138,9 @@ func TestNeverLogsTokensOrContents(t *testing.T) {
 
 func TestRefusesOtherPaths(t *testing.T) {
 	_, base := serve(t, upstream(t).URL, nil)
-	for _, p := range []string{"/", "/bot/getMe", "/botnocolon/getMe", "/metrics", "/bot" + tok} {
+	for _, p := range []string{"/", "/bot/getMe", "/botnocolon/getMe", "/metrics", "/bot" + tok,
+		"/bot1:x/getMe", "/bot" + tok + "/../../admin", "/bot" + tok + "/get.Me", "/bot" + tok + "/",
+		"/file/bot" + tok + "/../../admin", "/file/bot" + tok + "/a/./b", "/file/bot" + tok + "/"} {
 		resp, err := http.Get(base + p)
 		require.NoError(t, err)
 		resp.Body.Close()
@@ -172,4 +176,36 @@ func BenchmarkAddedLatency(b *testing.B) {
 func median(d []time.Duration) time.Duration {
 	sort.Slice(d, func(i, j int) bool { return d[i] < d[j] })
 	return d[len(d)/2]
+}
+
+// A bot that knows another bot's public id, or makes up tokens, leaves no
+// trace: only the bots gitd watches are recorded, by their whole token.
+func TestRecordsOnlyWatchedTokens(t *testing.T) {
+	g, base := serve(t, upstream(t).URL, nil)
+	g.Bot(tok)
+	forged := "123456789:AAforgedforgedforgedforgedforged99"
+	other := "987654321:AAotherotherotherotherotherother99"
+	for _, tk := range []string{forged, other} {
+		resp, err := http.Get(base + "/bot" + tk + "/getUpdates")
+		require.NoError(t, err)
+		resp.Body.Close()
+		assert.Equal(t, http.StatusOK, resp.StatusCode, "forwarded all the same")
+	}
+	s, ok := g.Bot(tok)
+	assert.False(t, ok, "the forged token's poll is not the bot's: %+v", s)
+	g.mu.Lock()
+	n := len(g.bots)
+	g.mu.Unlock()
+	assert.Equal(t, 1, n, "no record for tokens nobody watches")
+}
+
+// A wait that ends without a getUpdates leaves no waiter behind.
+func TestWaitPollingForgetsWaiter(t *testing.T) {
+	g, _ := serve(t, upstream(t).URL, nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	require.ErrorIs(t, g.WaitPolling(ctx, tok, time.Now()), context.DeadlineExceeded)
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	assert.Empty(t, g.waiters)
 }

@@ -3,6 +3,7 @@ package gateway
 import (
 	"context"
 	"net/http"
+	"slices"
 	"time"
 )
 
@@ -16,25 +17,33 @@ type Stats struct {
 	LastConflict    time.Time
 }
 
-// polled notes a getUpdates arriving now and wakes its waiters.
-func (g *Gateway) polled(bot string, at time.Time) {
+// polled notes a getUpdates arriving now from a watched bot and wakes its
+// waiters.
+func (g *Gateway) polled(key string, at time.Time) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	s := g.stats(bot)
+	s, ok := g.bots[key]
+	if !ok {
+		return
+	}
 	if s.FirstGetUpdates.IsZero() {
 		s.FirstGetUpdates = at
 	}
 	s.LastGetUpdates = at
-	for _, c := range g.waiters[bot] {
+	for _, c := range g.waiters[key] {
 		close(c)
 	}
-	delete(g.waiters, bot)
+	delete(g.waiters, key)
 }
 
-func (g *Gateway) record(bot, method string, status int) {
+// record counts a watched bot's call and how it was answered.
+func (g *Gateway) record(key string, status int) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	s := g.stats(bot)
+	s, ok := g.bots[key]
+	if !ok {
+		return
+	}
 	s.Calls++
 	if status != http.StatusOK {
 		s.Errors++
@@ -45,42 +54,57 @@ func (g *Gateway) record(bot, method string, status int) {
 	}
 }
 
-// stats is bot's record, made on first use; g.mu held.
-func (g *Gateway) stats(bot string) *Stats {
-	s, ok := g.bots[bot]
+// watch is the record of the bot with token, made (and from then on
+// kept) on first use; g.mu held.
+func (g *Gateway) watch(token string) (string, *Stats) {
+	key := keyOf(token)
+	s, ok := g.bots[key]
 	if !ok {
 		s = &Stats{}
-		g.bots[bot] = s
+		g.bots[key] = s
 	}
-	return s
+	return key, s
 }
 
-// Bot is what the gateway saw of the bot with id; ok false if nothing.
-func (g *Gateway) Bot(id string) (Stats, bool) {
+// Bot is what the gateway saw of the bot with token since gitd first
+// asked about it (its calls are recorded from then on); ok false while it
+// made no call.
+func (g *Gateway) Bot(token string) (Stats, bool) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	s, ok := g.bots[id]
-	if !ok {
-		return Stats{}, false
-	}
-	return *s, true
+	_, s := g.watch(token)
+	return *s, s.Calls > 0 || !s.LastGetUpdates.IsZero()
 }
 
-// WaitPolling returns when the bot with id calls getUpdates after since,
-// or with ctx's error.
-func (g *Gateway) WaitPolling(ctx context.Context, id string, since time.Time) error {
+// WaitPolling returns when the bot with token calls getUpdates after
+// since, or with ctx's error.
+func (g *Gateway) WaitPolling(ctx context.Context, token string, since time.Time) error {
 	g.mu.Lock()
-	if s, ok := g.bots[id]; ok && s.LastGetUpdates.After(since) {
+	key, s := g.watch(token)
+	if s.LastGetUpdates.After(since) {
 		g.mu.Unlock()
 		return nil
 	}
 	c := make(chan struct{})
-	g.waiters[id] = append(g.waiters[id], c)
+	g.waiters[key] = append(g.waiters[key], c)
 	g.mu.Unlock()
 	select {
 	case <-c:
 		return nil
 	case <-ctx.Done():
+		g.dropWaiter(key, c)
 		return ctx.Err()
+	}
+}
+
+// dropWaiter forgets a waiter whose wait ended without a getUpdates.
+func (g *Gateway) dropWaiter(key string, c chan struct{}) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	ws := slices.DeleteFunc(g.waiters[key], func(w chan struct{}) bool { return w == c })
+	if len(ws) == 0 {
+		delete(g.waiters, key)
+	} else {
+		g.waiters[key] = ws
 	}
 }
