@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/botrunner/botrunner/gateway"
+	"github.com/botrunner/botrunner/internal/logging"
 	"github.com/botrunner/botrunner/notify"
 	"github.com/botrunner/botrunner/store"
 	"github.com/botrunner/botrunner/telegram"
@@ -60,10 +61,7 @@ type Conflict struct {
 // New returns a watcher; n nil means nobody is notified, gw nil that no
 // gateway runs (gwURL is its address as bots reach it).
 func New(st Store, tg *telegram.Client, n Notifier, gw *gateway.Gateway, gwURL string, log *slog.Logger) *Watcher {
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	return &Watcher{st: st, tg: tg, notify: n, log: log.With("component", "botwatch"), now: time.Now,
+	return &Watcher{st: st, tg: tg, notify: n, log: logging.Component(log, "botwatch"), now: time.Now,
 		conflicts: map[string]Conflict{}, gw: gw, gwURL: gwURL}
 }
 

@@ -4,13 +4,16 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+	neturl "net/url"
 	"sync"
 	"time"
 
+	"github.com/botrunner/botrunner/internal/logging"
 	"github.com/botrunner/botrunner/store"
 	"github.com/botrunner/botrunner/telegram"
 )
@@ -68,10 +71,7 @@ func New(st Store, tg *telegram.Client, hc *http.Client, log *slog.Logger) *Noti
 	if hc == nil {
 		hc = PublicClient()
 	}
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	return &Notifier{st: st, tg: tg, hc: hc, log: log.With("component", "notify"), now: time.Now,
+	return &Notifier{st: st, tg: tg, hc: hc, log: logging.Component(log, "notify"), now: time.Now,
 		q: make(chan Event, queueSize), last: map[string]time.Time{}, folds: map[string][]Event{}}
 }
 
@@ -184,6 +184,17 @@ func (n *Notifier) sendTelegram(ctx context.Context, e Event, chat string) error
 	return n.tg.SendMessage(ctx, cfg[name], chat, Message(e))
 }
 
+// withoutURL is err without the URL a *url.Error puts in front: webhook
+// URLs carry their secret in the path (Slack, Discord), and the text is
+// logged.
+func withoutURL(err error) error {
+	var ue *neturl.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
+
 func (n *Notifier) post(ctx context.Context, e Event, url string) error {
 	body, err := json.Marshal(e)
 	if err != nil {
@@ -193,12 +204,12 @@ func (n *Notifier) post(ctx context.Context, e Event, url string) error {
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
-		return ErrWebhook.With(fmt.Sprintf("webhook: %v", err), nil)
+		return ErrWebhook.With("webhook: the URL cannot be used", nil)
 	}
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := n.hc.Do(req)
 	if err != nil {
-		return ErrWebhook.With(fmt.Sprintf("webhook: %v", err), nil)
+		return ErrWebhook.With(fmt.Sprintf("webhook to %s: %v", req.URL.Host, withoutURL(err)), nil)
 	}
 	defer resp.Body.Close()
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))

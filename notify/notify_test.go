@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -108,4 +109,30 @@ func TestWebhooksReachOnlyPublicAddresses(t *testing.T) {
 	require.Error(t, err)
 	assert.Equal(t, "NOTIFY_WEBHOOK_FAILED", hint.CodeOf(err))
 	assert.Contains(t, err.Error(), "not public")
+}
+
+// Webhooks reach public addresses only: none that bots may not reach
+// (firewall.Blocked), and no IPv6 address wrapping an IPv4 one.
+func TestPublic(t *testing.T) {
+	for addr, want := range map[string]bool{
+		"1.1.1.1": true, "2606:4700:4700::1111": true,
+		"127.0.0.1": false, "10.1.2.3": false, "172.16.0.1": false, "192.168.1.1": false,
+		"100.100.100.200": false, "169.254.169.254": false, "0.0.0.1": false, "198.18.0.1": false,
+		"255.255.255.255": false, "224.0.0.1": false, "::1": false, "fe80::1": false, "fc00::1": false,
+		"::ffff:127.0.0.1": false, "64:ff9b::7f00:1": false, "2002:7f00:1::": false, "2001:0:7f00:1::": false,
+	} {
+		if got := public(net.ParseIP(addr)); got != want {
+			t.Errorf("public(%s) = %v, want %v", addr, got, want)
+		}
+	}
+}
+
+// A webhook's failure names its host, never its URL: the path is the
+// secret of Slack's and Discord's webhooks, and the text is logged.
+func TestWebhookErrorHidesURL(t *testing.T) {
+	n := New(fakeStore{store.NotifyTargets{Webhook: "https://127.0.0.1:1/services/T0/B0/SECRETXYZ"}}, nil, nil, nil)
+	err := n.Send(context.Background(), Event{App: "a-bot", Kind: Test})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "127.0.0.1:1")
+	assert.NotContains(t, err.Error(), "SECRETXYZ")
 }

@@ -5,13 +5,16 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/botrunner/botrunner/names"
+	"github.com/botrunner/botrunner/runtime/firewall"
 	"github.com/botrunner/botrunner/store"
 )
 
@@ -72,7 +75,31 @@ func PublicClient() *http.Client {
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 }
 
+// public reports whether a webhook may be posted to ip: a global unicast
+// address outside what bots may not reach either (firewall.Blocked: CGNAT,
+// benchmarking, "this" network, …) and outside the IPv6 ranges that wrap
+// an IPv4 address (NAT64, 6to4, Teredo), which could wrap a private one.
 func public(ip net.IP) bool {
-	return !(ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
-		ip.IsUnspecified() || ip.IsMulticast() || ip.IsInterfaceLocalMulticast())
+	a, ok := netip.AddrFromSlice(ip)
+	if !ok {
+		return false
+	}
+	a = a.Unmap()
+	if !a.IsGlobalUnicast() || a.IsPrivate() {
+		return false
+	}
+	for _, p := range slices.Concat(firewall.Blocked, wraps4) {
+		if p.Contains(a) {
+			return false
+		}
+	}
+	return true
+}
+
+// wraps4 are the IPv6 prefixes whose addresses carry an IPv4 address.
+var wraps4 = []netip.Prefix{
+	netip.MustParsePrefix("64:ff9b::/96"),   // NAT64
+	netip.MustParsePrefix("64:ff9b:1::/48"), // local-use NAT64
+	netip.MustParsePrefix("2002::/16"),      // 6to4
+	netip.MustParsePrefix("2001::/32"),      // Teredo
 }
