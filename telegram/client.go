@@ -63,10 +63,15 @@ func (c *Client) GetMe(ctx context.Context, token string) (User, error) {
 	return u, c.call(ctx, token, "getMe", nil, &u)
 }
 
-// GetWebhookInfo says whether a webhook is set for the bot.
+// GetWebhookInfo says whether a webhook is set for the bot. The URL comes
+// with the token redacted: many frameworks put it in the webhook's path
+// (python-telegram-bot's url_path=TOKEN), and the URL is shown to
+// collaborators and in push output, which may not see the token.
 func (c *Client) GetWebhookInfo(ctx context.Context, token string) (WebhookInfo, error) {
 	var w WebhookInfo
-	return w, c.call(ctx, token, "getWebhookInfo", nil, &w)
+	err := c.call(ctx, token, "getWebhookInfo", nil, &w)
+	w.URL = Redact(w.URL, token)
+	return w, err
 }
 
 // DeleteWebhook removes the bot's webhook (pending updates are kept), so

@@ -143,3 +143,15 @@ func TestConflictIn(t *testing.T) {
 		assert.Equal(t, want, ConflictIn(line), line)
 	}
 }
+
+// A webhook whose path holds the token (python-telegram-bot's
+// url_path=TOKEN) comes back with the token redacted: the URL is shown to
+// collaborators and in push output.
+func TestWebhookURLHidesToken(t *testing.T) {
+	c := api(t, func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, `{"ok":true,"result":{"url":%q}}`, "https://bot.example/"+tok)
+	})
+	info, err := c.GetWebhookInfo(t.Context(), tok)
+	require.NoError(t, err)
+	assert.Equal(t, "https://bot.example/123456789:<redacted>", info.URL)
+}
