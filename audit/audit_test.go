@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestSessionsAudited(t *testing.T) {
@@ -22,6 +23,11 @@ func TestSessionsAudited(t *testing.T) {
 	r.Session("bob", "127.0.0.1:5001", []string{"deploy:git", "my-bot", "https://user:SECRET@git.example/x"}, 1)
 	r.Session("root", "127.0.0.1:5002", []string{"users:add", "carol"}, 0)
 	r.KeyRefused("127.0.0.1:5003", "SHA256:abc")
+	// The app left out: the pair is no app. A stray flag may be a value.
+	r.Session("alice", "127.0.0.1:5000", []string{"config:set", "BOT_TOKEN=123:SECRET", "-SECRET", "--SECRET=x"}, 1)
+	r.Session("alice", "127.0.0.1:5000", []string{"git-receive-pack", "~/my-bot"}, 0)
+	// A word with an escape sequence is kept quoted, never raw.
+	r.Session("mallory", "127.0.0.1:5004", []string{"start", "my-bot", "\x1b]0;owned\x07"}, 1)
 
 	got, err := l.Read(nil, 0)
 	if err != nil {
@@ -38,6 +44,9 @@ func TestSessionsAudited(t *testing.T) {
 		"bob|deploy:git|my-bot||failed|",
 		"root|users:add||carol|ok|",
 		"|auth:refused|||failed|SHA256:abc",
+		"alice|config:set||BOT_TOKEN|failed|",
+		"alice|push|my-bot||ok|",
+		`mallory|start|my-bot|"\x1b]0;owned\a"|failed|`,
 	}
 	if strings.Join(lines, "\n") != strings.Join(want, "\n") {
 		t.Errorf("entries:\n%s\nwant:\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))
@@ -84,5 +93,30 @@ func TestRotation(t *testing.T) {
 	again, _ := l2.Read(nil, 1)
 	if len(again) != 1 || again[0].Actor != "bob" {
 		t.Errorf("after reopen: %v", again)
+	}
+}
+
+// Refused keys from one host write one line a minute: anyone may offer
+// keys without end, and the log must not rotate the rest out for them.
+func TestRefusedKeysOncePerHostAMinute(t *testing.T) {
+	l, err := Open(t.TempDir(), 1<<20, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	now := time.Now()
+	for i, c := range []struct {
+		remote string
+		at     time.Time
+		want   bool
+	}{
+		{"203.0.113.5:4000", now, true},
+		{"203.0.113.5:4001", now.Add(time.Second), false}, // another port, same host
+		{"203.0.113.6:4000", now.Add(time.Second), true},
+		{"203.0.113.5:4002", now.Add(refusedEvery), true},
+	} {
+		if got := l.admitRefusal(c.remote, c.at); got != c.want {
+			t.Errorf("%d: %s at +%s: %v, want %v", i, c.remote, c.at.Sub(now), got, c.want)
+		}
 	}
 }

@@ -35,6 +35,8 @@ type Log struct {
 	keep int
 	f    *os.File
 	size int64
+
+	refused map[string]time.Time // remote host → when its last refused key was written
 }
 
 // Open opens (making it if needed) the log in dir.

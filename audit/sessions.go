@@ -2,7 +2,14 @@ package audit
 
 import (
 	"log/slog"
+	"maps"
+	"net"
+	"slices"
 	"strings"
+	"time"
+	"unicode"
+
+	botnames "github.com/botrunner/botrunner/names"
 )
 
 // Recorder writes the audited sessions and refused keys of the SSH server
@@ -36,15 +43,19 @@ func (r Recorder) Session(user, remote string, command []string, status int) {
 	}
 	action, words := command[0], command[1:]
 	appFirst, ok := audited[action]
-	if !ok || (action == "config:get" && !hasFlag(words, "--reveal")) {
+	if !ok || (action == "config:get" && !slices.Contains(words, "--reveal")) {
 		return
 	}
 	if action == "git-receive-pack" {
 		action = "push"
 	}
 	e := Entry{Actor: user, Remote: remote, Action: action, OK: status == 0}
-	if appFirst && len(words) > 0 && !strings.HasPrefix(words[0], "-") {
-		e.App, words = appName(words[0]), words[1:]
+	if appFirst && len(words) > 0 {
+		// Only an app's name is an app: `config:set BOT_TOKEN=…` with the
+		// app left out must not put the value there.
+		if app := botnames.AppOfRepoPath(strings.Trim(words[0], `'"`)); botnames.ValidApp(app) == nil {
+			e.App, words = app, words[1:]
+		}
 	}
 	if !argsDropped[action] {
 		e.Args = names(action, words)
@@ -52,10 +63,37 @@ func (r Recorder) Session(user, remote string, command []string, status int) {
 	r.write(e)
 }
 
-// KeyRefused writes a refused key: who tried, from where (a client may
-// offer several keys, so one login can write several lines).
+// KeyRefused writes a refused key: who tried, from where. One line per
+// remote host a minute (refusedEvery): anyone may offer keys without end,
+// and an unlimited record would rotate every other entry out of the log.
 func (r Recorder) KeyRefused(remote, fingerprint string) {
-	r.write(Entry{Remote: remote, Action: "auth:refused", Detail: fingerprint})
+	if r.Log.admitRefusal(remote, time.Now()) {
+		r.write(Entry{Remote: remote, Action: "auth:refused", Detail: fingerprint})
+	}
+}
+
+// refusedEvery is how often one remote host's refused keys are written.
+const refusedEvery = time.Minute
+
+// admitRefusal says whether a refused key from remote is written now.
+func (l *Log) admitRefusal(remote string, now time.Time) bool {
+	host, _, err := net.SplitHostPort(remote)
+	if err != nil {
+		host = remote
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.refused == nil || len(l.refused) > 4096 {
+		maps.DeleteFunc(l.refused, func(_ string, at time.Time) bool { return now.Sub(at) >= refusedEvery })
+		if l.refused == nil {
+			l.refused = map[string]time.Time{}
+		}
+	}
+	if at, ok := l.refused[host]; ok && now.Sub(at) < refusedEvery {
+		return false
+	}
+	l.refused[host] = now
+	return true
 }
 
 func (r Recorder) write(e Entry) {
@@ -65,38 +103,27 @@ func (r Recorder) write(e Entry) {
 }
 
 // names keeps what a command's words name: flags by name (their values
-// dropped), config:set's KEY=VALUE as KEY (and no other word of it),
-// other words as they are.
+// dropped), config:set's KEY=VALUE as KEY and its --no-restart (no other
+// word of it: a stray word may be a value), other words as they are.
+// Words with control characters are kept quoted, so that reading the log
+// in a terminal runs no escape sequence a client sent.
 func names(action string, words []string) []string {
 	var out []string
 	for _, w := range words {
 		switch {
-		case strings.HasPrefix(w, "-"):
-			w, _, _ = strings.Cut(w, "=")
-		case action == "config:set":
+		case action == "config:set" && w != "--no-restart":
 			name, _, isPair := strings.Cut(w, "=")
-			if !isPair {
-				continue // a stray word may be a value: never kept
+			if !isPair || strings.HasPrefix(w, "-") {
+				continue
 			}
 			w = name
+		case strings.HasPrefix(w, "-"):
+			w, _, _ = strings.Cut(w, "=")
+		}
+		if strings.IndexFunc(w, func(r rune) bool { return !unicode.IsPrint(r) }) >= 0 {
+			w = botnames.Quote(w)
 		}
 		out = append(out, w)
 	}
 	return out
-}
-
-// appName turns git's path ('/my-bot.git', 'my-bot') into the app's name.
-func appName(path string) string {
-	path = strings.Trim(path, "'\"")
-	path = strings.TrimPrefix(path, "/")
-	return strings.TrimSuffix(path, ".git")
-}
-
-func hasFlag(words []string, flag string) bool {
-	for _, w := range words {
-		if w == flag {
-			return true
-		}
-	}
-	return false
 }

@@ -3,6 +3,7 @@ package names
 import (
 	"fmt"
 	"regexp"
+	"strings"
 
 	"github.com/botrunner/botrunner/hint"
 )
@@ -56,6 +57,15 @@ func ValidConfig(name string) error {
 		return ErrInvalidConfigName.With(fmt.Sprintf("invalid config var name %s", Quote(name)), nil)
 	}
 	return nil
+}
+
+// AppOfRepoPath is the app a git client's repository path names:
+// "/my-bot.git", "~/my-bot" and "my-bot" all name my-bot. The result is
+// not checked: see ValidApp.
+func AppOfRepoPath(p string) string {
+	p = strings.TrimPrefix(p, "~/")
+	p = strings.TrimPrefix(p, "/")
+	return strings.TrimSuffix(p, ".git")
 }
 
 func invalid(sentinel *hint.Error, kind, name string) error {

@@ -32,7 +32,7 @@ func (s *Server) git(sess ssh.Session, id auth.Identity, service string, words [
 		s.writeError(sess.Stderr(), errBadGitArgs)
 		return 2
 	}
-	app := appFromPath(words[len(words)-1])
+	app := names.AppOfRepoPath(words[len(words)-1])
 	if err := names.ValidApp(app); err != nil {
 		s.writeError(sess.Stderr(), err)
 		return 1

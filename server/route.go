@@ -1,8 +1,6 @@
 package server
 
 import (
-	"strings"
-
 	"github.com/gliderlabs/ssh"
 
 	"github.com/botrunner/botrunner/auth"
@@ -42,13 +40,4 @@ func gitService(words []string) (string, bool) {
 		return name, true
 	}
 	return "", false
-}
-
-// appFromPath turns the repository path a git client sends ("/my-bot",
-// "my-bot.git", "~/my-bot") into an app name; the name is validated by the
-// caller through auth like every other name.
-func appFromPath(p string) string {
-	p = strings.TrimPrefix(p, "~/")
-	p = strings.TrimPrefix(p, "/")
-	return strings.TrimSuffix(p, ".git")
 }
