@@ -22,9 +22,11 @@ func (d *Engine) release(app store.App, rel store.Release) scheduler.Release {
 		StartCheck: d.startCheck(app), StopGrace: app.Settings.StopGrace, Ready: d.ready(app, rel)}
 }
 
-// ready is the gateway's start check of rel; nil without one.
+// ready is the gateway's start check of rel; nil when the app's bot does
+// not call through a gateway (none configured, or the app's telegram
+// setting is not gateway): then the fixed start check decides.
 func (d *Engine) ready(app store.App, rel store.Release) func(context.Context) <-chan error {
-	if d.cfg.Gateway == nil || !app.Settings.Gateway {
+	if d.cfg.Gateway == nil || d.cfg.Gateway.Env(app) == nil {
 		return nil
 	}
 	return func(ctx context.Context) <-chan error { return d.cfg.Gateway.Ready(ctx, app, rel, time.Now()) }
