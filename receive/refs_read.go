@@ -3,6 +3,7 @@ package receive
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -57,9 +58,15 @@ func readPackedRefs(path string, byName map[plumbing.ReferenceName]plumbing.Hash
 	return sc.Err()
 }
 
-// readLooseRefs adds the loose refs below root/dir to byName.
+// readLooseRefs adds the loose refs below root/dir to byName. Fetches read
+// without the app's lock, so a ref (or the whole dir) deleted by a push
+// meanwhile is simply not there: it must not end the walk, which would
+// leave every ref after it out.
 func readLooseRefs(root, dir string, byName map[plumbing.ReferenceName]plumbing.Hash) error {
-	err := filepath.WalkDir(filepath.Join(root, dir), func(p string, d fs.DirEntry, err error) error {
+	return filepath.WalkDir(filepath.Join(root, dir), func(p string, d fs.DirEntry, err error) error {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
 		if err != nil {
 			return err
 		}
@@ -67,6 +74,9 @@ func readLooseRefs(root, dir string, byName map[plumbing.ReferenceName]plumbing.
 			return nil // directories are walked; symlinks and locks are no refs
 		}
 		b, err := os.ReadFile(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
 		if err != nil {
 			return err
 		}
@@ -78,10 +88,6 @@ func readLooseRefs(root, dir string, byName map[plumbing.ReferenceName]plumbing.
 		byName[plumbing.ReferenceName(filepath.ToSlash(rel))] = plumbing.NewHash(h)
 		return nil
 	})
-	if os.IsNotExist(err) {
-		return nil
-	}
-	return err
 }
 
 func isBranchOrTag(name string) bool {

@@ -66,3 +66,43 @@ func refStrings(refs []*plumbing.Reference) []string {
 	}
 	return out
 }
+
+// A fetch reads refs without the app's lock: refs deleted and made again
+// meanwhile (a push's branch delete) never hide the refs beside them.
+func TestReadRefsDirWhileRefsGo(t *testing.T) {
+	root := t.TempDir()
+	heads := filepath.Join(root, "refs", "heads")
+	require.NoError(t, os.MkdirAll(heads, 0o755))
+	const h = "0123456789012345678901234567890123456789"
+	stable := []string{"a", "c", "e", "g"}
+	for _, n := range stable {
+		require.NoError(t, os.WriteFile(filepath.Join(heads, n), []byte(h+"\n"), 0o644))
+	}
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() { // b, d and f come and go
+		defer close(done)
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			p := filepath.Join(heads, []string{"b", "d", "f"}[i%3])
+			_ = os.WriteFile(p, []byte(h+"\n"), 0o644)
+			_ = os.Remove(p)
+		}
+	}()
+	defer func() { close(stop); <-done }()
+	for i := 0; i < 500; i++ {
+		refs, err := readRefsDir(root)
+		require.NoError(t, err)
+		got := map[string]bool{}
+		for _, r := range refs {
+			got[r.Name().Short()] = true
+		}
+		for _, n := range stable {
+			require.True(t, got[n], "read %d: %s missing from %v", i, n, got)
+		}
+	}
+}
