@@ -34,7 +34,10 @@ func (d *Engine) gcImages(app string) {
 }
 
 // staleImages are the image tags of deployed releases before the last
-// keep deployed ones, less those the kept ones use.
+// keep deployed ones, less those the kept ones use: by tag, and by image
+// ID (a rebuild from cache or a deploy:image of the same image is one
+// image under two tags, and one manifest in a scheduler's registry, whose
+// delete would take it from the kept release too).
 func staleImages(rels []store.Release, keep int) []string {
 	var deployed []store.Release
 	for _, r := range rels {
@@ -48,11 +51,14 @@ func staleImages(rels []store.Release, keep int) []string {
 	kept := map[string]bool{}
 	for _, r := range deployed[len(deployed)-keep:] {
 		kept[r.ImageTag] = true
+		if r.Image != "" {
+			kept[r.Image] = true
+		}
 	}
 	var stale []string
 	seen := map[string]bool{}
 	for _, r := range deployed[:len(deployed)-keep] {
-		if !kept[r.ImageTag] && !seen[r.ImageTag] {
+		if !kept[r.ImageTag] && !kept[r.Image] && !seen[r.ImageTag] {
 			stale = append(stale, r.ImageTag)
 			seen[r.ImageTag] = true
 		}

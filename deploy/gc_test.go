@@ -9,6 +9,11 @@ import (
 	"github.com/botrunner/botrunner/store"
 )
 
+func withImage(r store.Release, id string) store.Release {
+	r.Image = id
+	return r
+}
+
 func TestStaleImages(t *testing.T) {
 	rel := func(n int, status, tag string) store.Release {
 		return store.Release{Number: n, Status: status, ImageTag: tag}
@@ -31,6 +36,9 @@ func TestStaleImages(t *testing.T) {
 			rel(3, store.ReleaseDeployed, tag(1)), rel(4, store.ReleaseDeployed, tag(1)),
 			rel(5, store.ReleaseDeployed, tag(1)), rel(6, store.ReleaseDeployed, tag(1)),
 			rel(7, store.ReleaseDeployed, tag(1))), []string{tag(2)}},
+		{"an image ID a kept release has under its own tag stays", append(append([]store.Release{},
+			withImage(seven[0], "sha256:same"), seven[1]), seven[2], seven[3], seven[4], seven[5],
+			withImage(seven[6], "sha256:same")), []string{tag(2)}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
