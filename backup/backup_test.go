@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -156,5 +157,60 @@ func TestRestoreRefuses(t *testing.T) {
 	}
 	if _, err := Restore(bytes.NewReader([]byte("not gzip")), t.TempDir()); !errors.Is(err, ErrBadArchive) {
 		t.Errorf("not an archive: %v", err)
+	}
+}
+
+// A new volume of the gitd image holds the image's marker only: a restore
+// into it goes ahead (in Compose, that is where a restore lands).
+func TestRestoreIntoNewImageVolume(t *testing.T) {
+	data, st := dataDir(t)
+	st.Close()
+	var good bytes.Buffer
+	if _, err := Create(t.Context(), data, &good, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	vol := t.TempDir()
+	if err := os.WriteFile(filepath.Join(vol, imageMarker), nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Restore(bytes.NewReader(good.Bytes()), vol); err != nil {
+		t.Fatalf("into a new image volume: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(vol, "repos/my-bot.git/HEAD")); err != nil {
+		t.Errorf("not restored: %v", err)
+	}
+}
+
+// failingDB writes part of a database, then fails.
+type failingDB struct{}
+
+func (failingDB) Snapshot(w io.Writer) (int64, error) {
+	n, _ := w.Write(bytes.Repeat([]byte{0}, 4096))
+	return int64(n), errors.New("disk gone")
+}
+
+// A snapshot that fails half-way is a failed fetch, not a short database.
+func TestFetchOfFailedSnapshotFails(t *testing.T) {
+	data := t.TempDir()
+	l, err := Listen(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = Serve(l, failingDB{}) }()
+	defer l.Close()
+	var got bytes.Buffer
+	if _, err := fetch(t.Context(), data, &got); err == nil {
+		t.Fatalf("fetch of a failed snapshot: no error (%d bytes)", got.Len())
+	}
+}
+
+// An empty snapshot is refused: opened, it would be a fresh database.
+func TestCheckDBRefusesEmpty(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "empty.db")
+	if err := os.WriteFile(p, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := checkDB(p); err == nil {
+		t.Fatal("an empty snapshot passed the check")
 	}
 }

@@ -106,7 +106,12 @@ func snapshotFile(db string, w io.Writer) error {
 	return err
 }
 
+// checkDB opens the snapshot as gitd would. An empty file is refused
+// first: the database library would make a fresh, empty database of it.
 func checkDB(path string) error {
+	if fi, err := os.Stat(path); err != nil || fi.Size() == 0 {
+		return fmt.Errorf("the snapshot is empty")
+	}
 	st, err := store.Open(path)
 	if err != nil {
 		return fmt.Errorf("the snapshot does not open: %w", err)

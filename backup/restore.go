@@ -56,11 +56,17 @@ func emptyDir(data string) (created bool, err error) {
 	if err != nil {
 		return false, err
 	}
-	if len(entries) > 0 {
-		return false, ErrNotEmpty.Reword("", "%s is not empty (%s, …)", data, entries[0].Name())
+	for _, e := range entries {
+		if e.Name() != imageMarker {
+			return false, ErrNotEmpty.Reword("", "%s is not empty (%s, …)", data, e.Name())
+		}
 	}
 	return false, nil
 }
+
+// imageMarker is the one file the gitd image's data dir holds (Dockerfile:
+// an empty dir cannot be copied with its owner), so every new volume has it.
+const imageMarker = ".keep"
 
 func clear(data string, created bool) {
 	if created {

@@ -41,7 +41,11 @@ func Serve(l net.Listener, db Snapshotter) error {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /snapshot", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/octet-stream")
-		_, _ = db.Snapshot(w) // a failure mid-way cuts the response: the client sees a short body
+		if _, err := db.Snapshot(w); err != nil {
+			// Cut the connection: the client must see a failed fetch, never
+			// a short body that reads as a smaller database.
+			panic(http.ErrAbortHandler)
+		}
 	})
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	err := srv.Serve(l)
