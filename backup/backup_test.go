@@ -165,6 +165,10 @@ func TestRestoreRefuses(t *testing.T) {
 func TestRestoreIntoNewImageVolume(t *testing.T) {
 	data, st := dataDir(t)
 	st.Close()
+	// The backup of a gitd that ran from the image: its data dir has the marker too.
+	if err := os.WriteFile(filepath.Join(data, imageMarker), nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	var good bytes.Buffer
 	if _, err := Create(t.Context(), data, &good, Options{}); err != nil {
 		t.Fatal(err)

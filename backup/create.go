@@ -133,7 +133,7 @@ func (a *archive) dataDir(ctx context.Context, data string, withKey bool) error 
 			return err
 		}
 		switch {
-		case name == dbName || name == "tmp" || (name == keyName && !withKey):
+		case name == dbName || name == "tmp" || name == imageMarker || (name == keyName && !withKey):
 		case name == "repos" && e.IsDir():
 			err = a.repos(filepath.Join(data, name), name)
 		case e.IsDir():
