@@ -166,8 +166,13 @@ func keyProblem(path string) (problem, fix string) {
 		return fmt.Sprintf("%s: %v", path, err), "make it with ssh-keygen -t ed25519 -N '' -f " + path + ", or unset --host-key"
 	}
 	if perm := fi.Mode().Perm(); perm&0o077 != 0 {
-		return fmt.Sprintf("%s is %#o: others can read the private key", path, perm),
-			"chmod 600 " + path + " (and, if others did read it, make a new one: clients will see a new host key)"
+		after := " (and, if others did read it, make a new one: clients will see a new host key)"
+		if filepath.Base(path) == "secret.key" {
+			// It seals the config vars: a new one reads none of them.
+			after = " (never replace it: the stored config vars are sealed with it; if others read it, " +
+				"set every app's secret vars again, e.g. rotate the bot tokens)"
+		}
+		return fmt.Sprintf("%s is %#o: others can read the private key", path, perm), "chmod 600 " + path + after
 	}
 	if st, ok := fi.Sys().(*syscall.Stat_t); ok && int(st.Uid) != os.Getuid() {
 		return fmt.Sprintf("%s belongs to uid %d, not gitd's uid %d", path, st.Uid, os.Getuid()),
