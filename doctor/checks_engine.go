@@ -2,6 +2,7 @@ package doctor
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -26,9 +27,11 @@ func (d *Doctor) checkEngine(ctx context.Context) Result {
 	if where == "" {
 		where = "unix:///var/run/docker.sock"
 	}
-	var err error
+	err := d.s.ClientErr
 	if d.engine != nil {
 		d.eng, err = d.engine.Facts(ctx)
+	} else if err == nil {
+		err = errors.New("no engine client")
 	}
 	if d.engine == nil || err != nil {
 		d.engine = nil

@@ -32,6 +32,7 @@ type Settings struct {
 	Data             string   // the data dir
 	HostKeys         []string // --host-key files; none: the data dir's ssh_host_*_key
 	DockerHost       string   // DOCKER_HOST as gitd sees it ("" = the default socket)
+	ClientErr        error    // why no engine client could be made (Run's eng is then nil)
 	BaseImage        string
 	BuildpackBuilder string
 	BuildpackPull    string // always, if-not-present, never
@@ -45,13 +46,13 @@ type Settings struct {
 // Doctor runs the checks against one host.
 type Doctor struct {
 	s      Settings
-	engine Engine        // nil: the engine could not be reached (engineErr)
+	engine Engine        // nil: the engine could not be reached (Settings.ClientErr)
 	eng    EngineFacts   // what the engine said about itself
 	fw     FirewallProbe // nil: the firewall is not checked
 }
 
 // Run checks everything and returns the results in order. eng may be nil
-// when no engine client could even be made; engineErr then says why.
+// when no engine client could even be made; s.ClientErr then says why.
 func Run(ctx context.Context, s Settings, eng Engine, fw FirewallProbe) []Result {
 	d := &Doctor{s: s, engine: eng, fw: fw}
 	var out []Result

@@ -24,12 +24,13 @@ func runDoctor(args []string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	var eng doctor.Engine
-	if cli, err := docker.NewClient(); err == nil {
+	cli, clientErr := docker.NewClient()
+	if clientErr == nil {
 		eng = doctor.NewEngine(cli)
 	}
 	d := cfg.Deploy
 	results := doctor.Run(ctx, doctor.Settings{
-		Data: cfg.Data, HostKeys: cfg.HostKey, DockerHost: os.Getenv("DOCKER_HOST"),
+		Data: cfg.Data, HostKeys: cfg.HostKey, DockerHost: os.Getenv("DOCKER_HOST"), ClientErr: clientErr,
 		BaseImage: d.BaseImage, BuildpackBuilder: d.BuildpackBuilder, BuildpackPull: d.BuildpackPull,
 		Network: d.Network, BotSubnets: d.BotSubnets, BotFirewall: d.BotFirewall,
 		ProcSys: "/proc/sys", MinFree: 1 << 30, LowFree: 5 << 30,
