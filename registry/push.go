@@ -14,6 +14,9 @@ import (
 
 	"github.com/moby/moby/api/types/registry"
 	"github.com/moby/moby/client"
+
+	"github.com/botrunner/botrunner/internal/cleanup"
+	"github.com/botrunner/botrunner/internal/logging"
 )
 
 // Engine is the slice of the moby client a Pusher calls; *client.Client
@@ -36,11 +39,8 @@ type Pusher struct {
 
 // New returns a Pusher for t through engine. log may be nil.
 func New(engine Engine, t Target, log *slog.Logger) *Pusher {
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
 	return &Pusher{engine: engine, t: t, http: &http.Client{Timeout: time.Minute},
-		log: log.With("component", "registry", "registry", t.Host)}
+		log: logging.Component(log, "registry").With("registry", t.Host)}
 }
 
 // Target is what the Pusher pushes to.
@@ -55,11 +55,7 @@ func (p *Pusher) Push(ctx context.Context, image, app string, n int) (string, er
 	if _, err := p.engine.ImageTag(ctx, client.ImageTagOptions{Source: image, Target: tag}); err != nil {
 		return "", ErrPush.With(fmt.Sprintf("tag %s as %s", image, tag), err)
 	}
-	defer func() {
-		if _, err := p.engine.ImageRemove(context.WithoutCancel(ctx), tag, client.ImageRemoveOptions{}); err != nil {
-			p.log.Warn("untag pushed image", "ref", tag, "err", err)
-		}
-	}()
+	defer p.untag(ctx, tag)
 	auth, err := p.encodedAuth()
 	if err != nil {
 		return "", err
@@ -76,11 +72,19 @@ func (p *Pusher) Push(ctx context.Context, image, app string, n int) (string, er
 	ref := repo + "@" + digest
 	// The push left the engine a name by digest too: drop it, the image
 	// keeps its own tag and a node here pulls only the manifest again.
-	if _, err := p.engine.ImageRemove(context.WithoutCancel(ctx), ref, client.ImageRemoveOptions{}); err != nil {
-		p.log.Warn("untag pushed digest", "ref", ref, "err", err)
-	}
+	p.untag(ctx, ref)
 	p.log.Info("release image pushed", "app", app, "release", n, "digest", digest)
 	return ref, nil
+}
+
+// untag removes a name the push gave the image on gitd's engine, even when
+// ctx has ended (the image itself keeps its own tag).
+func (p *Pusher) untag(ctx context.Context, name string) {
+	ctx, cancel := cleanup.Context(ctx, time.Minute)
+	defer cancel()
+	if _, err := p.engine.ImageRemove(ctx, name, client.ImageRemoveOptions{}); err != nil {
+		p.log.Warn("untag pushed image", "name", name, "err", err)
+	}
 }
 
 // pushedDigest reads the push's message stream to its end: the first error

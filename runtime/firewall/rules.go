@@ -5,6 +5,8 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+
+	"github.com/botrunner/botrunner/runtime"
 )
 
 // Blocked are the destinations no bot may reach unless allowed: "this"
@@ -110,10 +112,7 @@ type Config struct {
 // Chains returns the names of the instance's forward and input chains
 // (iptables allows 28 characters).
 func (c Config) Chains() (fwd, in string) {
-	id := c.Instance
-	if len(id) > 8 {
-		id = id[:8]
-	}
+	id := runtime.ShortInstance(c.Instance)
 	return "BOTRUNNER-" + id + "-FWD", "BOTRUNNER-" + id + "-IN"
 }
 

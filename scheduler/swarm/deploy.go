@@ -11,11 +11,16 @@ import (
 	"github.com/moby/moby/api/types/swarm"
 	"github.com/moby/moby/client"
 
+	"github.com/botrunner/botrunner/internal/cleanup"
 	"github.com/botrunner/botrunner/runtime"
 	"github.com/botrunner/botrunner/scheduler"
 )
 
 func isNotFound(err error) bool { return cerrdefs.IsNotFound(err) }
+
+// undoTimeout bounds putting the previous release back after a failed
+// deploy: it runs even when the pusher is gone, and holds the app meanwhile.
+const undoTimeout = 5 * time.Minute
 
 // Deploy pushes r's image, updates (or creates) the app's service to r's
 // spec and holds the new task to the start check; on failure the service
@@ -28,7 +33,9 @@ func (s *Scheduler) Deploy(ctx context.Context, r scheduler.Release, out io.Writ
 	}
 	task, err := s.startCheck(ctx, r, force, out)
 	if err != nil {
-		s.undo(context.WithoutCancel(ctx), r.App, prev, had, out)
+		uctx, cancel := cleanup.Context(ctx, undoTimeout)
+		defer cancel()
+		s.undo(uctx, r.App, prev, had, out)
 		return nil, err
 	}
 	s.release(r.App)

@@ -14,6 +14,8 @@ import (
 
 	"github.com/botrunner/botrunner/runtime"
 	"github.com/botrunner/botrunner/scheduler"
+
+	"github.com/botrunner/botrunner/internal/logging"
 )
 
 // Engine is the slice of the moby client (a swarm manager's API) the
@@ -88,11 +90,7 @@ func New(c Engine, img Images, cfg Config) *Scheduler {
 	if cfg.Poll <= 0 {
 		cfg.Poll = 500 * time.Millisecond
 	}
-	log := cfg.Log
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	return &Scheduler{c: c, img: img, cfg: cfg, log: log.With("component", "swarm"), apps: map[string]*appState{}, pushed: map[string]string{}}
+	return &Scheduler{c: c, img: img, cfg: cfg, log: logging.Component(cfg.Log, "swarm"), apps: map[string]*appState{}, pushed: map[string]string{}}
 }
 
 func (s *Scheduler) state(app string) *appState {
