@@ -237,8 +237,10 @@ func (w *dfWalk) add(n *parser.Node) error {
 }
 
 // remoteSource matches what a builder fetches: any URL scheme, scp-style
-// git remotes (git@host:repo) and github.com/… shorthands.
-var remoteSource = regexp.MustCompile(`(?i)^\s*([a-z][a-z0-9+.-]*://|git@|[^/\s]+@[^/\s]+:|github\.com/)`).MatchString
+// git remotes (git@host:repo) and github.com/… shorthands. Leading quotes
+// are skipped: a word the lexer cannot expand (an unclosed quote) is checked
+// as written, and a builder that reads it more leniently must not fetch it.
+var remoteSource = regexp.MustCompile(`(?i)^[\s"']*([a-z][a-z0-9+.-]*://|git@|[^/\s]+@[^/\s]+:|github\.com/)`).MatchString
 
 // copyFrom checks COPY --from=<image>: an image not among the stages is
 // pulled by the engine.

@@ -1,6 +1,7 @@
 package build
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 
@@ -38,6 +39,7 @@ var refusedDockerfiles = map[string]string{
 	"onbuild":          "FROM python:3.11-slim\nONBUILD ADD http://127.0.0.1/secret /s\n",
 	"second stage":     "FROM python:3.11-slim AS a\nRUN true\nFROM a\nADD http://127.0.0.1/secret /s\n",
 	"ipv6":             "FROM python:3.11-slim\nADD http://[::1]:8080/secret /s\n",
+	"unclosed quote":   "FROM python:3.11-slim\nADD \"http://127.0.0.1/secret /s\n",
 	"ftp":              "FROM python:3.11-slim\nADD ftp://127.0.0.1/secret /s\n",
 	"leading space":    "FROM python:3.11-slim\n   ADD\thttp://127.0.0.1/secret /s\n",
 	"crlf":             "FROM python:3.11-slim\r\nADD http://127.0.0.1/secret /s\r\n",
@@ -115,6 +117,8 @@ func TestCheckDockerfileTooBig(t *testing.T) {
 	assert.Equal(t, ErrDockerfileInvalid.Code, hint.CodeOf(dockerfilePolicy{}.check(strings.NewReader(df))))
 }
 
+var continuation = regexp.MustCompile(`\\[ \t]*(\n|$)`)
+
 // FuzzCheckDockerfile: whatever the input, the check never panics, and a
 // Dockerfile it accepts has no ADD the engine would fetch, by a second,
 // plainer reading of the parsed instructions.
@@ -128,13 +132,15 @@ func FuzzCheckDockerfile(f *testing.F) {
 		if err != nil {
 			return
 		}
-		for _, line := range strings.Split(strings.ReplaceAll(df, "\\\n", ""), "\n") {
+		// A backslash ending a line (spaces may follow it) or the input
+		// joins the next line, as the parser reads it.
+		for _, line := range strings.Split(continuation.ReplaceAllString(df, ""), "\n") {
 			f := strings.Fields(line)
 			if len(f) < 3 || !strings.EqualFold(f[0], "add") {
 				continue
 			}
 			for _, w := range f[1 : len(f)-1] {
-				w = strings.ToLower(strings.Trim(w, `[]",`))
+				w = strings.ToLower(strings.TrimLeft(w, `["`)) // the JSON form's word, or a quoted one
 				for _, remote := range []string{"http://", "https://", "git://", "git@"} {
 					if strings.HasPrefix(w, remote) {
 						t.Fatalf("accepted %q", df)
