@@ -40,6 +40,12 @@ var ErrBadSetting = hint.New("BAD_SETTING", "invalid setting",
 	"settings are deploy-branch=<branch>, tag-deploys=on|off, entrypoint=<file.py>|auto, start-check=<duration>, "+
 		"stop-grace=<duration>, telegram=gateway|direct, liveness=<duration>, builder=<name>|auto; key= puts one back to its default")
 
+// ErrNoGateway is telegram=gateway on a server that runs no Bot API
+// gateway: the bot would get no TELEGRAM_API and its start check nothing
+// to wait for.
+var ErrNoGateway = hint.New("NO_GATEWAY", "this server runs no Bot API gateway",
+	"ask the admin to set GITD_TELEGRAM_GATEWAY, or keep telegram=direct")
+
 // settingsJSON is `settings --json`; "" means the server's default.
 type settingsJSON struct {
 	App          string `json:"app"`
@@ -117,6 +123,9 @@ func (c *call) changeSettings(pairs []string) error {
 		if err := applySetting(&s, kv); err != nil {
 			return err
 		}
+	}
+	if s.Gateway && !app.Settings.Gateway && !c.d.Gateway {
+		return ErrNoGateway
 	}
 	if err := c.d.Store.SetAppSettings(app.Name, s); err != nil {
 		return appGone(err)

@@ -60,3 +60,27 @@ func TestSettingsRefusesBadInputAllOrNothing(t *testing.T) {
 	res = w.run("alice", "", "settings:set", "alice-bot")
 	assert.Equal(t, 2, res.code, "at least one key=value")
 }
+
+// TestSettingsGatewayNeedsOne: telegram=gateway on a server without the Bot
+// API gateway is refused (the bot would get no TELEGRAM_API); going back to
+// direct always works, and with a gateway the setting is taken.
+func TestSettingsGatewayNeedsOne(t *testing.T) {
+	w := newWorld(t)
+	res := w.run("alice", "", "settings:set", "alice-bot", "telegram=gateway", "stop-grace=30s")
+	assert.Equal(t, 1, res.code)
+	assert.Contains(t, res.stderr, "GITD_TELEGRAM_GATEWAY")
+	app, err := w.s.App("alice-bot")
+	require.NoError(t, err)
+	assert.False(t, app.Settings.Gateway)
+	assert.Zero(t, app.Settings.StopGrace, "a refused call changes nothing")
+
+	w.r.d.Gateway = true
+	w.ok("alice", "", "settings:set", "alice-bot", "telegram=gateway")
+	w.r.d.Gateway = false // the admin turned the gateway off since
+	w.ok("alice", "", "settings:set", "alice-bot", "liveness=1m")
+	w.ok("alice", "", "settings:set", "alice-bot", "telegram=direct")
+	app, err = w.s.App("alice-bot")
+	require.NoError(t, err)
+	assert.False(t, app.Settings.Gateway)
+	assert.Equal(t, time.Minute, app.Settings.Liveness)
+}

@@ -76,6 +76,9 @@ type Deps struct {
 	Notify Notifier
 	// Audit is the audit log `audit` reads; nil: none kept.
 	Audit AuditReader
+	// Gateway: the server runs the Bot API gateway (GITD_TELEGRAM_GATEWAY);
+	// without it, settings:set telegram=gateway is refused.
+	Gateway bool
 }
 
 // Watch is what status needs of botwatch.Watcher.

@@ -142,7 +142,8 @@ func assemble(cfg *config.Config, st *store.Store, authz *auth.Authorizer, x ext
 	})
 	deps := command.Deps{Store: st, Auth: authz, Repos: repos, Version: version, Log: log, RemoteURL: cfg.RemoteURL, Audit: x.audit,
 		Intake:   command.IntakeOptions{MaxPushSize: int64(cfg.MaxPushSize), GitAllowHosts: cfg.Deploy.GitAllowHosts},
-		Telegram: x.tw.tg, Watch: x.tw.watch, Notify: x.tw.notices}
+		Telegram: x.tw.tg, Watch: x.tw.watch, Notify: x.tw.notices,
+		Gateway: x.tw.gw != nil}
 	if dep.engine != nil { // a nil *deploy.Engine must stay a nil interface
 		deps.Bots, deps.Logs = dep.engine, dep.logs
 	}
