@@ -57,9 +57,12 @@ func changeConfig(c *call, set map[string]string, unset []string) error {
 	if err != nil {
 		return err
 	}
-	upd, err := c.d.Store.UpdateConfig(app.Name, set, unset)
+	upd, err := c.d.Store.UpdateConfigVerified(app.Name, set, unset, verifiedBots(set, checked))
 	if err != nil {
 		return appGone(err)
+	}
+	for _, id := range upd.TookOver {
+		c.log.Warn("bot taken over from an unverified claim", "app", app.Name, "bot_id", id, "by", c.id().String())
 	}
 	c.recordBot(app.Name, upd.Config, checked)
 	for _, m := range upd.Missing {

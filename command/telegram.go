@@ -3,6 +3,7 @@ package command
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"time"
 
 	"github.com/botrunner/botrunner/auth"
@@ -46,6 +47,18 @@ func (c *call) checkTokens(app string, set map[string]string, out io.Writer) ([]
 		checked = append(checked, ch)
 	}
 	return checked, nil
+}
+
+// verifiedBots are the bot ids Telegram confirmed among the tokens being
+// set: getMe answered, with the id the token names.
+func verifiedBots(set map[string]string, checked []telegram.Checked) []string {
+	var ids []string
+	for _, ch := range checked {
+		if id := telegram.BotID(set[ch.Var]); id != "" && ch.Bot.ID != 0 && strconv.FormatInt(ch.Bot.ID, 10) == id {
+			ids = append(ids, id)
+		}
+	}
+	return ids
 }
 
 // recordBot keeps what Telegram said about the app's bot once a config

@@ -3,6 +3,7 @@ package store
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -41,31 +42,67 @@ func botIDs(config map[string]string) []string {
 // tell which bots this server runs.
 func (s *Store) botKey(id string) []byte { return s.box.MAC("BOT_ID", []byte(id)) }
 
+// An index entry is the name of the app holding the bot id, followed by
+// unverifiedMark when its token was stored without Telegram's word (the API
+// was unreachable): a claim nobody proved, which a verified token of the
+// same bot takes over. Entries without the mark (and those written before
+// it existed) are verified.
+const unverifiedMark = "\x00unverified"
+
+func botEntry(app string, verified bool) []byte {
+	if verified {
+		return []byte(app)
+	}
+	return []byte(app + unverifiedMark)
+}
+
+// botHolder reads an index entry: the holding app, and whether its claim
+// was verified.
+func botHolder(v []byte) (app string, verified bool) {
+	app, unverified := strings.CutSuffix(string(v), unverifiedMark)
+	return app, !unverified
+}
+
 // moveBots moves app's entries in the bot index from the bots of config
-// cur to those of next. BOT_TOKEN_IN_USE if another existing app holds one
-// of them; the error never says which app, as the caller may not see it.
-func (s *Store) moveBots(tx *bolt.Tx, app string, cur, next map[string]string) error {
+// cur to those of next; verified are the ids Telegram confirmed in this
+// change. BOT_TOKEN_IN_USE if another existing app holds one of them,
+// unless its claim is unverified and this one is verified: then the id is
+// taken over and returned. The error never says which app, as the caller
+// may not see it.
+func (s *Store) moveBots(tx *bolt.Tx, app string, cur, next map[string]string, verified []string) ([]string, error) {
 	idx := tx.Bucket(bucketBotIDs)
 	before, after := botIDs(cur), botIDs(next)
+	var took []string
 	for _, id := range after {
 		k := s.botKey(id)
-		// An entry whose app is gone is stale (DeleteApp frees bots), so it
-		// does not block.
-		if holder := idx.Get(k); holder != nil && string(holder) != app && tx.Bucket(bucketApps).Get(holder) != nil {
-			return ErrBotTokenInUse.With(fmt.Sprintf("bot %s already belongs to another app", id), nil)
+		isVerified := slices.Contains(verified, id)
+		if v := idx.Get(k); v != nil {
+			holder, holderVerified := botHolder(v)
+			// An entry whose app is gone is stale (DeleteApp frees bots).
+			switch {
+			case holder == app:
+				isVerified = isVerified || holderVerified
+			case tx.Bucket(bucketApps).Get([]byte(holder)) == nil:
+			case holderVerified || !isVerified:
+				return nil, ErrBotTokenInUse.With(fmt.Sprintf("bot %s already belongs to another app", id), nil)
+			default:
+				took = append(took, id)
+			}
 		}
-		if err := idx.Put(k, []byte(app)); err != nil {
-			return err
+		if err := idx.Put(k, botEntry(app, isVerified)); err != nil {
+			return nil, err
 		}
 	}
 	for _, id := range before {
-		if k := s.botKey(id); !slices.Contains(after, id) && string(idx.Get(k)) == app {
-			if err := idx.Delete(k); err != nil {
-				return err
+		if k := s.botKey(id); !slices.Contains(after, id) && idx.Get(k) != nil {
+			if holder, _ := botHolder(idx.Get(k)); holder == app {
+				if err := idx.Delete(k); err != nil {
+					return nil, err
+				}
 			}
 		}
 	}
-	return nil
+	return took, nil
 }
 
 // indexBotIDs builds the bot index from every app's config once: stores

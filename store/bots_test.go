@@ -72,3 +72,38 @@ func TestBotRecord(t *testing.T) {
 	assert.False(t, ok)
 	assert.Equal(t, "NOT_FOUND", hint.CodeOf(s.SetBot("nope-bot", &b)))
 }
+
+// TestVerifiedTokenTakesUnverifiedBot: a token stored while Telegram could
+// not be asked holds its bot id only until a token Telegram confirmed for
+// the same bot is set by another app (a made-up token with a public bot id
+// must not keep the real bot off the server); a verified claim is never
+// taken, and two unverified claims still exclude each other.
+func TestVerifiedTokenTakesUnverifiedBot(t *testing.T) {
+	s, _ := boxedWithApps(t)
+	id := "100000001"
+	_, err := s.UpdateConfigVerified("carol-bot", map[string]string{"X": sameBot(1)}, nil, nil)
+	require.NoError(t, err, "unverified: the API was unreachable")
+	_, err = s.UpdateConfigVerified("bob-bot", map[string]string{BotTokenName: token(1)}, nil, nil)
+	assert.Equal(t, "BOT_TOKEN_IN_USE", hint.CodeOf(err), "unverified against unverified")
+
+	up, err := s.UpdateConfigVerified("bob-bot", map[string]string{BotTokenName: token(1)}, nil, []string{id})
+	require.NoError(t, err)
+	assert.Equal(t, []string{id}, up.TookOver)
+	// carol's claim is gone: any change of hers that keeps the token is refused.
+	_, err = s.SetConfig("carol-bot", map[string]string{"DEBUG": "1"}, nil)
+	assert.Equal(t, "BOT_TOKEN_IN_USE", hint.CodeOf(err))
+	_, err = s.UpdateConfigVerified("carol-bot", map[string]string{"Y": sameBot(1)}, nil, []string{id})
+	assert.Equal(t, "BOT_TOKEN_IN_USE", hint.CodeOf(err), "a verified claim is never taken")
+
+	// bob's later changes without a check keep his claim verified.
+	_, err = s.SetConfig("bob-bot", map[string]string{"DEBUG": "1"}, nil)
+	require.NoError(t, err)
+	_, err = s.UpdateConfigVerified("carol-bot", map[string]string{"Y": sameBot(1)}, nil, []string{id})
+	assert.Equal(t, "BOT_TOKEN_IN_USE", hint.CodeOf(err))
+
+	// Deleting bob's app frees the id, whatever its mark.
+	_, err = s.SetConfig("carol-bot", nil, []string{"X"})
+	require.NoError(t, err)
+	require.NoError(t, s.DeleteApp("bob-bot"))
+	require.NoError(t, setToken(s, "carol-bot", token(1)))
+}

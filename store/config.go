@@ -14,6 +14,9 @@ type ConfigUpdate struct {
 	Config  map[string]string // the app's whole config afterwards (never nil)
 	Missing []string          // names asked to unset that the app did not have, sorted
 	Change  string            // what changed, e.g. "set BOT_TOKEN, DEBUG; unset X"; "" if nothing
+	// TookOver are the bot ids this change took from another app that held
+	// them unverified (see UpdateConfigVerified).
+	TookOver []string
 }
 
 // Config returns app's config vars, opened. ErrNotFound if no such app.
@@ -53,6 +56,16 @@ func (s *Store) SetConfig(app string, set map[string]string, unset []string) (ma
 // INVALID_BOT_TOKEN) and that no two apps, whoever owns them, have a token
 // of the same bot, whatever the vars' names (BOT_TOKEN_IN_USE). ErrNotFound if no such app.
 func (s *Store) UpdateConfig(app string, set map[string]string, unset []string) (ConfigUpdate, error) {
+	return s.UpdateConfigVerified(app, set, unset, nil)
+}
+
+// UpdateConfigVerified is UpdateConfig where verified are the bot ids that
+// Telegram confirmed (getMe) for the tokens being set. A bot id another app
+// holds unverified (its token was stored while Telegram could not be asked)
+// goes to this app when this app's token of it is verified: otherwise anyone
+// could keep a bot off the server by storing a made-up token with its public
+// id while the API was unreachable.
+func (s *Store) UpdateConfigVerified(app string, set map[string]string, unset []string, verified []string) (ConfigUpdate, error) {
 	if s.box == nil {
 		return ConfigUpdate{}, ErrNoSecretKey
 	}
@@ -76,7 +89,7 @@ func (s *Store) UpdateConfig(app string, set map[string]string, unset []string) 
 		if up.Change == "" {
 			return nil
 		}
-		if err := s.moveBots(tx, app, cur, up.Config); err != nil {
+		if up.TookOver, err = s.moveBots(tx, app, cur, up.Config, verified); err != nil {
 			return err
 		}
 		return s.putConfigMap(b, []byte(app), up.Config)

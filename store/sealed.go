@@ -105,7 +105,7 @@ func deleteConfig(tx *bolt.Tx, app string) error {
 	idx := tx.Bucket(bucketBotIDs)
 	var keys [][]byte
 	err := idx.ForEach(func(k, v []byte) error {
-		if string(v) == app {
+		if holder, _ := botHolder(v); holder == app {
 			keys = append(keys, bytes.Clone(k))
 		}
 		return nil

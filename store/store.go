@@ -57,7 +57,7 @@ var (
 	// Sealed data and its indexes (config.go, sealed.go).
 	bucketConfig    = []byte("config")         // app -> sealed JSON map
 	bucketRelConfig = []byte("release-config") // releaseKey -> sealed JSON map
-	bucketBotIDs    = []byte("bot-ids")        // MAC(bot id of any token-valued var) -> app
+	bucketBotIDs    = []byte("bot-ids")        // MAC(bot id of any token-valued var) -> app (+ unverifiedMark)
 	bucketBots      = []byte("bots")           // app -> Bot (what getMe said), JSON
 	bucketNotify    = []byte("notify")         // app -> NotifyTargets, JSON
 	bucketMeta      = []byte("meta")           // store-wide records (the key check)
