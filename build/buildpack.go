@@ -110,7 +110,7 @@ func (b *Builder) packBuild(ctx, bctx context.Context, j *job, pull image.PullPo
 	out := newLineWriter(j.req.Output)
 	defer out.Flush()
 	plog := &packLogger{out: out, log: b.log.With("app", j.req.App, "release", j.req.Release)}
-	engine := &guardedEngine{BuildpackEngine: b.opts.BuildpackEngine, memory: b.opts.Memory}
+	engine := &guardedEngine{BuildpackEngine: b.opts.BuildpackEngine, memory: b.opts.Memory, pids: b.opts.Pids}
 	pack, err := packclient.NewClient(packclient.WithDockerClient(engine), packclient.WithLogger(plog))
 	if err != nil {
 		return Result{}, ErrEngine.With("buildpack client: "+err.Error(), err)

@@ -28,7 +28,8 @@ var _ BuildpackEngine = (*client.Client)(nil)
 var errSocketRefused = errors.New("a build container that runs buildpacks asked for the Docker socket")
 
 // guardedEngine is the engine as pack sees it. Every build container gets
-// the build memory limit (pack has no option for it), and the socket rule
+// the build memory and process limits (pack has no option for them; the
+// buildpacks run the app's setup code, a fork bomb among it), and the socket rule
 // of the untrusted flow is checked rather than trusted: only containers of
 // pack's ephemeral lifecycle image (analyzer, restorer, exporter) may
 // mount the engine's socket; the detector and builder, which run the
@@ -36,6 +37,7 @@ var errSocketRefused = errors.New("a build container that runs buildpacks asked 
 type guardedEngine struct {
 	BuildpackEngine
 	memory int64
+	pids   int64 // 0 = no process limit
 }
 
 // lifecyclePrefix names the ephemeral lifecycle images pack makes from the
@@ -51,6 +53,9 @@ func (e *guardedEngine) ContainerCreate(ctx context.Context, o client.ContainerC
 	}
 	if e.memory > 0 && o.HostConfig.Memory == 0 {
 		o.HostConfig.Memory, o.HostConfig.MemorySwap = e.memory, e.memory
+	}
+	if e.pids > 0 && (o.HostConfig.PidsLimit == nil || *o.HostConfig.PidsLimit <= 0 || *o.HostConfig.PidsLimit > e.pids) {
+		o.HostConfig.PidsLimit = &e.pids
 	}
 	return e.BuildpackEngine.ContainerCreate(ctx, o)
 }

@@ -124,7 +124,7 @@ func TestGuardedEngine(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			rec := &createRecorder{}
-			e := &guardedEngine{BuildpackEngine: rec, memory: 512 << 20}
+			e := &guardedEngine{BuildpackEngine: rec, memory: 512 << 20, pids: 256}
 			_, err := e.ContainerCreate(t.Context(), client.ContainerCreateOptions{
 				Config:     &container.Config{Image: tc.image, Env: tc.env},
 				HostConfig: &container.HostConfig{Binds: tc.binds},
@@ -137,6 +137,8 @@ func TestGuardedEngine(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, int64(512<<20), rec.got.HostConfig.Memory)
 			assert.Equal(t, int64(512<<20), rec.got.HostConfig.MemorySwap, "no swap on top")
+			require.NotNil(t, rec.got.HostConfig.PidsLimit)
+			assert.Equal(t, int64(256), *rec.got.HostConfig.PidsLimit)
 		})
 	}
 }

@@ -21,7 +21,7 @@ type Deploy struct {
 	StopGrace            time.Duration `default:"10s" env:"GITD_STOP_GRACE" help:"SIGTERM grace before SIGKILL when a bot stops."`
 	BuildTimeout         time.Duration `default:"15m" env:"GITD_BUILD_TIMEOUT" help:"Longest a build may take."`
 	BuildMemory          Size          `default:"1GiB" env:"GITD_BUILD_MEMORY" help:"Memory limit of a build."`
-	BuildPids            int64         `default:"512" env:"GITD_BUILD_PIDS" help:"Most processes a build may run at once (needs the engine's cgroupfs driver and a writable /sys/fs/cgroup; 0 = no limit)."`
+	BuildPids            int64         `default:"512" env:"GITD_BUILD_PIDS" help:"Most processes a build may run at once (classic builds need the engine's cgroupfs driver and a writable /sys/fs/cgroup; buildpack builds do not; 0 = no limit)."`
 	BuildDisk            Size          `default:"2GiB" env:"GITD_BUILD_DISK" help:"Most a build may write, all steps together; past it the build is cancelled (0 = no limit)."`
 	BuildNetwork         string        `env:"GITD_BUILD_NETWORK" help:"Docker network for build steps (e.g. one with a package mirror); unset = the app's own network, firewalled like its bots (docs/network.md)."`
 	BuildRegistries      []string      `env:"GITD_BUILD_REGISTRIES" sep:"," placeholder:"HOST[:PORT]" help:"Registries a build may pull a base image from when the engine lacks it (docker.io for Docker Hub; none by default: the engine pulls with its own network and credentials). FROM may name other registries than docker.io only if listed."`
