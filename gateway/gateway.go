@@ -38,6 +38,9 @@ type Gateway struct {
 	mu      sync.Mutex
 	bots    map[string]*Stats          // keyOf(token) → record, for the bots gitd watches
 	waiters map[string][]chan struct{} // keyOf(token) → waiting for its next getUpdates
+	// calls being forwarded, per keyOf(token) and in all (limit.go)
+	inFlight map[string]int
+	total    int
 }
 
 // New returns a gateway to the Bot API at upstream ("" = the real one).
@@ -54,7 +57,7 @@ func New(upstream string, log *slog.Logger) (*Gateway, error) {
 		DialContext: (&net.Dialer{Timeout: 10 * time.Second}).DialContext}
 	g := &Gateway{upstream: u, log: logging.Component(log, "gateway"), now: time.Now,
 		client: &http.Client{Transport: tr, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
-		bots:   map[string]*Stats{}, waiters: map[string][]chan struct{}{}}
+		bots:   map[string]*Stats{}, waiters: map[string][]chan struct{}{}, inFlight: map[string]int{}}
 	g.srv = &http.Server{Handler: g, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
 		ErrorLog: slog.NewLogLogger(g.log.Handler(), slog.LevelWarn)}
 	return g, nil
@@ -77,6 +80,12 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	key := keyOf(token)
+	release, ok := g.admit(key)
+	if !ok {
+		tooMany(w)
+		return
+	}
+	defer release()
 	if method == "getupdates" {
 		g.polled(key, g.now())
 	}

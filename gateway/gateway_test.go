@@ -209,3 +209,45 @@ func TestWaitPollingForgetsWaiter(t *testing.T) {
 	defer g.mu.Unlock()
 	assert.Empty(t, g.waiters)
 }
+
+// TestGatewayCapsCallsInFlight: one token may have maxPerBot calls in
+// flight; the next is answered 429 with retry_after (as Telegram throttles)
+// and never reaches upstream, while another token's calls still pass and
+// the first token's pass again once its calls end.
+func TestGatewayCapsCallsInFlight(t *testing.T) {
+	hold, arrived := make(chan struct{}), make(chan struct{}, 2*maxPerBot)
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/sendMessage") {
+			arrived <- struct{}{}
+			<-hold
+		}
+		fmt.Fprint(w, `{"ok":true,"result":true}`)
+	}))
+	t.Cleanup(up.Close)
+	_, base := serve(t, up.URL, slog.New(slog.DiscardHandler))
+	call := func(token, method string) (int, string) {
+		resp, err := http.Post(base+"/bot"+token+"/"+method, "application/json", strings.NewReader("{}"))
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(body)
+	}
+	var wg sync.WaitGroup
+	for range maxPerBot {
+		wg.Go(func() { call(tok, "sendMessage") })
+	}
+	for range maxPerBot {
+		<-arrived
+	}
+	code, body := call(tok, "getMe")
+	assert.Equal(t, http.StatusTooManyRequests, code)
+	assert.JSONEq(t, `{"ok":false,"error_code":429,"description":"Too Many Requests: too many calls in flight through gitd's gateway","parameters":{"retry_after":1}}`, body)
+	other := "987654321:AAothersecretothersecretothersecret1"
+	code, _ = call(other, "getMe")
+	assert.Equal(t, http.StatusOK, code, "another bot is not held up")
+	close(hold)
+	wg.Wait()
+	code, _ = call(tok, "getMe")
+	assert.Equal(t, http.StatusOK, code)
+	assert.Empty(t, arrived, "the refused call never went upstream")
+}

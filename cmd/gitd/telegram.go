@@ -46,10 +46,24 @@ func newTelegramWatch(cfg *config.Config, st *store.Store, log *slog.Logger) (te
 		if gwURL == "" {
 			gwURL = "http://" + addr
 		}
+		warnOpenGateway(tw.gwListener.Addr(), log)
 		tw.gw = gw
 	}
 	tw.watch = botwatch.New(st, tg, notices, tw.gw, gwURL, log)
 	return tw, nil
+}
+
+// warnOpenGateway warns when the gateway listens where more than the bots
+// may reach it: on every address, or on a public one. The gateway forwards
+// any token's calls (a bot may use several), so whoever reaches it calls
+// the Bot API from this server's address.
+func warnOpenGateway(a net.Addr, log *slog.Logger) {
+	ta, ok := a.(*net.TCPAddr)
+	if !ok || (!ta.IP.IsUnspecified() && (ta.IP.IsLoopback() || ta.IP.IsPrivate())) {
+		return
+	}
+	log.Warn("the Bot API gateway listens on a public or every address: anyone who reaches it calls the Bot API from this server; "+
+		"set GITD_TELEGRAM_GATEWAY to the bots' bridge address (e.g. 172.17.0.1:8081) or block the port", "addr", a.String())
 }
 
 // run serves the gateway and sends notices until ctx ends; with bots
