@@ -55,6 +55,11 @@ func (d *Engine) removeImages(ctx context.Context, app string) error {
 		if tag == "" {
 			continue
 		}
+		// The scheduler's copy (a swarm's registry): a registry that keeps
+		// it (deletion disabled) does not hold up the destroy.
+		if err := d.sched.DropImage(ctx, tag); err != nil {
+			d.log.Warn("destroy: image copy left on the scheduler", "app", app, "image", tag, "err", err)
+		}
 		if err := d.builder.RemoveImage(ctx, tag); err != nil {
 			errs = append(errs, err)
 		}

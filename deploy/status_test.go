@@ -11,6 +11,7 @@ import (
 
 	"github.com/botrunner/botrunner/hint"
 	"github.com/botrunner/botrunner/runtime"
+	dockersched "github.com/botrunner/botrunner/scheduler/docker"
 	"github.com/botrunner/botrunner/store"
 	"github.com/botrunner/botrunner/testsupport/fakeruntime"
 )
@@ -164,7 +165,11 @@ func TestDestroy(t *testing.T) {
 	require.NoError(t, h.rt.Start(ctx, other))
 	require.Len(t, h.containers(), 2)
 
+	dropped := &droppingScheduler{Scheduler: h.sched}
+	h.d = New(h.cfg, h.st, h.b, dropped, testRepos{h}, nil)
 	require.NoError(t, h.d.Destroy(ctx, testApp))
+	assert.Equal(t, []string{"botrunner/echo-bot:v1", "botrunner/echo-bot:v2", "botrunner/echo-bot:v3"}, dropped.refs,
+		"the scheduler's copies (a swarm's registry) go too")
 	assert.Empty(t, h.containers(), "nothing of the app is left")
 	_, err = h.rt.Inspect(ctx, stray)
 	assert.ErrorIs(t, err, runtime.ErrNotFound)
@@ -178,6 +183,17 @@ func TestDestroy(t *testing.T) {
 	h.b.mu.Lock()
 	defer h.b.mu.Unlock()
 	assert.Equal(t, []string{testOwner + "/" + testApp}, h.b.caches, "the build cache goes too")
+}
+
+// droppingScheduler records the images the engine asks a scheduler to drop.
+type droppingScheduler struct {
+	*dockersched.Scheduler
+	refs []string
+}
+
+func (s *droppingScheduler) DropImage(ctx context.Context, ref string) error {
+	s.refs = append(s.refs, ref)
+	return s.Scheduler.DropImage(ctx, ref)
 }
 
 // A destroy that cannot remove an image says so (the app is then kept and

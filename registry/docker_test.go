@@ -45,9 +45,20 @@ func TestPushAndDelete(t *testing.T) {
 	assert.False(t, imageExists(repo+":v3"), "the push tag is dropped from gitd's engine")
 	assert.False(t, imageExists(ref), "and so is the name by digest")
 
+	// A gitd that restarted finds the copy by its release's tag.
+	found, err := New(c, target, nil).Pushed(ctx, app, 3)
+	require.NoError(t, err)
+	assert.Equal(t, ref, found)
+	found, err = p.Pushed(ctx, app, 9)
+	require.NoError(t, err)
+	assert.Empty(t, found, "no release 9 there")
+
 	require.NoError(t, p.Delete(ctx, ref))
 	assert.Equal(t, "", manifestDigest(t, reg, "bots/"+app, digest), "deleted by digest")
 	require.NoError(t, p.Delete(ctx, ref), "a second delete finds it gone: no error")
+	found, err = p.Pushed(ctx, app, 3)
+	require.NoError(t, err)
+	assert.Empty(t, found, "the tag went with the manifest")
 
 	err = p.Delete(ctx, "elsewhere.example.com/x@"+digest)
 	assert.Equal(t, "REGISTRY_DELETE", hint.CodeOf(err))

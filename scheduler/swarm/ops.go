@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/moby/moby/api/types/swarm"
@@ -228,16 +229,39 @@ func (s *Scheduler) Converge(ctx context.Context, app string, r *scheduler.Relea
 	return s.waitRunning(ctx, app, svc.Spec.TaskTemplate.ForceUpdate)
 }
 
-// DropImage deletes the registry copy of the release image tagged ref,
-// when this gitd pushed it since it started (the digest is not kept
-// across restarts; the README says so).
+// DropImage deletes the registry copy of the release image tagged ref
+// (build.Tag's botrunner/<app>:v<N>): by the digest this gitd pushed, or,
+// for a copy pushed before gitd restarted, by the digest the registry
+// gives for the release's tag there.
 func (s *Scheduler) DropImage(ctx context.Context, ref string) error {
 	s.mu.Lock()
 	digest := s.pushed[ref]
 	delete(s.pushed, ref)
 	s.mu.Unlock()
 	if digest == "" {
-		return nil
+		app, n, ok := releaseOfTag(ref)
+		if !ok {
+			return nil
+		}
+		var err error
+		if digest, err = s.img.Pushed(ctx, app, n); err != nil || digest == "" {
+			return err
+		}
 	}
 	return s.img.Delete(ctx, digest)
+}
+
+// releaseOfTag reads the app and release number of a release image tag,
+// botrunner/<app>:v<N>.
+func releaseOfTag(ref string) (app string, n int, ok bool) {
+	rest, ok := strings.CutPrefix(ref, "botrunner/")
+	if !ok {
+		return "", 0, false
+	}
+	app, num, ok := strings.Cut(rest, ":v")
+	n, err := strconv.Atoi(num)
+	if !ok || err != nil || n <= 0 || app == "" || strings.Contains(app, "/") {
+		return "", 0, false
+	}
+	return app, n, true
 }

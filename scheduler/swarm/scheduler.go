@@ -40,6 +40,7 @@ type Images interface {
 	Push(ctx context.Context, image, app string, n int) (string, error)
 	EncodedAuth() (string, error)
 	Delete(ctx context.Context, ref string) error
+	Pushed(ctx context.Context, app string, n int) (string, error)
 }
 
 // Config is the scheduler's policy.
