@@ -3,6 +3,7 @@ package audit
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -118,5 +119,57 @@ func TestRefusedKeysOncePerHostAMinute(t *testing.T) {
 		if got := l.admitRefusal(c.remote, c.at); got != c.want {
 			t.Errorf("%d: %s at +%s: %v, want %v", i, c.remote, c.at.Sub(now), got, c.want)
 		}
+	}
+}
+
+// TestReadKeepsNewestInOrder: a read of the last n across rotated files
+// returns exactly the newest n, oldest first (the batch trim keeps order),
+// and a rotation while a reader holds the files open loses nothing it
+// opened.
+func TestReadKeepsNewestInOrder(t *testing.T) {
+	l, err := Open(t.TempDir(), 4096, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	for i := range 100 {
+		if err := l.Write(Entry{Actor: "alice", Action: "stop", App: "bot-" + strconv.Itoa(i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	all, err := l.Read(nil, 0)
+	if err != nil || len(all) < 20 {
+		t.Fatalf("read %d entries: %v", len(all), err)
+	}
+	last := all[len(all)-1].App
+	got, err := l.Read(nil, 7)
+	if err != nil || len(got) != 7 {
+		t.Fatalf("read %d: %v", len(got), err)
+	}
+	for i, e := range got {
+		if want := all[len(all)-7+i].App; e.App != want {
+			t.Errorf("entry %d is %s, want %s", i, e.App, want)
+		}
+	}
+	if got[6].App != last || last != "bot-99" {
+		t.Errorf("newest is %s (all: %s)", got[6].App, last)
+	}
+
+	files, err := l.openAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 100 { // rotates several times while the files are open
+		_ = l.Write(Entry{Actor: "bob", Action: "start", App: "later"})
+	}
+	var held []Entry
+	for _, f := range files {
+		held, _ = readFile(f, nil, held, maxRead)
+		f.Close()
+	}
+	// Everything there was when they were opened, then (from the file
+	// being written, until it rotated) some later entries.
+	if len(held) < len(all) || held[len(all)-1].App != "bot-99" {
+		t.Errorf("the open files read %d entries, want the %d there were first", len(held), len(all))
 	}
 }

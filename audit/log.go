@@ -117,46 +117,79 @@ func (l *Log) Close() error {
 	return err
 }
 
-// Read returns the last n entries (all when n <= 0) that match, oldest
-// first, from the rotated files and the current one.
+// maxRead is the most entries one Read returns: "all" (n <= 0) means the
+// newest maxRead, so that a reader's memory stays bounded whatever the
+// files hold.
+const maxRead = 100_000
+
+// Read returns the last n entries (the last maxRead when n <= 0) that
+// match, oldest first, from the rotated files and the current one. The
+// files are opened under the lock and read without it: a reader never
+// holds up the writers (every push and command writes an entry), and a
+// rotation meanwhile renames files it already holds open.
 func (l *Log) Read(match func(Entry) bool, n int) ([]Entry, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	base := filepath.Join(l.dir, fileName)
-	var out []Entry
-	for i := l.keep; i >= 0; i-- {
-		path := base
-		if i > 0 {
-			path = fmt.Sprintf("%s.%d", base, i)
+	if n <= 0 || n > maxRead {
+		n = maxRead
+	}
+	files, err := l.openAll()
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		for _, f := range files {
+			f.Close()
 		}
-		got, err := readFile(path, match)
-		if err != nil {
+	}()
+	var out []Entry
+	for _, f := range files {
+		if out, err = readFile(f, match, out, n); err != nil {
 			return nil, err
 		}
-		out = append(out, got...)
 	}
-	if n > 0 && len(out) > n {
+	if len(out) > n {
 		out = out[len(out)-n:]
 	}
 	return out, nil
 }
 
-func readFile(path string, match func(Entry) bool) ([]Entry, error) {
-	f, err := os.Open(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
+// openAll opens the rotated files, oldest first, and the current one.
+func (l *Log) openAll() ([]*os.File, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	base := filepath.Join(l.dir, fileName)
+	var files []*os.File
+	for i := l.keep; i >= 0; i-- {
+		path := base
+		if i > 0 {
+			path = fmt.Sprintf("%s.%d", base, i)
+		}
+		f, err := os.Open(path)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			for _, f := range files {
+				f.Close()
+			}
+			return nil, err
+		}
+		files = append(files, f)
 	}
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	var out []Entry
+	return files, nil
+}
+
+// readFile appends f's matching entries to out, keeping only the newest n
+// (trimmed in batches, so memory stays within 2n entries).
+func readFile(f *os.File, match func(Entry) bool, out []Entry, n int) ([]Entry, error) {
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	for sc.Scan() {
 		var e Entry
 		if json.Unmarshal(sc.Bytes(), &e) == nil && (match == nil || match(e)) {
 			out = append(out, e)
+			if len(out) >= 2*n {
+				out = append(out[:0], out[len(out)-n:]...)
+			}
 		}
 	}
 	return out, sc.Err()
