@@ -7,7 +7,7 @@ import "strconv"
 // admin reads the whole server's.
 type AuditCmd struct {
 	App string `arg:"" optional:"" help:"Only this app's entries."`
-	Num *int   `short:"n" name:"num" help:"How many entries, newest last (default 50; 0 = all kept)."`
+	Num *int   `short:"n" name:"num" help:"How many entries, newest last (default 50; 0 = all kept, up to 100,000)."`
 }
 
 func (c *AuditCmd) Run(r *runner) error {

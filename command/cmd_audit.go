@@ -16,7 +16,7 @@ var auditCmd = &command{
 	name: "audit",
 	args: []string{"[app]"},
 	flags: []flagSpec{
-		{short: "n", name: "num", value: "n", help: "how many entries, newest last (default 50; 0 = all kept)"},
+		{short: "n", name: "num", value: "n", help: "how many entries, newest last (default 50; 0 = all kept, up to 100,000)"},
 	},
 	summary: "who did what, from where: pushes, deploys, changes (admins: all; owners: their apps')",
 	run:     runAudit,
