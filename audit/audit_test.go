@@ -27,6 +27,8 @@ func TestSessionsAudited(t *testing.T) {
 	// The app left out: the pair is no app. A stray flag may be a value.
 	r.Session("alice", "127.0.0.1:5000", []string{"config:set", "BOT_TOKEN=123:SECRET", "-SECRET", "--SECRET=x"}, 1)
 	r.Session("alice", "127.0.0.1:5000", []string{"git-receive-pack", "~/my-bot"}, 0)
+	r.Session("alice", "127.0.0.1:5000", []string{"git", "receive-pack", "'my-bot'"}, 1) // the two-word form
+	r.Session("alice", "127.0.0.1:5000", []string{"git", "upload-pack", "'my-bot'"}, 0)  // a read
 	// A word with an escape sequence is kept quoted, never raw.
 	r.Session("mallory", "127.0.0.1:5004", []string{"start", "my-bot", "\x1b]0;owned\x07"}, 1)
 
@@ -47,6 +49,7 @@ func TestSessionsAudited(t *testing.T) {
 		"|auth:refused|||failed|SHA256:abc",
 		"alice|config:set||BOT_TOKEN|failed|",
 		"alice|push|my-bot||ok|",
+		"alice|push|my-bot||failed|",
 		`mallory|start|my-bot|"\x1b]0;owned\a"|failed|`,
 	}
 	if strings.Join(lines, "\n") != strings.Join(want, "\n") {

@@ -42,6 +42,9 @@ func (r Recorder) Session(user, remote string, command []string, status int) {
 		return
 	}
 	action, words := command[0], command[1:]
+	if action == "git" && len(words) > 0 { // "git receive-pack 'app'", as older clients send it
+		action, words = "git-"+words[0], words[1:]
+	}
 	appFirst, ok := audited[action]
 	if !ok || (action == "config:get" && !slices.Contains(words, "--reveal")) {
 		return
