@@ -5,6 +5,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/botrunner/botrunner/audit"
 	"github.com/botrunner/botrunner/auth"
@@ -72,7 +73,10 @@ func (c *call) auditScope(app string) (func(audit.Entry) bool, error) {
 		if !id.Admin && a.Owner != id.User {
 			return nil, ErrAuditOwnersOnly
 		}
-		return func(e audit.Entry) bool { return e.App == a.Name }, nil
+		if id.Admin {
+			return func(e audit.Entry) bool { return e.App == a.Name }, nil
+		}
+		return ownedSince(map[string]time.Time{a.Name: a.Created}), nil
 	}
 	if id.Admin {
 		return func(audit.Entry) bool { return true }, nil
@@ -81,13 +85,23 @@ func (c *call) auditScope(app string) (func(audit.Entry) bool, error) {
 	if err != nil {
 		return nil, err
 	}
-	owned := map[string]bool{}
+	owned := map[string]time.Time{}
 	for _, a := range apps {
 		if a.Owner == id.User {
-			owned[a.Name] = true
+			owned[a.Name] = a.Created
 		}
 	}
-	return func(e audit.Entry) bool { return owned[e.App] }, nil
+	return ownedSince(owned), nil
+}
+
+// ownedSince matches the entries of the owned apps from each one's
+// creation on: an app destroyed and made again under its name by another
+// user has an earlier history that is not the new owner's to read.
+func ownedSince(created map[string]time.Time) func(audit.Entry) bool {
+	return func(e audit.Entry) bool {
+		t, ok := created[e.App]
+		return ok && !e.Time.Before(t.Truncate(time.Second))
+	}
 }
 
 func auditTable(w io.Writer, entries []audit.Entry) {
