@@ -209,10 +209,11 @@ func (r *Repos) commit(st *filesystem.Storage, dir string, q *quarantine, sts []
 			return ErrNotStored.With("could not store the pushed objects", err)
 		}
 	}
-	if err := applyAll(st, sts, atomic); err != nil {
+	refs := renamingRefs{ReferenceStorer: st, root: dir}
+	if err := applyAll(refs, sts, atomic); err != nil {
 		r.log.Error("atomic push half applied", "dir", filepath.Base(dir), "err", err)
 	}
-	fixHead(st)
+	fixHead(refs)
 	for _, i := range pending {
 		if x := sts[i]; x.reason != "" { // a ref the pipeline saw did not move: what it did is not accepted
 			return ErrNotStored.With(fmt.Sprintf("could not update %s: %s", x.cmd.Name, x.reason), x.err)
