@@ -14,6 +14,7 @@ var subcommands = map[string]func(args []string) error{
 	"doctor":      runDoctor,
 	"backup":      runBackup,
 	"restore":     runRestore,
+	"firewall":    runFirewall,
 }
 
 // subcommand returns the job os.Args names, if it names one.
