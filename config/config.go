@@ -44,7 +44,7 @@ func Parse(args []string, version string) (*Config, error) {
 	p, err := kong.New(&c, kong.Name("gitd"),
 		kong.Description("gitd: git-push hosting for Telegram bots, over SSH.\n\n"+
 			"Other jobs, each with the same flags: gitd doctor [--json] | gitd backup FILE|- [--include-key] | "+
-			"gitd restore FILE|- --data DIR | gitd healthcheck (docs/service.md)."),
+			"gitd restore FILE|- --data DIR | gitd healthcheck | gitd firewall remove [--force] (docs/service.md, docs/network.md)."),
 		kong.Vars{"version": version})
 	if err != nil {
 		return nil, err
