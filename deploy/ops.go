@@ -120,13 +120,19 @@ func (d *Engine) startCurrent(ctx context.Context, app store.App, by string, out
 
 // alreadyRunning says so, and names config stored since rel that a
 // restart would apply; a hold (by the run-time limit) is lifted.
+// The scheduler's Start says whether it found it running: a bot that
+// ended between the two looks was started through the swap meanwhile,
+// which its own output shows.
 func (d *Engine) alreadyRunning(ctx context.Context, app store.App, rel store.Release, out io.Writer) error {
-	step(out, "%s v%d is already running", app.Name, rel.Number)
+	already, err := d.sched.Start(ctx, d.release(app, rel), out)
+	if err != nil {
+		return d.runError(app, rel, err)
+	}
+	if already {
+		step(out, "%s v%d is already running", app.Name, rel.Number)
+	}
 	if cfg, err := d.store.Config(app.Name); err == nil && store.DescribeChange(rel.Config, cfg) != "" {
 		step(out, "config stored since v%d is not applied yet: `restart` applies it", rel.Number)
-	}
-	if _, err := d.sched.Start(ctx, d.release(app, rel), out); err != nil {
-		return d.runError(app, rel, err)
 	}
 	d.running(app.Name)
 	return nil
