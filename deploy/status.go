@@ -44,6 +44,14 @@ func (d *Engine) AppStatus(ctx context.Context, app store.App) (Status, error) {
 		s.LogTrouble = d.logs.troubleOf(app.Name)
 		return s, nil
 	}
+	if s.State == "" && app.Current > 0 {
+		// A scheduler may keep no run of a stopped bot (Swarm deletes the
+		// task of a service scaled to 0): it is stopped, and what the
+		// scheduler and the store know says why (a stop, the run-time limit).
+		s.State, s.Reason = "stopped", fmt.Sprintf("no run of v%d is left", app.Current)
+		supervisedState(&s, app, bot)
+		return s, nil
+	}
 	rels, err := d.store.Releases(app.Name)
 	if err != nil {
 		return s, err

@@ -67,6 +67,10 @@ func TestAppStatus(t *testing.T) {
 			_, err := h.run(context.Background(), "refs/heads/main")
 			require.Error(t, err)
 		}, want: Status{State: "running", Release: 1, Image: goodImage}},
+		{name: "no run left", setup: func(t *testing.T, h *harness) {
+			// As a swarm keeps no task of a service scaled to 0.
+			require.NoError(t, h.rt.Remove(context.Background(), h.mustDeploy()))
+		}, want: Status{State: "stopped", Release: 1, Reason: "no run of v1 is left"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -75,7 +79,7 @@ func TestAppStatus(t *testing.T) {
 			tc.setup(t, h)
 			got, err := h.d.AppStatus(context.Background(), h.app())
 			require.NoError(t, err)
-			if tc.want.State == "new" {
+			if tc.want.State == "new" || tc.want.Reason == "no run of v1 is left" {
 				assert.True(t, got.Since.IsZero())
 			} else {
 				assert.WithinDuration(t, time.Now(), got.Since, time.Minute)

@@ -37,6 +37,8 @@ var commands = map[string]func(ts *testscript.TestScript, neg bool, args []strin
 	"mktar": cmdMktar, "gitdaemon": cmdGitDaemon, "gitdwith": cmdGitdWith,
 	// image-mode stories (cmds_registry_test.go)
 	"registry": cmdRegistry,
+	// swarm stories (cmds_swarm_test.go)
+	"swarmsvc": cmdSwarmsvc, "pushed": cmdPushed,
 	// client-matrix stories (cmds_matrix_test.go)
 	"samerefs": cmdSamerefs, "gogit": cmdGogit, "jgit": cmdJgit,
 	// the bot network story (cmds_network_test.go)

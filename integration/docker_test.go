@@ -146,6 +146,7 @@ func cleanupImages() {
 
 // condition answers [docker]: whether deploy stories can run here. In CI
 // it is always true: prepareDocker fails the run first when it cannot.
+// [swarm]: whether swarm stories can (cmds_swarm_test.go).
 func condition(cond string) (bool, error) {
 	switch cond {
 	case "docker":
@@ -154,6 +155,8 @@ func condition(cond string) (bool, error) {
 		return netAdmin()
 	case "compose":
 		return haveCompose()
+	case "swarm":
+		return haveSwarm()
 	}
 	if name, ok := strings.CutPrefix(cond, "client:"); ok {
 		return haveClient(name)

@@ -28,6 +28,8 @@ func TestScripts(t *testing.T) {
 	ci.NeedTools(t, "git", "ssh", "go")
 	binDir = buildBinaries(t)
 	prepareDocker(t)
+	// After every story (cleanups run once the parallel stories are over).
+	t.Cleanup(cleanupSwarm)
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata",
 		Setup:               setup,

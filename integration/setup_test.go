@@ -57,7 +57,7 @@ func setup(env *testscript.Env) error {
 	app := "bot-" + randHex(8)
 	env.Setenv("APP", app)
 	rememberApp(app)
-	env.Defer(func() { cleanupApps(app) })
+	env.Defer(func() { cleanupApps(app); cleanupServices(app) })
 	env.Setenv("GIT_CONFIG_NOSYSTEM", "1")
 	for _, k := range []string{"GIT_AUTHOR_NAME", "GIT_COMMITTER_NAME"} {
 		env.Setenv(k, "Botrunner Test")
@@ -162,8 +162,12 @@ func gitdEnv(env *testscript.Env) []string {
 	if h := os.Getenv("DOCKER_HOST"); h != "" {
 		out = append(out, "DOCKER_HOST="+h)
 	}
+	swarm := wantsSwarm(env)
 	if wantsDocker(env) && deploys.ready {
 		out = append(out, deployEnv(env)...)
+		if swarm {
+			out = swarmEnv(out)
+		}
 	}
 	b, err := os.ReadFile(filepath.Join(env.WorkDir, "gitd.env"))
 	if err != nil {
@@ -173,6 +177,10 @@ func gitdEnv(env *testscript.Env) []string {
 		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
 			out = append(out, l)
 		}
+	}
+	if swarm && !swarms.ready {
+		// No swarm here: gitd runs no bots and the story skips ([!swarm]).
+		out = append(out, "GITD_SCHEDULER=docker", "GITD_RUNTIME=none")
 	}
 	return out
 }

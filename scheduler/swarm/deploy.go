@@ -135,7 +135,7 @@ func (s *Scheduler) startCheck(ctx context.Context, r scheduler.Release, force u
 				return t.ID, nil
 			}
 		case t.ID != "" && ended(t):
-			return "", s.startError(ctx, r, t)
+			return "", s.startError(ctx, r, t, out)
 		}
 		select {
 		case <-ctx.Done():
@@ -145,7 +145,7 @@ func (s *Scheduler) startCheck(ctx context.Context, r scheduler.Release, force u
 				fmt.Fprintf(out, "-----> v%d polls: first getUpdates after %.1f s\n", r.Number, time.Since(upAt).Seconds())
 				return task.ID, nil
 			}
-			se := s.startError(ctx, r, task)
+			se := s.startError(ctx, r, task, out)
 			se.Reason = err.Error()
 			return "", se
 		case <-time.After(s.cfg.Poll):
@@ -181,13 +181,21 @@ func (s *Scheduler) releaseTask(ctx context.Context, r scheduler.Release, force 
 	return swarm.Task{}, nil
 }
 
-func (s *Scheduler) startError(ctx context.Context, r scheduler.Release, t swarm.Task) *scheduler.StartError {
+// startError is the failed start check of task t, whose last log lines
+// it shows the pusher, as scheduler/docker does.
+func (s *Scheduler) startError(ctx context.Context, r scheduler.Release, t swarm.Task, out io.Writer) *scheduler.StartError {
 	e := &scheduler.StartError{Release: r.Number, ExitCode: -1}
 	if st := t.Status.ContainerStatus; st != nil {
 		e.ExitCode = st.ExitCode
 		e.OOMKilled = st.ExitCode == 137 && t.Status.Err != "" && containsOOM(t.Status.Err)
 	}
 	e.Lines = s.lastLines(ctx, t.ID, 20)
+	if len(e.Lines) > 0 {
+		fmt.Fprintln(out, "-----> last log lines:")
+	}
+	for _, l := range e.Lines {
+		fmt.Fprintf(out, "       %s\n", l)
+	}
 	return e
 }
 

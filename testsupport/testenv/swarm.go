@@ -34,17 +34,28 @@ func Swarm(t testing.TB) {
 	RequireDocker(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	if err := joinSwarm(ctx); err != nil {
+	leave, err := JoinSwarm(ctx)
+	if err != nil {
 		ci.Missing(t, fmt.Sprintf("a swarm manager: %v", err))
 		return
 	}
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 		defer cancel()
-		if err := leaveSwarm(ctx); err != nil {
+		if err := leave(ctx); err != nil {
 			t.Errorf("leave the test swarm: %v", err)
 		}
 	})
+}
+
+// JoinSwarm is Swarm for a user that is not one test (the integration
+// stories share one swarm for the whole run): the caller calls leave
+// once, when it is done with the swarm.
+func JoinSwarm(ctx context.Context) (leave func(context.Context) error, err error) {
+	if err := joinSwarm(ctx); err != nil {
+		return nil, err
+	}
+	return leaveSwarm, nil
 }
 
 func swarmFiles() (users, made string) {
