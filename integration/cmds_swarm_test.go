@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"os/exec"
 	"slices"
 	"strings"
 	"sync"
@@ -80,7 +79,7 @@ func prepareSwarm() {
 func cleanupSwarm() {
 	if swarms.reg != nil {
 		swarms.reg.Stop()
-		removePulled(swarms.reg.Addr + "/")
+		swarms.reg.RemovePulled()
 	}
 	if swarms.regDir != "" {
 		_ = os.RemoveAll(swarms.regDir)
@@ -90,19 +89,6 @@ func cleanupSwarm() {
 		defer cancel()
 		if err := swarms.leave(ctx); err != nil {
 			fmt.Fprintf(os.Stderr, "leave the test swarm: %v\n", err)
-		}
-	}
-}
-
-// removePulled removes the engine's images named after the run's
-// registry (prefix is its address, unique while it ran).
-func removePulled(prefix string) {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	out, _ := exec.CommandContext(ctx, "docker", "images", "--digests", "--format", "{{.Repository}}@{{.Digest}}").Output()
-	for _, ref := range strings.Fields(string(out)) {
-		if strings.HasPrefix(ref, prefix) {
-			_ = exec.CommandContext(ctx, "docker", "rmi", "-f", ref).Run()
 		}
 	}
 }

@@ -96,7 +96,10 @@ func StartRegistry(t testing.TB) *Registry {
 	if err != nil {
 		t.Fatalf("test registry: %v", err)
 	}
-	t.Cleanup(r.Stop)
+	t.Cleanup(func() {
+		r.Stop()
+		r.RemovePulled()
+	})
 	return r
 }
 
@@ -185,6 +188,21 @@ func (r *Registry) Stop() {
 	}
 	_ = r.cmd.Process.Kill()
 	<-r.exited
+}
+
+// RemovePulled removes the engine's names of images pulled from the
+// registry (a swarm's tasks pull by digest): the registry's address is
+// unique while it ran, so they are the test's own. The images stay when
+// other names hold them.
+func (r *Registry) RemovePulled() {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	out, _ := exec.CommandContext(ctx, "docker", "images", "--digests", "--format", "{{.Repository}}@{{.Digest}}").Output()
+	for _, ref := range strings.Fields(string(out)) {
+		if strings.HasPrefix(ref, r.Addr+"/") {
+			_ = exec.CommandContext(ctx, "docker", "rmi", "-f", ref).Run()
+		}
+	}
 }
 
 func registryConfig(dir, addr string) string {
