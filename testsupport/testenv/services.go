@@ -13,15 +13,19 @@ import (
 // PipIndex is a running pip index container.
 type PipIndex struct {
 	Name string // container name, its host name on the network
-	// URL is the index for pip on the same network: http://<Name>:8080/simple/
-	URL string
+	// URL is the index for pip on the same network, by the container's
+	// address there: http://<IP>:8080/simple/. An address, not the name:
+	// on a loaded machine a build's pip could not resolve the name through
+	// the engine's DNS, and the story failed.
+	URL  string
+	host string // the URL's host
 }
 
 // Env is what a build on the same network needs for pip to use the index:
 // PIP_INDEX_URL, and PIP_TRUSTED_HOST because pip ignores a plain-http
 // index on any host but localhost without it.
 func (p *PipIndex) Env() []string {
-	return []string{"PIP_INDEX_URL=" + p.URL, "PIP_TRUSTED_HOST=" + p.Name}
+	return []string{"PIP_INDEX_URL=" + p.URL, "PIP_TRUSTED_HOST=" + p.host}
 }
 
 // StartPipIndex starts the test pip index on network and waits until it
@@ -37,7 +41,11 @@ func StartPipIndex(t testing.TB, network string) *PipIndex {
 	if err := waitExec(t.Context(), name, "/pypiserver", "health"); err != nil {
 		t.Fatalf("pip index %s not ready: %v", name, err)
 	}
-	return &PipIndex{Name: name, URL: fmt.Sprintf("http://%s:%d/simple/", name, PipIndexPort)}
+	ip, err := docker(t.Context(), nil, "inspect", "--format", "{{(index .NetworkSettings.Networks \""+network+"\").IPAddress}}", name)
+	if ip = strings.TrimSpace(ip); err != nil || ip == "" {
+		t.Fatalf("pip index %s: no address on %s: %v", name, network, err)
+	}
+	return &PipIndex{Name: name, URL: fmt.Sprintf("http://%s:%d/simple/", ip, PipIndexPort), host: ip}
 }
 
 // FakeTelegram is a running fake Bot API container. Tests drive it with
