@@ -62,7 +62,8 @@ const (
 	sendTimeout = 10 * time.Second
 )
 
-// Notifier queues events and sends them from its own goroutine (Run).
+// Notifier queues events, folds them (Run) and sends them from a sender
+// per app (senders.go), so one app's dead target delays only its own.
 type Notifier struct {
 	st     Store
 	tg     *telegram.Client
@@ -75,6 +76,8 @@ type Notifier struct {
 	mu    sync.Mutex
 	last  map[string]time.Time // app+kind → when a message last went out
 	folds map[string][]Event   // app+kind → events held back in the window
+
+	senders
 }
 
 // New returns a notifier; tg sends the Telegram notices.
@@ -86,7 +89,8 @@ func New(st Store, tg *telegram.Client, o Options, log *slog.Logger) *Notifier {
 		o.Window = DefaultWindow
 	}
 	return &Notifier{st: st, tg: tg, hc: o.Client, window: o.Window, log: logging.Component(log, "notify"), now: time.Now,
-		q: make(chan Event, queueSize), last: map[string]time.Time{}, folds: map[string][]Event{}}
+		q: make(chan Event, queueSize), last: map[string]time.Time{}, folds: map[string][]Event{},
+		senders: newSenders()}
 }
 
 // Notify queues e; it never blocks. A full queue drops e (logged).
@@ -112,11 +116,11 @@ func (n *Notifier) Run(ctx context.Context) {
 			return
 		case e := <-n.q:
 			if n.admit(e) {
-				n.send(ctx, e)
+				n.dispatch(ctx, e)
 			}
 		case <-tick.C:
 			for _, e := range n.due() {
-				n.send(ctx, e)
+				n.dispatch(ctx, e)
 			}
 		}
 	}
