@@ -108,7 +108,7 @@ func (n *Notifier) Notify(e Event) {
 // Run sends queued notices until ctx ends, and the folded summaries when
 // their window closes.
 func (n *Notifier) Run(ctx context.Context) {
-	tick := time.NewTicker(n.window / 6)
+	tick := time.NewTicker(max(n.window/6, 100*time.Millisecond)) // a tiny window must not make a zero tick
 	defer tick.Stop()
 	for {
 		select {

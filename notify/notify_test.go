@@ -157,3 +157,14 @@ func TestWindowOption(t *testing.T) {
 		assert.Equal(t, want, span(d))
 	}
 }
+
+// A window too small to divide still runs (a zero ticker would panic).
+func TestTinyWindowRuns(t *testing.T) {
+	n := New(fakeStore{}, nil, Options{Window: time.Nanosecond}, nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { n.Run(ctx); close(done) }()
+	n.Notify(Event{App: "a-bot", Kind: Crashed})
+	cancel()
+	<-done
+}
