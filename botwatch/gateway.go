@@ -43,6 +43,10 @@ func (w *Watcher) Ready(ctx context.Context, app store.App, rel store.Release, s
 		return out
 	}
 	limit := max(readyCap, app.Settings.StartCheck)
+	// Watched from now on, not from when the goroutine gets to run: the
+	// gateway records only watched bots, and a getUpdates that came in
+	// between was lost, leaving the check to wait out its limit.
+	w.gw.Bot(token)
 	go func() {
 		ctx, cancel := context.WithTimeout(ctx, limit)
 		defer cancel()

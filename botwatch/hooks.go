@@ -24,9 +24,9 @@ func (w *Watcher) BotEvent(e scheduler.Event) {
 	}
 }
 
-// backoffAfter: a restart delay above the first one means repeated crashes.
-const backoffAfter = 15 * time.Second
-
+// crashed: the first crash in a row is "crashed"; the ones after it,
+// restarted later each time, are "backing off". The count, not the delay,
+// decides: the delays are the admin's (GITD_RESTART_DELAY).
 func (w *Watcher) crashed(e scheduler.Event) {
 	why := fmt.Sprintf("v%d exited with code %d", e.Release, e.ExitCode)
 	if e.OOMKilled {
@@ -34,8 +34,9 @@ func (w *Watcher) crashed(e scheduler.Event) {
 	}
 	wait := time.Until(e.NextRestart).Round(time.Second)
 	kind := notify.Crashed
-	if wait > backoffAfter {
-		kind = notify.BackingOff // it crashed again soon after the last restart
+	if e.Crashes > 1 {
+		kind = notify.BackingOff
+		why = fmt.Sprintf("%s, %d crashes in a row", why, e.Crashes)
 	}
 	text := fmt.Sprintf("%s; restarting in %s", why, wait)
 	if tail := w.tail(e.App, e.Release); tail != "" {

@@ -33,6 +33,7 @@ type Config struct {
 	HandshakeTimeout   time.Duration    `default:"10s" env:"GITD_HANDSHAKE_TIMEOUT" help:"Time a new connection has to authenticate."`
 	Deploy             Deploy           `embed:"" group:"Deploy"`
 	TelegramAPI        string           `default:"https://api.telegram.org" env:"GITD_TELEGRAM_API" help:"Telegram Bot API that gitd checks tokens and sends notices with (a local Bot API server, or a test's fake)."`
+	NotifyWindow       time.Duration    `default:"1m" env:"GITD_NOTIFY_WINDOW" help:"Owners' notices: at most one message per event kind per app in this span; the rest come as one summary when it ends."`
 	MetricsListen      string           `env:"GITD_METRICS_LISTEN" placeholder:"ADDR" help:"Admin HTTP listener for Prometheus /metrics and /healthz, e.g. 127.0.0.1:9120 (off when empty)."`
 	LogLevel           string           `default:"info" env:"GITD_LOG_LEVEL" enum:"debug,info,warn,error" help:"Log level."`
 	Version            kong.VersionFlag `help:"Print the version and exit."`
@@ -63,7 +64,7 @@ func (c *Config) check() error {
 	for _, d := range []struct {
 		flag string
 		v    time.Duration
-	}{{"--idle-timeout", c.IdleTimeout}, {"--handshake-timeout", c.HandshakeTimeout}} {
+	}{{"--idle-timeout", c.IdleTimeout}, {"--handshake-timeout", c.HandshakeTimeout}, {"--notify-window", c.NotifyWindow}} {
 		if d.v <= 0 {
 			return ErrBadFlags.Reword("give a positive duration such as 10s or 5m", "%s %s: must be positive", d.flag, d.v)
 		}

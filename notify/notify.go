@@ -44,35 +44,53 @@ type Store interface {
 	Config(app string) (map[string]string, error)
 }
 
-// Window is the span in which one message per kind and app goes out.
-const Window = time.Minute
+// DefaultWindow is the span in which one message per kind and app goes
+// out, unless Options say otherwise.
+const DefaultWindow = time.Minute
+
+// Options tune a Notifier; the zero value is the default.
+type Options struct {
+	// Client posts the webhooks; nil = PublicClient().
+	Client *http.Client
+	// Window: at most one message per kind and app per Window, the rest
+	// folded into one summary when it ends; 0 = DefaultWindow.
+	Window time.Duration
+}
 
 const (
 	queueSize   = 256
 	sendTimeout = 10 * time.Second
 )
 
-// Notifier queues events and sends them from its own goroutine (Run).
+// Notifier queues events, folds them (Run) and sends them from a sender
+// per app (senders.go), so one app's dead target delays only its own.
 type Notifier struct {
-	st  Store
-	tg  *telegram.Client
-	hc  *http.Client
-	log *slog.Logger
-	now func() time.Time
-	q   chan Event
+	st     Store
+	tg     *telegram.Client
+	hc     *http.Client
+	window time.Duration
+	log    *slog.Logger
+	now    func() time.Time
+	q      chan Event
 
 	mu    sync.Mutex
 	last  map[string]time.Time // app+kind → when a message last went out
 	folds map[string][]Event   // app+kind → events held back in the window
+
+	senders
 }
 
-// New returns a notifier; hc posts the webhooks, nil = PublicClient().
-func New(st Store, tg *telegram.Client, hc *http.Client, log *slog.Logger) *Notifier {
-	if hc == nil {
-		hc = PublicClient()
+// New returns a notifier; tg sends the Telegram notices.
+func New(st Store, tg *telegram.Client, o Options, log *slog.Logger) *Notifier {
+	if o.Client == nil {
+		o.Client = PublicClient()
 	}
-	return &Notifier{st: st, tg: tg, hc: hc, log: logging.Component(log, "notify"), now: time.Now,
-		q: make(chan Event, queueSize), last: map[string]time.Time{}, folds: map[string][]Event{}}
+	if o.Window <= 0 {
+		o.Window = DefaultWindow
+	}
+	return &Notifier{st: st, tg: tg, hc: o.Client, window: o.Window, log: logging.Component(log, "notify"), now: time.Now,
+		q: make(chan Event, queueSize), last: map[string]time.Time{}, folds: map[string][]Event{},
+		senders: newSenders()}
 }
 
 // Notify queues e; it never blocks. A full queue drops e (logged).
@@ -90,7 +108,7 @@ func (n *Notifier) Notify(e Event) {
 // Run sends queued notices until ctx ends, and the folded summaries when
 // their window closes.
 func (n *Notifier) Run(ctx context.Context) {
-	tick := time.NewTicker(Window / 6)
+	tick := time.NewTicker(max(n.window/6, 100*time.Millisecond)) // a tiny window must not make a zero tick
 	defer tick.Stop()
 	for {
 		select {
@@ -98,11 +116,11 @@ func (n *Notifier) Run(ctx context.Context) {
 			return
 		case e := <-n.q:
 			if n.admit(e) {
-				n.send(ctx, e)
+				n.dispatch(ctx, e)
 			}
 		case <-tick.C:
 			for _, e := range n.due() {
-				n.send(ctx, e)
+				n.dispatch(ctx, e)
 			}
 		}
 	}
@@ -114,7 +132,7 @@ func (n *Notifier) admit(e Event) bool {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	k := e.App + "\x00" + e.Kind
-	if t, ok := n.last[k]; ok && n.now().Sub(t) < Window && e.Kind != Test {
+	if t, ok := n.last[k]; ok && n.now().Sub(t) < n.window && e.Kind != Test {
 		n.folds[k] = append(n.folds[k], e)
 		return false
 	}
@@ -128,16 +146,27 @@ func (n *Notifier) due() []Event {
 	defer n.mu.Unlock()
 	var out []Event
 	for k, held := range n.folds {
-		if n.now().Sub(n.last[k]) < Window {
+		if n.now().Sub(n.last[k]) < n.window {
 			continue
 		}
 		last := held[len(held)-1]
-		last.Text = fmt.Sprintf("%d more in the last minute; the latest: %s", len(held), last.Text)
+		last.Text = fmt.Sprintf("%d more in the last %s; the latest: %s", len(held), span(n.window), last.Text)
 		out = append(out, last)
 		delete(n.folds, k)
 		n.last[k] = n.now()
 	}
 	return out
+}
+
+// span reads d as the summary says it: "minute", "5 min", "15s".
+func span(d time.Duration) string {
+	switch {
+	case d == time.Minute:
+		return "minute"
+	case d%time.Minute == 0:
+		return fmt.Sprintf("%d min", d/time.Minute)
+	}
+	return d.String()
 }
 
 // Message is how a notice reads in Telegram.

@@ -47,7 +47,7 @@ func TestOnePerKindPerMinuteFoldedIntoASummary(t *testing.T) {
 	h := &hook{}
 	ts := httptest.NewTLSServer(h)
 	defer ts.Close()
-	n := New(fakeStore{store.NotifyTargets{Webhook: ts.URL}}, nil, ts.Client(), nil)
+	n := New(fakeStore{store.NotifyTargets{Webhook: ts.URL}}, nil, Options{Client: ts.Client()}, nil)
 	clock := time.Unix(1000, 0)
 	n.now = func() time.Time { return clock }
 	ctx := context.Background()
@@ -61,7 +61,7 @@ func TestOnePerKindPerMinuteFoldedIntoASummary(t *testing.T) {
 	require.True(t, n.admit(other), "another kind has its own minute")
 	n.send(ctx, other)
 	assert.Empty(t, n.due(), "the window is still open")
-	clock = clock.Add(Window)
+	clock = clock.Add(DefaultWindow)
 	for _, e := range n.due() {
 		n.send(ctx, e)
 	}
@@ -73,7 +73,7 @@ func TestOnePerKindPerMinuteFoldedIntoASummary(t *testing.T) {
 }
 
 func TestNotifyNeverBlocks(t *testing.T) {
-	n := New(fakeStore{}, nil, nil, nil)
+	n := New(fakeStore{}, nil, Options{}, nil)
 	done := make(chan struct{})
 	go func() {
 		for i := 0; i < 10*queueSize; i++ { // nobody runs the queue
@@ -104,7 +104,7 @@ func TestTargets(t *testing.T) {
 func TestWebhooksReachOnlyPublicAddresses(t *testing.T) {
 	ts := httptest.NewTLSServer(&hook{})
 	defer ts.Close()
-	n := New(fakeStore{store.NotifyTargets{Webhook: ts.URL}}, nil, nil, nil) // PublicClient
+	n := New(fakeStore{store.NotifyTargets{Webhook: ts.URL}}, nil, Options{}, nil) // PublicClient
 	err := n.Send(context.Background(), Event{App: "a-bot", Kind: Test})
 	require.Error(t, err)
 	assert.Equal(t, "NOTIFY_WEBHOOK_FAILED", hint.CodeOf(err))
@@ -130,9 +130,41 @@ func TestPublic(t *testing.T) {
 // A webhook's failure names its host, never its URL: the path is the
 // secret of Slack's and Discord's webhooks, and the text is logged.
 func TestWebhookErrorHidesURL(t *testing.T) {
-	n := New(fakeStore{store.NotifyTargets{Webhook: "https://127.0.0.1:1/services/T0/B0/SECRETXYZ"}}, nil, nil, nil)
+	n := New(fakeStore{store.NotifyTargets{Webhook: "https://127.0.0.1:1/services/T0/B0/SECRETXYZ"}}, nil, Options{}, nil)
 	err := n.Send(context.Background(), Event{App: "a-bot", Kind: Test})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "127.0.0.1:1")
 	assert.NotContains(t, err.Error(), "SECRETXYZ")
+}
+
+// The admin's window (GITD_NOTIFY_WINDOW) sets the fold, and the summary
+// names it.
+func TestWindowOption(t *testing.T) {
+	n := New(fakeStore{}, nil, Options{Window: 15 * time.Second}, nil)
+	clock := time.Unix(1000, 0)
+	n.now = func() time.Time { return clock }
+	e := Event{App: "a-bot", Kind: BackingOff, Text: "v1 exited with code 3"}
+	require.True(t, n.admit(e))
+	assert.False(t, n.admit(e))
+	assert.False(t, n.admit(e))
+	clock = clock.Add(14 * time.Second)
+	assert.Empty(t, n.due())
+	clock = clock.Add(time.Second)
+	due := n.due()
+	require.Len(t, due, 1)
+	assert.Equal(t, "2 more in the last 15s; the latest: v1 exited with code 3", due[0].Text)
+	for d, want := range map[time.Duration]string{time.Minute: "minute", 5 * time.Minute: "5 min", 90 * time.Second: "1m30s"} {
+		assert.Equal(t, want, span(d))
+	}
+}
+
+// A window too small to divide still runs (a zero ticker would panic).
+func TestTinyWindowRuns(t *testing.T) {
+	n := New(fakeStore{}, nil, Options{Window: time.Nanosecond}, nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { n.Run(ctx); close(done) }()
+	n.Notify(Event{App: "a-bot", Kind: Crashed})
+	cancel()
+	<-done
 }

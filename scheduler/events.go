@@ -34,6 +34,9 @@ type Event struct {
 	ExitCode    int
 	OOMKilled   bool
 	NextRestart time.Time // EventExited: when the crash restart is due
+	// EventExited: the crashes in a row, this one included; above 1 the
+	// restart is backed off (a longer run than the restart reset forgets).
+	Crashes int
 }
 
 // Handler hears Run's events, one at a time from Run's goroutine; it should

@@ -31,7 +31,7 @@ type telegramWatch struct {
 
 func newTelegramWatch(cfg *config.Config, st *store.Store, log *slog.Logger) (telegramWatch, error) {
 	tg := telegram.New(cfg.TelegramAPI, nil)
-	notices := notify.New(st, tg, nil, log)
+	notices := notify.New(st, tg, notify.Options{Window: cfg.NotifyWindow}, log)
 	tw := telegramWatch{tg: tg, notices: notices}
 	gwURL := cfg.Deploy.GatewayURL
 	if addr := cfg.Deploy.Gateway; addr != "" {

@@ -29,8 +29,9 @@ func (s *Scheduler) emit(e scheduler.Event) {
 type hooks struct{ s *Scheduler }
 
 func (k hooks) Crashed(app string, release, exit int, oom bool, next time.Time) {
+	st := k.s.sup.State(app)
 	k.s.emit(scheduler.Event{Kind: scheduler.EventExited, App: app, Release: release,
-		Instance: k.s.sup.State(app).ContainerID, ExitCode: exit, OOMKilled: oom, NextRestart: next})
+		Instance: st.ContainerID, ExitCode: exit, OOMKilled: oom, NextRestart: next, Crashes: st.Failures})
 }
 
 func (k hooks) Restarted(app string, release int) {

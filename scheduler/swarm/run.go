@@ -108,10 +108,11 @@ func (s *Scheduler) ended(ctx context.Context, svc swarm.Service, t swarm.Task, 
 			delay = min(delay, s.cfg.RestartMax)
 		}
 		a.nextRestart = now.Add(delay)
+		crashes := a.crashes
 		s.mu.Unlock()
 		if !lost {
 			h.BotEvent(scheduler.Event{Kind: scheduler.EventExited, App: app, Release: in.Release, Instance: t.ID,
-				ExitCode: in.ExitCode, OOMKilled: in.OOMKilled, NextRestart: now.Add(delay)})
+				ExitCode: in.ExitCode, OOMKilled: in.OOMKilled, NextRestart: now.Add(delay), Crashes: crashes})
 		}
 		return
 	}

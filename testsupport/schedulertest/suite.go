@@ -243,15 +243,16 @@ func testLogs(t *testing.T, h *harness) {
 	}
 }
 
-// A crash is an EventExited with the code, and the bot is started again
+// A crash is an EventExited with the code and the count of crashes in a
+// row (notices tell a first crash from a backoff by it), and the bot is started again
 // (EventStarted).
 func testCrashRestart(t *testing.T, h *harness) {
 	h.watch(nil)
 	h.deploy(h.rel(1, "exitafter", "1500", "4"))
 	h.eventually("an exit event", func() bool { _, ok := h.ev.find(h.app, scheduler.EventExited); return ok })
 	ev, _ := h.ev.find(h.app, scheduler.EventExited)
-	if ev.ExitCode != 4 || ev.Release != 1 || ev.NextRestart.IsZero() {
-		t.Errorf("exit event %+v, want v1 code 4 with a restart due", ev)
+	if ev.ExitCode != 4 || ev.Release != 1 || ev.NextRestart.IsZero() || ev.Crashes != 1 {
+		t.Errorf("exit event %+v, want v1 code 4, the first crash in a row, with a restart due", ev)
 	}
 	h.eventually("a restart event", func() bool { _, ok := h.ev.find(h.app, scheduler.EventStarted); return ok })
 	if st := h.status(); st.Crashes < 1 {
