@@ -13,6 +13,9 @@ import (
 // (or a new one from r's image) when run is set. Each change is one INFO
 // line in gitd's log.
 func (s *Scheduler) Converge(ctx context.Context, app string, r *scheduler.Release, run bool) error {
+	if r != nil { // a gitd started again knows the app's stop grace from here on
+		s.graces.Store(app, r.StopGrace)
+	}
 	cs, err := s.rt.List(ctx, s.scope(app))
 	if err != nil {
 		return engineError("list containers", err)
