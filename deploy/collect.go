@@ -128,6 +128,19 @@ func (c *collector) attach(app string, release int, id string, since time.Time) 
 	go c.follow(app, release, id, since)
 }
 
+// drained waits, at most max, until container id's output is no longer
+// being copied: all its lines are in the log. A run that just ended has
+// printed its last lines (a traceback) into a stream the follower may
+// still be reading.
+func (c *collector) drained(id string, max time.Duration) {
+	if c == nil {
+		return
+	}
+	for deadline := time.Now().Add(max); c.following(id) && time.Now().Before(deadline); {
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 // following reports whether container id's output is being copied.
 func (c *collector) following(id string) bool {
 	c.mu.Lock()

@@ -175,3 +175,32 @@ func TestEventsHeardByConfigEvents(t *testing.T) {
 	assert.Equal(t, scheduler.EventTimedOut, got[0].Kind)
 	assert.Equal(t, StoppedByLimit, h.app().Stopped)
 }
+
+// TestCrashHandedOnAfterItsOutput: a crash reaches Config.Events (the
+// notices, which quote the last lines) only once the dead run's output is
+// all in the log, not while its follower still reads it.
+func TestCrashHandedOnAfterItsOutput(t *testing.T) {
+	h := newHarness(t, store.AppSettings{})
+	heard := make(chan scheduler.Event, 1)
+	h.cfg.Events = scheduler.HandlerFunc(func(e scheduler.Event) { heard <- e })
+	withLogs(t, h)
+	h.d.logs.mu.Lock()
+	h.d.logs.on["c-dead"] = true // its follower still copies its last lines
+	h.d.logs.mu.Unlock()
+
+	h.d.BotEvent(scheduler.Event{Kind: scheduler.EventExited, App: testApp, Release: 1, Instance: "c-dead", ExitCode: 1})
+	select {
+	case <-heard:
+		t.Fatal("the crash was handed on while its output was still being read")
+	case <-time.After(300 * time.Millisecond):
+	}
+	h.d.logs.mu.Lock()
+	delete(h.d.logs.on, "c-dead")
+	h.d.logs.mu.Unlock()
+	select {
+	case e := <-heard:
+		assert.Equal(t, 1, e.ExitCode)
+	case <-time.After(10 * time.Second):
+		t.Fatal("the crash was never handed on")
+	}
+}

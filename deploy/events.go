@@ -41,10 +41,25 @@ func (d *Engine) BotEvent(e scheduler.Event) {
 	case scheduler.EventTimedOut:
 		d.timedOut(e.App, e.Release)
 	}
-	if d.cfg.Events != nil {
-		d.cfg.Events.BotEvent(e)
+	if d.cfg.Events == nil {
+		return
 	}
+	if e.Kind == scheduler.EventExited && e.Instance != "" {
+		// A crash notice quotes the bot's last lines: they are handed on
+		// once the dead run's output is all in the log (or after
+		// drainWait), without holding up the scheduler's events.
+		go func() {
+			d.logs.drained(e.Instance, drainWait)
+			d.cfg.Events.BotEvent(e)
+		}()
+		return
+	}
+	d.cfg.Events.BotEvent(e)
 }
+
+// drainWait bounds the wait for a dead run's last lines before its crash
+// is handed on.
+const drainWait = 3 * time.Second
 
 // crashed records a crash and the restart to come.
 func (d *Engine) crashed(app string, release, exit int, oom bool, next time.Time) {
