@@ -160,37 +160,3 @@ func (l *objectList) trees(root plumbing.Hash, skip map[plumbing.Hash]bool, send
 	}
 	return nil
 }
-
-// includeTags adds the annotated tags whose objects are all in the pack
-// already, as git's include-tag does.
-func includeTags(st storer.EncodedObjectStorer, refs []*plumbing.Reference, sent map[plumbing.Hash]bool) []plumbing.Hash {
-	var extra []plumbing.Hash
-	for _, ref := range refs {
-		if !ref.Name().IsTag() || sent[ref.Hash()] {
-			continue
-		}
-		chain := []plumbing.Hash{}
-		h := ref.Hash()
-		for {
-			obj, err := st.EncodedObject(plumbing.AnyObject, h)
-			if err != nil || obj.Type() != plumbing.TagObject {
-				break
-			}
-			t, err := object.DecodeTag(st, obj)
-			if err != nil {
-				break
-			}
-			chain = append(chain, h)
-			h = t.Target
-		}
-		if len(chain) > 0 && sent[h] {
-			for _, c := range chain {
-				if !sent[c] {
-					sent[c] = true
-					extra = append(extra, c)
-				}
-			}
-		}
-	}
-	return extra
-}

@@ -164,8 +164,10 @@ func resolveShort(st *filesystem.Storage, name string) (plumbing.Hash, bool) {
 		if err != nil || h.IsZero() {
 			continue
 		}
-		if peeled, ok := peel(st, plumbing.NewHashReference(plumbing.ReferenceName(full), h)); ok {
-			return peeled, true
+		if plumbing.ReferenceName(full).IsTag() {
+			if c := readTagChain(st, h); len(c.tags) > 0 && c.found {
+				return c.target, true
+			}
 		}
 		return h, true
 	}
