@@ -2,8 +2,9 @@ package receive
 
 import (
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/storage/filesystem"
+
+	"github.com/botrunner/botrunner/packout"
 )
 
 // refView is what one upload-pack session sees of the refs: read once and
@@ -15,6 +16,7 @@ import (
 // by the next session.
 type refView struct {
 	st     *filesystem.Storage
+	objs   *packout.Objects // the repository's packs, for the walk
 	refs   []*plumbing.Reference
 	chains map[plumbing.Hash]tagChain // by a tag ref's value
 }
@@ -27,12 +29,23 @@ type tagChain struct {
 	found  bool // target is in the repository
 }
 
+// loadRefView reads the refs of st; the caller closes the view.
 func loadRefView(st *filesystem.Storage) (*refView, error) {
 	refs, err := visibleRefs(st)
 	if err != nil {
 		return nil, err
 	}
-	return &refView{st: st, refs: refs, chains: map[plumbing.Hash]tagChain{}}, nil
+	objs, err := packout.OpenObjects(st.Filesystem(), st)
+	if err != nil {
+		return nil, err
+	}
+	return &refView{st: st, objs: objs, refs: refs, chains: map[plumbing.Hash]tagChain{}}, nil
+}
+
+func (v *refView) Close() {
+	if v != nil {
+		v.objs.Close()
+	}
 }
 
 // peel returns what the tag ref points at last, through tags of tags; ok
@@ -50,29 +63,29 @@ func (v *refView) chain(ref *plumbing.Reference) tagChain {
 	if c, ok := v.chains[ref.Hash()]; ok {
 		return c
 	}
-	c := readTagChain(v.st, ref.Hash())
+	c := readTagChain(v.objs, ref.Hash())
 	v.chains[ref.Hash()] = c
 	return c
 }
 
 // readTagChain follows tag objects from h to the first object that is not
 // one.
-func readTagChain(st *filesystem.Storage, h plumbing.Hash) tagChain {
-	var c tagChain
+func readTagChain(objs *packout.Objects, h plumbing.Hash) tagChain {
+	var tags []plumbing.Hash
 	for {
-		obj, err := st.EncodedObject(plumbing.AnyObject, h)
+		typ, data, err := objs.Read(h, plumbing.AnyObject)
 		if err != nil {
-			return tagChain{tags: c.tags, target: h}
+			return tagChain{tags: tags, target: h}
 		}
-		if obj.Type() != plumbing.TagObject {
-			return tagChain{tags: c.tags, target: h, found: true}
+		if typ != plumbing.TagObject {
+			return tagChain{tags: tags, target: h, found: true}
 		}
-		t, err := object.DecodeTag(st, obj)
-		if err != nil {
-			return tagChain{tags: c.tags, target: h}
+		next, ok := tagTarget(data)
+		if !ok {
+			return tagChain{tags: tags, target: h}
 		}
-		c.tags = append(c.tags, h)
-		h = t.Target
+		tags = append(tags, h)
+		h = next
 	}
 }
 

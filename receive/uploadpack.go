@@ -30,6 +30,7 @@ func (r *Repos) UploadPack(ctx context.Context, s Session, in io.Reader, out io.
 	if err != nil {
 		return protocolError(ctx, out, err)
 	}
+	defer refs.Close()
 	tips, err := r.advertiseUpload(out, refs)
 	if err != nil {
 		return protocolError(ctx, out, err)
@@ -67,7 +68,7 @@ func (r *Repos) fetchV0(ctx context.Context, refs *refView, tips map[plumbing.Ha
 
 // packFor lists the objects of a fetch and writes them.
 func (r *Repos) packFor(ctx context.Context, refs *refView, f *fetchRequest, common []plumbing.Hash, plan *shallowPlan, rp *reporter) error {
-	l, err := listObjects(refs.st, f.wants, common, plan)
+	l, err := listObjects(refs.st, refs.objs, f.wants, common, plan)
 	if err != nil {
 		return fmt.Errorf("list objects: %w", err)
 	}

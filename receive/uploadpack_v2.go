@@ -42,6 +42,7 @@ func (r *Repos) uploadPackV2(ctx context.Context, st *filesystem.Storage, in io.
 	}
 	br := bufio.NewReader(in)
 	refs := &lazyRefs{st: st}
+	defer func() { refs.v.Close() }()
 	for {
 		pr := &pktReader{r: br, budget: r.opts.Limits.MaxRequestBytes, delims: true, bad: ErrBadFetch}
 		if _, err := br.Peek(1); errors.Is(err, io.EOF) {
