@@ -50,6 +50,14 @@ func OpenObjects(fs billy.Filesystem, st storer.EncodedObjectStorer) (*Objects, 
 // Close closes the packs.
 func (o *Objects) Close() { closePacks(o.packs) }
 
+// Has says whether the repository holds h.
+func (o *Objects) Has(h plumbing.Hash) bool {
+	if _, ok := find(o.packs, h); ok {
+		return true
+	}
+	return o.st.HasEncodedObject(h) == nil
+}
+
 // Read returns h's type and content. With want AnyObject, a blob's content
 // is not read (nil); otherwise h must be of type want (an object of another
 // type is not inflated). The content is the caller's to read, not to

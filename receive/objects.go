@@ -114,7 +114,7 @@ func (l *objectList) take(h plumbing.Hash) (plumbing.Hash, []plumbing.Hash, erro
 	l.add(h)
 	switch typ {
 	case plumbing.TagObject:
-		target, ok := tagTarget(data)
+		target, _, ok := tagTarget(data)
 		if !ok {
 			return plumbing.ZeroHash, nil, fmt.Errorf("tag %s: no object line: %w", h, plumbing.ErrObjectNotFound)
 		}

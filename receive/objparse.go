@@ -33,10 +33,18 @@ func commitLinks(data []byte) (plumbing.Hash, []plumbing.Hash) {
 	return tree, parents
 }
 
-// tagTarget returns the object a tag names on its first line.
-func tagTarget(data []byte) (plumbing.Hash, bool) {
-	line, _, _ := bytes.Cut(data, []byte{'\n'})
-	return headerHash(line, "object ")
+// tagTarget returns the object a tag names on its first line and the type
+// its second line gives it.
+func tagTarget(data []byte) (plumbing.Hash, plumbing.ObjectType, bool) {
+	line, rest, _ := bytes.Cut(data, []byte{'\n'})
+	h, ok := headerHash(line, "object ")
+	line, _, _ = bytes.Cut(rest, []byte{'\n'})
+	typ, isType := bytes.CutPrefix(line, []byte("type "))
+	t, err := plumbing.ParseObjectType(string(typ))
+	if !ok || !isType || err != nil {
+		return plumbing.ZeroHash, plumbing.InvalidObject, false
+	}
+	return h, t, true
 }
 
 func headerHash(line []byte, key string) (plumbing.Hash, bool) {

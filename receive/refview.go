@@ -80,12 +80,15 @@ func readTagChain(objs *packout.Objects, h plumbing.Hash) tagChain {
 		if typ != plumbing.TagObject {
 			return tagChain{tags: tags, target: h, found: true}
 		}
-		next, ok := tagTarget(data)
+		next, nextType, ok := tagTarget(data)
 		if !ok {
 			return tagChain{tags: tags, target: h}
 		}
 		tags = append(tags, h)
 		h = next
+		if nextType != plumbing.TagObject { // the tag says what it tags: no read
+			return tagChain{tags: tags, target: h, found: objs.Has(h)}
+		}
 	}
 }
 
