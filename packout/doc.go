@@ -10,6 +10,10 @@
 // as it streams out. There is no new delta search: deltas come from how
 // objects arrived (the pusher's pack), as git's upload-pack reuses them.
 //
+// The walk that chooses the objects reads commits, trees and tags from the
+// same packs (Objects): one read of each entry, deltas applied to cached
+// bases, and a blob's content never read, since the walk needs only links.
+//
 // A pack entry's end is the next entry's offset (the pack's index sorted by
 // offset, as git's reverse index), or the pack's trailer for the last one.
 package packout

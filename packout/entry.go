@@ -33,7 +33,14 @@ func readHeader(e entry) (header, error) {
 	if n == 0 {
 		return header{}, fmt.Errorf("entry at %d: %w: %w", e.offset, ErrCorrupt, err)
 	}
-	b := buf[:n]
+	return parseHeader(e, buf[:n])
+}
+
+// parseHeader parses the entry at e from its first bytes b.
+func parseHeader(e entry, b []byte) (header, error) {
+	if len(b) == 0 {
+		return header{}, fmt.Errorf("entry at %d: %w", e.offset, ErrCorrupt)
+	}
 	h := header{typ: (b[0] >> 4) & 7, size: int64(b[0] & 15)}
 	i, shift := 1, 4
 	for c := b[0]; c&0x80 != 0; i++ {

@@ -92,7 +92,7 @@ func (pw *packWriter) object(packs []*storedPack, st storer.EncodedObjectStorer,
 		stats.Inflated++
 		return pw.deflate(st, h)
 	}
-	hd, err := readHeader(e)
+	hd, chunk, err := pw.load(e)
 	if err != nil {
 		return err
 	}
@@ -112,7 +112,28 @@ func (pw *packWriter) object(packs []*storedPack, st storer.EncodedObjectStorer,
 		return err
 	}
 	pw.written[h] = start
-	return pw.copyRaw(e, hd.dataStart)
+	if err := pw.write(chunk); err != nil {
+		return err
+	}
+	return pw.copyRaw(e, hd.dataStart+int64(len(chunk)))
+}
+
+// load reads the start of the entry at e — all of a small one — in one
+// read into pw.buf, and returns its header and the data read.
+func (pw *packWriter) load(e entry) (header, []byte, error) {
+	end := e.pack.entryEnd(e.offset)
+	if end <= e.offset {
+		return header{}, nil, fmt.Errorf("entry at %d: %w", e.offset, ErrCorrupt)
+	}
+	b := pw.buf[:min(end-e.offset, int64(len(pw.buf)))]
+	if _, err := e.pack.file.ReadAt(b, e.offset); err != nil && err != io.EOF {
+		return header{}, nil, err
+	}
+	hd, err := parseHeader(e, b[:min(len(b), maxHeaderLen)])
+	if err != nil || hd.dataStart > end {
+		return header{}, nil, fmt.Errorf("entry at %d: %w", e.offset, ErrCorrupt)
+	}
+	return hd, b[hd.dataStart-e.offset:], nil
 }
 
 // reusable says whether a stored delta can go out as it is: its base is
@@ -139,6 +160,9 @@ func (pw *packWriter) copyRaw(e entry, from int64) error {
 	end := e.pack.entryEnd(e.offset)
 	if end < from {
 		return fmt.Errorf("entry at %d: %w", e.offset, ErrCorrupt)
+	}
+	if end == from {
+		return nil
 	}
 	r := io.NewSectionReader(e.pack.file, from, end-from)
 	_, err := io.CopyBuffer(pw, r, pw.buf)

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/storage/filesystem"
 )
 
 // fetchArgsV2 is one v2 fetch request: the want/shallow/deepen lines of
@@ -54,12 +53,9 @@ func parseFetchV2(args []string, tips map[plumbing.Hash]bool) (*fetchArgsV2, err
 
 // fetchV2 answers one fetch command: acknowledgments until the server is
 // ready or the client is done, then shallow-info and the packfile.
-func (r *Repos) fetchV2(ctx context.Context, st *filesystem.Storage, args []string, out io.Writer) error {
-	refs, tips, err := wantable(st)
-	if err != nil {
-		return err
-	}
-	f, err := parseFetchV2(args, tips)
+func (r *Repos) fetchV2(ctx context.Context, refs *refView, args []string, out io.Writer) error {
+	st := refs.st
+	f, err := parseFetchV2(args, refs.wantable())
 	if err != nil {
 		return err
 	}
@@ -91,7 +87,7 @@ func (r *Repos) fetchV2(ctx context.Context, st *filesystem.Storage, args []stri
 	if err := pw.line("packfile\n"); err != nil {
 		return err
 	}
-	return r.packFor(ctx, st, refs, &f.fetchRequest, n.common, plan, packSink(out, f.caps))
+	return r.packFor(ctx, refs, &f.fetchRequest, n.common, plan, packSink(out, f.caps))
 }
 
 // acknowledgments writes the section and reports whether the pack follows.
@@ -119,28 +115,6 @@ func acknowledgments(pw pktWriter, n *negotiator) (bool, error) {
 }
 
 func (n *negotiator) waitForDone() bool { return n.waitDone }
-
-// wantable returns the visible refs and the values a client may want: the
-// refs' and their peeled tags'.
-func wantable(st *filesystem.Storage) ([]*plumbing.Reference, map[plumbing.Hash]bool, error) {
-	refs, err := visibleRefs(st)
-	if err != nil {
-		return nil, nil, err
-	}
-	tips := map[plumbing.Hash]bool{}
-	for _, ref := range refs {
-		tips[ref.Hash()] = true
-		if peeled, ok := peel(st, ref); ok {
-			tips[peeled] = true
-		}
-	}
-	if head, err := st.Reference(plumbing.HEAD); err == nil && head.Type() == plumbing.SymbolicReference {
-		if h, err := current(st, head.Target()); err == nil && !h.IsZero() {
-			tips[h] = true
-		}
-	}
-	return refs, tips, nil
-}
 
 // shallowInfo writes the v2 shallow-info section.
 func shallowInfo(pw pktWriter, plan *shallowPlan) error {

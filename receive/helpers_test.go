@@ -93,7 +93,7 @@ var _ io.Reader = (*repeatReader)(nil)
 func readerOf(s string) *countingReader { return &countingReader{r: bytes.NewReader([]byte(s))} }
 
 // objectFiles lists every file under the repo's objects dir.
-func objectFiles(t *testing.T, repoDir string) []string {
+func objectFiles(t testing.TB, repoDir string) []string {
 	t.Helper()
 	var files []string
 	err := filepath.WalkDir(filepath.Join(repoDir, "objects"), func(p string, d fs.DirEntry, err error) error {

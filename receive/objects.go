@@ -1,10 +1,12 @@
 package receive
 
 import (
+	"fmt"
+
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/filemode"
-	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/plumbing/storer"
+
+	"github.com/botrunner/botrunner/packout"
 )
 
 // maxEdgeTrees bounds the trees of commits the client has that are walked
@@ -15,7 +17,7 @@ const maxEdgeTrees = 64
 // wants, not from the common commits and not past a shallow stop, with
 // their trees and blobs minus those the client's edge commits hold.
 type objectList struct {
-	st    storer.EncodedObjectStorer
+	objs  *packout.Objects
 	stop  map[plumbing.Hash]bool
 	known map[plumbing.Hash]bool // commits the client has
 	edges []plumbing.Hash        // known commits next to sent ones
@@ -28,14 +30,14 @@ type objectList struct {
 // may leave it out as a delta base.
 func (l *objectList) has(h plumbing.Hash) bool { return l.skip[h] || l.known[h] }
 
-func listObjects(st storer.EncodedObjectStorer, wants, common []plumbing.Hash, plan *shallowPlan) (*objectList, error) {
+func listObjects(st storer.EncodedObjectStorer, objs *packout.Objects, wants, common []plumbing.Hash, plan *shallowPlan) (*objectList, error) {
 	stop := plan.stop
 	known, err := ancestors(st, common, plan.known)
 	if err != nil {
 		return nil, err
 	}
-	l := &objectList{st: st, stop: stop, known: known, out: map[plumbing.Hash]bool{}}
-	commits, err := l.commits(append(append([]plumbing.Hash(nil), wants...), plan.parents...))
+	l := &objectList{objs: objs, stop: stop, known: known, out: map[plumbing.Hash]bool{}}
+	trees, err := l.commits(append(append([]plumbing.Hash(nil), wants...), plan.parents...))
 	if err != nil {
 		return nil, err
 	}
@@ -45,14 +47,15 @@ func listObjects(st storer.EncodedObjectStorer, wants, common []plumbing.Hash, p
 		if i >= maxEdgeTrees {
 			break
 		}
-		if c, err := object.GetCommit(st, h); err == nil {
-			if err := l.trees(c.TreeHash, skip, false); err != nil {
+		if _, data, err := objs.Read(h, plumbing.CommitObject); err == nil {
+			tree, _ := commitLinks(data)
+			if err := l.trees(tree, skip, false); err != nil {
 				return nil, err
 			}
 		}
 	}
-	for _, c := range commits {
-		if err := l.trees(c.TreeHash, skip, true); err != nil {
+	for _, t := range trees {
+		if err := l.trees(t, skip, true); err != nil {
 			return nil, err
 		}
 	}
@@ -67,9 +70,10 @@ func (l *objectList) add(h plumbing.Hash) {
 }
 
 // commits walks from the wants: annotated tags are sent and peeled, known
-// commits end the walk and are remembered as edges.
-func (l *objectList) commits(wants []plumbing.Hash) ([]*object.Commit, error) {
-	var commits []*object.Commit
+// commits end the walk and are remembered as edges. It returns the root
+// trees of the commits sent (and the trees wanted as such).
+func (l *objectList) commits(wants []plumbing.Hash) ([]plumbing.Hash, error) {
+	var trees []plumbing.Hash
 	stack := append([]plumbing.Hash(nil), wants...)
 	edge := map[plumbing.Hash]bool{}
 	for len(stack) > 0 {
@@ -85,45 +89,44 @@ func (l *objectList) commits(wants []plumbing.Hash) ([]*object.Commit, error) {
 			}
 			continue
 		}
-		obj, err := l.st.EncodedObject(plumbing.AnyObject, h)
+		tree, next, err := l.take(h)
 		if err != nil {
 			return nil, err
 		}
-		c, next, err := l.take(obj)
-		if err != nil {
-			return nil, err
-		}
-		if c != nil {
-			commits = append(commits, c)
+		if !tree.IsZero() {
+			trees = append(trees, tree)
 		}
 		stack = append(stack, next...)
 	}
-	return commits, nil
+	return trees, nil
 }
 
-// take sends obj and returns what to walk from it: a commit (or a bare
-// tree, as a commit without parents) and the objects it leads to.
-func (l *objectList) take(obj plumbing.EncodedObject) (*object.Commit, []plumbing.Hash, error) {
-	h := obj.Hash()
-	if obj.Type() == plumbing.TreeObject {
-		return &object.Commit{TreeHash: h}, nil, nil // trees() sends it
+// take sends h and returns what to walk from it: a commit's (or a bare
+// tree's own) tree and the objects it leads to.
+func (l *objectList) take(h plumbing.Hash) (plumbing.Hash, []plumbing.Hash, error) {
+	typ, data, err := l.objs.Read(h, plumbing.AnyObject)
+	if err != nil {
+		return plumbing.ZeroHash, nil, err
+	}
+	if typ == plumbing.TreeObject {
+		return h, nil, nil // trees() sends it
 	}
 	l.add(h)
-	switch obj.Type() {
+	switch typ {
 	case plumbing.TagObject:
-		t, err := object.DecodeTag(l.st, obj)
-		if err != nil {
-			return nil, nil, err
+		target, _, ok := tagTarget(data)
+		if !ok {
+			return plumbing.ZeroHash, nil, fmt.Errorf("tag %s: no object line: %w", h, plumbing.ErrObjectNotFound)
 		}
-		return nil, []plumbing.Hash{t.Target}, nil
+		return plumbing.ZeroHash, []plumbing.Hash{target}, nil
 	case plumbing.CommitObject:
-		c, err := object.DecodeCommit(l.st, obj)
-		if err != nil || l.stop[h] {
-			return c, nil, err
+		tree, parents := commitLinks(data)
+		if l.stop[h] {
+			parents = nil
 		}
-		return c, c.ParentHashes, nil
+		return tree, parents, nil
 	}
-	return nil, nil, nil
+	return plumbing.ZeroHash, nil, nil
 }
 
 // trees walks a tree: with send, each object not in skip is sent; without,
@@ -141,56 +144,25 @@ func (l *objectList) trees(root plumbing.Hash, skip map[plumbing.Hash]bool, send
 		} else {
 			skip[h] = true
 		}
-		t, err := object.GetTree(l.st, h)
+		_, data, err := l.objs.Read(h, plumbing.TreeObject)
 		if err != nil {
 			return err
 		}
-		for _, e := range t.Entries {
+		err = treeEntries(data, func(dir, module bool, e plumbing.Hash) {
 			switch {
-			case e.Mode == filemode.Submodule:
-			case e.Mode == filemode.Dir:
-				stack = append(stack, e.Hash)
-			case skip[e.Hash]:
+			case module:
+			case dir:
+				stack = append(stack, e)
+			case skip[e]:
 			case send:
-				l.add(e.Hash)
+				l.add(e)
 			default:
-				skip[e.Hash] = true
+				skip[e] = true
 			}
+		})
+		if err != nil {
+			return fmt.Errorf("tree %s: %w", h, err)
 		}
 	}
 	return nil
-}
-
-// includeTags adds the annotated tags whose objects are all in the pack
-// already, as git's include-tag does.
-func includeTags(st storer.EncodedObjectStorer, refs []*plumbing.Reference, sent map[plumbing.Hash]bool) []plumbing.Hash {
-	var extra []plumbing.Hash
-	for _, ref := range refs {
-		if !ref.Name().IsTag() || sent[ref.Hash()] {
-			continue
-		}
-		chain := []plumbing.Hash{}
-		h := ref.Hash()
-		for {
-			obj, err := st.EncodedObject(plumbing.AnyObject, h)
-			if err != nil || obj.Type() != plumbing.TagObject {
-				break
-			}
-			t, err := object.DecodeTag(st, obj)
-			if err != nil {
-				break
-			}
-			chain = append(chain, h)
-			h = t.Target
-		}
-		if len(chain) > 0 && sent[h] {
-			for _, c := range chain {
-				if !sent[c] {
-					sent[c] = true
-					extra = append(extra, c)
-				}
-			}
-		}
-	}
-	return extra
 }

@@ -6,9 +6,6 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/object"
-	"github.com/go-git/go-git/v5/plumbing/storer"
 	"github.com/go-git/go-git/v5/storage/filesystem"
 
 	"github.com/botrunner/botrunner/packout"
@@ -63,24 +60,4 @@ func (b bandWriter) Write(p []byte) (int, error) {
 		return 0, err
 	}
 	return len(p), nil
-}
-
-// peelTag follows the tag object obj (already read) to what it tags
-// last, through tags of tags.
-func peelTag(st storer.EncodedObjectStorer, obj plumbing.EncodedObject) (plumbing.Hash, error) {
-	tag, err := object.DecodeTag(st, obj)
-	if err != nil {
-		return plumbing.ZeroHash, err
-	}
-	for {
-		obj, err := tag.Object()
-		if err != nil {
-			return plumbing.ZeroHash, err
-		}
-		next, ok := obj.(*object.Tag)
-		if !ok {
-			return obj.ID(), nil
-		}
-		tag = next
-	}
 }

@@ -14,7 +14,7 @@ import (
 )
 
 // quarantines lists the quarantine dirs left in repoDir.
-func quarantines(t *testing.T, repoDir string) []string {
+func quarantines(t testing.TB, repoDir string) []string {
 	t.Helper()
 	ents, err := os.ReadDir(repoDir)
 	require.NoError(t, err)

@@ -22,7 +22,7 @@ import (
 // gitServer is a Repos root served to a real git client over the ext
 // transport by this very test binary (see realgit_server_test.go).
 type gitServer struct {
-	t        *testing.T
+	t        testing.TB
 	root     string
 	repos    *Repos
 	home     string
@@ -34,7 +34,7 @@ type gitServer struct {
 	date     int // commit timestamps, one second apart
 }
 
-func newGitServer(t *testing.T) *gitServer {
+func newGitServer(t testing.TB) *gitServer {
 	t.Helper()
 	ci.NeedTools(t, "git")
 	exe, err := os.Executable()

@@ -164,7 +164,7 @@ func resolveShort(st *filesystem.Storage, name string) (plumbing.Hash, bool) {
 		if err != nil || h.IsZero() {
 			continue
 		}
-		if peeled, ok := peel(st, plumbing.NewHashReference(plumbing.ReferenceName(full), h)); ok {
+		if peeled, ok := peelStored(st, plumbing.ReferenceName(full), h); ok {
 			return peeled, true
 		}
 		return h, true
@@ -193,4 +193,25 @@ func ancestors(st storer.EncodedObjectStorer, tips []plumbing.Hash, stop map[plu
 		}
 	}
 	return seen, nil
+}
+
+// peelStored peels a tag ref that deepen-not names, through tags of tags;
+// ok is false for anything else.
+func peelStored(st *filesystem.Storage, name plumbing.ReferenceName, h plumbing.Hash) (plumbing.Hash, bool) {
+	if !name.IsTag() {
+		return plumbing.ZeroHash, false
+	}
+	tag, err := object.GetTag(st, h)
+	for err == nil {
+		var obj object.Object
+		if obj, err = tag.Object(); err != nil {
+			break
+		}
+		next, isTag := obj.(*object.Tag)
+		if !isTag {
+			return obj.ID(), true
+		}
+		tag = next
+	}
+	return plumbing.ZeroHash, false
 }

@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/storage/filesystem"
 )
 
 // UploadPack serves one git-upload-pack (clone and fetch). Protocol v0/v1
@@ -27,16 +26,22 @@ func (r *Repos) UploadPack(ctx context.Context, s Session, in io.Reader, out io.
 	if wantsV2(s.Protocol) {
 		return r.uploadPackV2(ctx, st, in, out)
 	}
-	refs, tips, err := r.advertiseUpload(out, st)
+	refs, err := loadRefView(st)
+	if err != nil {
+		return protocolError(ctx, out, err)
+	}
+	defer refs.Close()
+	tips, err := r.advertiseUpload(out, refs)
 	if err != nil {
 		return protocolError(ctx, out, err)
 	}
 	pr := &pktReader{r: bufio.NewReader(in), budget: r.opts.Limits.MaxRequestBytes, bad: ErrBadFetch}
-	err = r.fetchV0(ctx, st, refs, tips, pr, out)
+	err = r.fetchV0(ctx, refs, tips, pr, out)
 	return protocolError(ctx, out, err)
 }
 
-func (r *Repos) fetchV0(ctx context.Context, st *filesystem.Storage, refs []*plumbing.Reference, tips map[plumbing.Hash]bool, pr *pktReader, out io.Writer) error {
+func (r *Repos) fetchV0(ctx context.Context, refs *refView, tips map[plumbing.Hash]bool, pr *pktReader, out io.Writer) error {
+	st := refs.st
 	f, err := readWantsV0(pr, tips)
 	if err != nil || len(f.wants) == 0 {
 		return err // a lone flush: the client has everything
@@ -58,19 +63,19 @@ func (r *Repos) fetchV0(ctx context.Context, st *filesystem.Storage, refs []*plu
 	if err != nil {
 		return err
 	}
-	return r.packFor(ctx, st, refs, f, common, plan, packSink(out, f.caps))
+	return r.packFor(ctx, refs, f, common, plan, packSink(out, f.caps))
 }
 
 // packFor lists the objects of a fetch and writes them.
-func (r *Repos) packFor(ctx context.Context, st *filesystem.Storage, refs []*plumbing.Reference, f *fetchRequest, common []plumbing.Hash, plan *shallowPlan, rp *reporter) error {
-	l, err := listObjects(st, f.wants, common, plan)
+func (r *Repos) packFor(ctx context.Context, refs *refView, f *fetchRequest, common []plumbing.Hash, plan *shallowPlan, rp *reporter) error {
+	l, err := listObjects(refs.st, refs.objs, f.wants, common, plan)
 	if err != nil {
 		return fmt.Errorf("list objects: %w", err)
 	}
 	if f.caps["include-tag"] {
-		l.list = append(l.list, includeTags(st, refs, l.out)...)
+		l.list = append(l.list, refs.includeTags(l.out)...)
 	}
-	return sendPack(ctx, st, l, f.caps, rp)
+	return sendPack(ctx, refs.st, l, f.caps, rp)
 }
 
 func writeShallowLines(out io.Writer, plan *shallowPlan) error {
@@ -116,11 +121,8 @@ func errText(err error) string {
 
 // advertiseUpload writes HEAD, branches and tags with peeled tags, and
 // returns the set of values a client may want.
-func (r *Repos) advertiseUpload(w io.Writer, st *filesystem.Storage) ([]*plumbing.Reference, map[plumbing.Hash]bool, error) {
-	refs, err := visibleRefs(st)
-	if err != nil {
-		return nil, nil, err
-	}
+func (r *Repos) advertiseUpload(w io.Writer, v *refView) (map[plumbing.Hash]bool, error) {
+	st, refs := v.st, v.refs
 	caps := []string{"multi_ack", "thin-pack", "side-band", "side-band-64k", "ofs-delta", "shallow",
 		"deepen-since", "deepen-not", "deepen-relative", "no-progress", "include-tag",
 		"multi_ack_detailed", "no-done", "object-format=sha1", "agent=" + r.opts.Agent}
@@ -138,28 +140,13 @@ func (r *Repos) advertiseUpload(w io.Writer, st *filesystem.Storage) ([]*plumbin
 			line += "\x00" + strings.Join(caps, " ")
 		}
 		if err := pw.line("%s\n", line); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		tips[ref.Hash()] = true
-		if peeled, ok := peel(st, ref); ok {
+		if peeled, ok := v.peel(ref); ok {
 			_ = pw.line("%s %s^{}\n", peeled, ref.Name())
 			tips[peeled] = true
 		}
 	}
-	return refs, tips, endBuffered(pw, bw)
-}
-
-func peel(st *filesystem.Storage, ref *plumbing.Reference) (plumbing.Hash, bool) {
-	if !ref.Name().IsTag() {
-		return plumbing.ZeroHash, false
-	}
-	obj, err := st.EncodedObject(plumbing.AnyObject, ref.Hash())
-	if err != nil || obj.Type() != plumbing.TagObject {
-		return plumbing.ZeroHash, false
-	}
-	tag, err := peelTag(st, obj)
-	if err != nil {
-		return plumbing.ZeroHash, false
-	}
-	return tag, true
+	return tips, endBuffered(pw, bw)
 }

@@ -41,6 +41,8 @@ func (r *Repos) uploadPackV2(ctx context.Context, st *filesystem.Storage, in io.
 		return protocolError(ctx, out, err)
 	}
 	br := bufio.NewReader(in)
+	refs := &lazyRefs{st: st}
+	defer func() { refs.v.Close() }()
 	for {
 		pr := &pktReader{r: br, budget: r.opts.Limits.MaxRequestBytes, delims: true, bad: ErrBadFetch}
 		if _, err := br.Peek(1); errors.Is(err, io.EOF) {
@@ -48,7 +50,7 @@ func (r *Repos) uploadPackV2(ctx context.Context, st *filesystem.Storage, in io.
 		}
 		cmd, args, err := readCommandV2(pr)
 		if err == nil {
-			err = r.commandV2(ctx, st, cmd, args, out)
+			err = r.commandV2(ctx, refs, cmd, args, out)
 		}
 		if err != nil {
 			return protocolError(ctx, out, err)
@@ -96,14 +98,34 @@ func readCommandV2(pr *pktReader) (string, []string, error) {
 	}
 }
 
-func (r *Repos) commandV2(ctx context.Context, st *filesystem.Storage, cmd string, args []string, out io.Writer) error {
-	switch cmd {
-	case "":
+// lazyRefs reads the session's refView on the first command that needs it.
+type lazyRefs struct {
+	st *filesystem.Storage
+	v  *refView
+}
+
+func (l *lazyRefs) get() (*refView, error) {
+	if l.v != nil {
+		return l.v, nil
+	}
+	v, err := loadRefView(l.st)
+	l.v = v
+	return v, err
+}
+
+func (r *Repos) commandV2(ctx context.Context, refs *lazyRefs, cmd string, args []string, out io.Writer) error {
+	if cmd == "" {
 		return nil
+	}
+	v, err := refs.get()
+	if err != nil {
+		return err
+	}
+	switch cmd {
 	case "ls-refs":
-		return lsRefs(st, args, out)
+		return lsRefs(v, args, out)
 	case "fetch":
-		return r.fetchV2(ctx, st, args, out)
+		return r.fetchV2(ctx, v, args, out)
 	}
 	return fmt.Errorf("invalid command '%s': %w", clip(cmd), ErrBadFetch)
 }
@@ -148,28 +170,26 @@ func (a *lsRefsArgs) match(name string) bool {
 
 // lsRefs answers ls-refs: HEAD and the visible refs under the prefixes,
 // with symref targets and peeled tags when asked.
-func lsRefs(st *filesystem.Storage, args []string, out io.Writer) error {
+func lsRefs(v *refView, args []string, out io.Writer) error {
 	a, err := parseLsRefs(args)
 	if err != nil {
 		return err
 	}
 	pw, bw := bufferedPkt(out)
 	if a.match("HEAD") {
-		if err := lsHead(st, pw, a.symrefs, a.unborn); err != nil {
+		if err := lsHead(v.st, pw, a.symrefs, a.unborn); err != nil {
 			return err
 		}
 	}
-	refs, err := visibleRefs(st)
-	if err != nil {
-		return err
-	}
-	for _, ref := range refs {
+	for _, ref := range v.refs {
 		if !a.match(ref.Name().String()) {
 			continue
 		}
 		line := fmt.Sprintf("%s %s", ref.Hash(), ref.Name())
-		if peeled, ok := peel(st, ref); ok && a.peel {
-			line += " peeled:" + peeled.String()
+		if a.peel {
+			if peeled, ok := v.peel(ref); ok {
+				line += " peeled:" + peeled.String()
+			}
 		}
 		if err := pw.line("%s\n", line); err != nil {
 			return err
