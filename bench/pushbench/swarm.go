@@ -35,15 +35,14 @@ import (
 	"net"
 	"os"
 	"os/exec"
-	"os/signal"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
 	"github.com/moby/moby/client"
 
-	"github.com/botrunner/botrunner/runtime/docker"
 	"github.com/botrunner/botrunner/testsupport/testenv"
 )
 
@@ -55,6 +54,7 @@ type swarmBench struct {
 	gitd                             *exec.Cmd
 	dockerConfig                     string // the raw side's CLI config (its registry login)
 	refService                       string // the raw side's service
+	once                             sync.Once
 }
 
 func swarmMain(args []string) error {
@@ -62,28 +62,18 @@ func swarmMain(args []string) error {
 	if err != nil {
 		return err
 	}
-	cli, err := docker.NewClient()
+	d, err := openDeployBench(f)
 	if err != nil {
 		return err
 	}
-	defer cli.Close()
-	d, err := newDeployBench(f, cli)
-	if err != nil {
-		return err
-	}
+	defer d.cli.Close()
 	b := &swarmBench{deployBench: d, gitdBin: gitdBin, dataDir: filepath.Join(f.work, "gitd-data"),
 		keyPub: f.key + ".pub", prefix: f.prefix, dockerConfig: filepath.Join(f.work, "docker-config")}
 	if err := mkdirs(f.work, "registry", "docker-config"); err != nil {
 		return err
 	}
 	defer b.teardown()
-	sig := make(chan os.Signal, 1)
-	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
-	go func() {
-		<-sig
-		b.teardown()
-		os.Exit(130)
-	}()
+	onInterrupt(b.teardown)
 	if err := b.setup(f); err != nil {
 		return err
 	}
@@ -167,8 +157,12 @@ func (b *swarmBench) startGitd(f deployFlags) error {
 
 // teardown stops gitd and the registry, removes every service, network and
 // image this run made (all named after its prefix) and leaves the swarm
-// if testenv made it. It runs once.
+// if testenv made it. It runs once (at the end, or on a signal).
 func (b *swarmBench) teardown() {
+	b.once.Do(b.tearDown)
+}
+
+func (b *swarmBench) tearDown() {
 	if b.gitd != nil && b.gitd.Process != nil {
 		_ = b.gitd.Process.Signal(syscall.SIGTERM)
 		_ = b.gitd.Wait()
