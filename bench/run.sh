@@ -169,7 +169,7 @@ for v in $(compgen -e); do
 done
 
 if { want push || want fetch || want ops; } && [ "$(id -u)" != 0 ]; then
-	echo "bench/run.sh: run as root (the push, fetch and ops benchmarks install openssh-server and run sshd), or BENCH_ONLY=deploy or image" >&2
+	echo "bench/run.sh: run as root (the push, fetch and ops benchmarks install openssh-server and run sshd), or BENCH_ONLY=deploy, image or swarm" >&2
 	exit 1
 fi
 
