@@ -64,10 +64,26 @@
 # holding /bench-img-<run id>-) and network; the registry stops with
 # pushbench and its storage goes with the temp dir. ~2 min with 3 runs.
 #
+# swarm: a code-only redeploy of examples/bots/multi_file_bot through a
+# fifth gitd with GITD_SCHEDULER=swarm (pushbench starts it, after the
+# registry it pushes to), from `git push` start to push end (the new task
+# running, start check passed), against `docker build` + `docker push` (to
+# the same registry) + `docker service update --force --image` of a service
+# whose spec is a copy of gitd's (same flags; the CLI waits for the task to
+# run and then the update monitor window, which gitd sets to the start
+# check: both sides end at the same state). Alternating, medians; splits
+# gitd's time into build, registry push, service update, start check. The
+# engine becomes a single-node swarm (`docker swarm init --advertise-addr
+# 127.0.0.1`) only if it is in none, and leaves it again at the end (with
+# docker_gwbridge, if that was not there); a swarm it is already a manager
+# of is used and left alone. Registry: as in image. Removes its services,
+# overlay networks, images (names holding /bench-sw-<run id>-) and build
+# network, and nothing else. ~2 min with 5 runs.
+#
 # Only 127.0.0.1 and the benchmark's own Docker network are used.
 #
 # Environment:
-#   BENCH_ONLY        push | fetch | deploy | ops | image | all   (default all: push, fetch, deploy, ops, image)
+#   BENCH_ONLY        push | fetch | deploy | ops | image | swarm | all   (default all: all six)
 #   BENCH_TMPDIR      where the temp dir goes (default $TMPDIR or /tmp; /dev/shm
 #                     takes the disk, and other tenants' I/O, out of the walls)
 #   BENCH_KEEP=1      keep the temp dir (logs, repos) and print its path
@@ -107,14 +123,16 @@
 #                       this engine; measured ~9 s a push at 2, ~7 s at 4)
 # image:
 #   BENCH_IMAGE_PORT    the image gitd's port (default 22927)
+# swarm (uses BENCH_DEPLOY_RUNS, BENCH_DEPLOY_WARMUP, BENCH_START_CHECK and BENCH_STOP_GRACE too):
+#   BENCH_SWARM_PORT    the swarm gitd's port (default 22928)
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 ONLY=${BENCH_ONLY:-all}
 case $ONLY in
-all | push | fetch | deploy | ops | image) ;;
+all | push | fetch | deploy | ops | image | swarm) ;;
 *)
-	echo "bench/run.sh: BENCH_ONLY is push, fetch, deploy, ops, image or all, not '$ONLY'" >&2
+	echo "bench/run.sh: BENCH_ONLY is push, fetch, deploy, ops, image, swarm or all, not '$ONLY'" >&2
 	exit 2
 	;;
 esac
@@ -138,6 +156,7 @@ OPS_LINES=${BENCH_OPS_LINES:-200}
 OPS_STATUS_RUNS=${BENCH_OPS_STATUS_RUNS:-30}
 OPS_PARALLEL=${BENCH_OPS_PARALLEL:-4}
 IMAGE_PORT=${BENCH_IMAGE_PORT:-22927}
+SWARM_PORT=${BENCH_SWARM_PORT:-22928}
 
 log() { printf '==> %s\n' "$*" >&2; }
 
@@ -150,7 +169,7 @@ for v in $(compgen -e); do
 done
 
 if { want push || want fetch || want ops; } && [ "$(id -u)" != 0 ]; then
-	echo "bench/run.sh: run as root (the push, fetch and ops benchmarks install openssh-server and run sshd), or BENCH_ONLY=deploy or image" >&2
+	echo "bench/run.sh: run as root (the push, fetch and ops benchmarks install openssh-server and run sshd), or BENCH_ONLY=deploy, image or swarm" >&2
 	exit 1
 fi
 
@@ -170,12 +189,12 @@ if want push || want fetch || want ops; then
 	mkdir -p /run/sshd # sshd's privilege separation dir; a package install without init leaves none
 fi
 tools="git ssh ssh-keygen go"
-{ want deploy || want ops || want image; } && tools="$tools docker"
+{ want deploy || want ops || want image || want swarm; } && tools="$tools docker"
 for tool in $tools; do
 	command -v "$tool" >/dev/null || { echo "bench/run.sh: $tool not found" >&2; exit 1; }
 done
-if { want deploy || want ops || want image; } && ! docker version >/dev/null 2>&1; then
-	echo "bench/run.sh: the deploy, ops and image benchmarks need a Docker Engine (docker version fails); or BENCH_ONLY=push" >&2
+if { want deploy || want ops || want image || want swarm; } && ! docker version >/dev/null 2>&1; then
+	echo "bench/run.sh: the deploy, ops, image and swarm benchmarks need a Docker Engine (docker version fails); or BENCH_ONLY=push" >&2
 	exit 1
 fi
 
@@ -192,16 +211,22 @@ OPS_NET=
 IGITD_PID=
 IMG_ID= # set once the image benchmark makes Docker objects: they carry it
 IMG_NET=
+SW_PID=
+SW_NET=
 cleanup() {
 	local rc=$?
-	for pid in $GITD_PID $SSHD_PID $DGITD_PID $OGITD_PID $OSSHD_PID $IGITD_PID; do
+	for pid in $GITD_PID $SSHD_PID $DGITD_PID $OGITD_PID $OSSHD_PID $IGITD_PID $SW_PID; do
 		kill "$pid" 2>/dev/null || true
 	done
-	for pid in $GITD_PID $SSHD_PID $DGITD_PID $OGITD_PID $OSSHD_PID $IGITD_PID; do
+	for pid in $GITD_PID $SSHD_PID $DGITD_PID $OGITD_PID $OSSHD_PID $IGITD_PID $SW_PID; do
 		wait "$pid" 2>/dev/null || true
 	done
 	[ -z "$OPS_ID" ] || ops_cleanup
 	[ -z "$IMG_ID" ] || image_cleanup
+	# pushbench swarm removes its services, images and the swarm it made
+	# itself (on exit and on SIGTERM, which kill above sends); the build
+	# network is ours.
+	[ -z "$SW_NET" ] || docker network rm "$SW_NET" >/dev/null 2>&1 || echo "bench/run.sh: could not remove network $SW_NET" >&2
 	if [ -n "$RUN_ID" ]; then
 		# Only what this run made: names and tags carry its id.
 		local ids refs
@@ -212,7 +237,7 @@ cleanup() {
 		[ -z "$NET" ] || docker network rm "$NET" >/dev/null 2>&1 || echo "bench/run.sh: could not remove network $NET" >&2
 	fi
 	if [ $rc != 0 ]; then
-		for f in gitd.log sshd.log gitd-deploy.log gitd-ops.log sshd-ops.log gitd-image.log; do
+		for f in gitd.log sshd.log gitd-deploy.log gitd-ops.log sshd-ops.log gitd-image.log swarm/gitd.log; do
 			[ -s "$TMP/$f" ] && { echo "--- last lines of $f" >&2; tail -n 20 "$TMP/$f" >&2; }
 		done
 	fi
@@ -543,6 +568,33 @@ image_bench() {
 	image_cleanup
 }
 
+swarm_bench() {
+	if port_busy "$SWARM_PORT"; then
+		echo "bench/run.sh: 127.0.0.1:$SWARM_PORT is in use; set BENCH_SWARM_PORT" >&2
+		exit 1
+	fi
+	local base id
+	base=$(base_image)
+	# Apps bench-sw-$id-g (gitd's) and -r (the raw side's): pushbench
+	# removes the services, overlay networks and images named after them.
+	id=$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')
+	SW_NET=botrunner-bench-sw-net-$id
+	docker network create --internal --label "botrunner.bench=sw-$id" "$SW_NET" >/dev/null
+	local bot_env="BOT_TOKEN=123456789:pushbench-$id,TELEGRAM_API=http://127.0.0.1:9"
+	bench_header "swarm benchmark: gitd (GITD_SCHEDULER=swarm) vs docker build + push + service update"
+	# pushbench runs in the background so that cleanup can stop it (it then
+	# removes what it made and leaves the swarm).
+	"$TMP/pushbench" swarm -gitd "$GITD" -src examples/bots/multi_file_bot -work "$TMP/swarm" -key "$TMP/client_key" \
+		-gitd-addr "127.0.0.1:$SWARM_PORT" -base-image "$base" -network "$SW_NET" -prefix "bench-sw-$id" \
+		-bot-env "$bot_env" -start-check "$START_CHECK" -stop-grace "$STOP_GRACE" \
+		-runs "$DEPLOY_RUNS" -warmup "$DEPLOY_WARMUP" &
+	SW_PID=$!
+	wait "$SW_PID"
+	SW_PID=
+	docker network rm "$SW_NET" >/dev/null
+	SW_NET=
+}
+
 if want push; then
 	push_bench
 fi
@@ -557,4 +609,7 @@ if want ops; then
 fi
 if want image; then
 	image_bench
+fi
+if want swarm; then
+	swarm_bench
 fi

@@ -8,10 +8,12 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -112,4 +114,16 @@ func metWord(ok bool) string {
 		return "met"
 	}
 	return "not met"
+}
+
+// onInterrupt runs stop and exits 130 on SIGINT or SIGTERM, so that an
+// interrupted run leaves nothing of its own running behind.
+func onInterrupt(stop func()) {
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
+	go func() {
+		<-sig
+		stop()
+		os.Exit(130)
+	}()
 }

@@ -123,15 +123,11 @@ func deployMain(args []string) error {
 	if err != nil {
 		return err
 	}
-	cli, err := docker.NewClient()
+	b, err := openDeployBench(f)
 	if err != nil {
 		return err
 	}
-	defer cli.Close()
-	b, err := newDeployBench(f, cli)
-	if err != nil {
-		return err
-	}
+	defer b.cli.Close()
 
 	fmt.Printf("deploy benchmark: %s (%d files), gitd at %s vs the raw docker sequence; %d warm-up + %d measured rounds\n",
 		f.src, len(b.files), f.gitdAddr, f.warmup, f.runs)
@@ -139,6 +135,21 @@ func deployMain(args []string) error {
 		f.base, f.netw, f.check, f.check, f.grace)
 	fmt.Println()
 	return b.rounds(f.prefix, f.warmup, f.runs)
+}
+
+// openDeployBench connects to the engine and makes the bench (the caller
+// closes b.cli).
+func openDeployBench(f deployFlags) (*deployBench, error) {
+	cli, err := docker.NewClient()
+	if err != nil {
+		return nil, err
+	}
+	b, err := newDeployBench(f, cli)
+	if err != nil {
+		cli.Close()
+		return nil, err
+	}
+	return b, nil
 }
 
 // newDeployBench reads the bot and makes the scratch directories.

@@ -32,10 +32,7 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
-	"os/signal"
 	"path/filepath"
-	"syscall"
 
 	"github.com/moby/moby/client"
 
@@ -111,12 +108,6 @@ func (b *imageBench) startRegistry() error {
 		return fmt.Errorf("image: registry: %w", err)
 	}
 	b.reg = reg
-	sig := make(chan os.Signal, 1)
-	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
-	go func() {
-		<-sig
-		reg.Stop()
-		os.Exit(130)
-	}()
+	onInterrupt(reg.Stop)
 	return nil
 }

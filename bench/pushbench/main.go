@@ -2,7 +2,8 @@
 // git-receive-pack on the same machine, in the same run, clones and
 // fetches against git-upload-pack the same way, and deploy latency
 // (push to a running bot) against the raw docker build/stop/run sequence,
-// and image deploys against docker pull/stop/run.
+// image deploys against docker pull/stop/run, and redeploys on a swarm
+// against docker build/push/service update.
 // bench/run.sh sets the stage (installs sshd, builds gitd, starts the
 // servers, makes the Docker network) and calls it:
 //
@@ -12,6 +13,7 @@
 //	pushbench deploy -work DIR ...  # deploy a bot both ways, print the table
 //	pushbench ops -work DIR ...     # logs -f and status latency, RSS with 50 bots
 //	pushbench image -work DIR ...   # deploy:image both ways (registry on 127.0.0.1), print the table
+//	pushbench swarm -work DIR ...   # redeploy on a swarm through gitd vs build + push + service update
 //
 // Nothing here fails on a timing: the tables report gitd/OpenSSH and
 // gitd/raw-docker ratios measured side by side, and the goals for context.
@@ -40,6 +42,8 @@ func main() {
 		err = opsMain(os.Args[2:])
 	case "image":
 		err = imageMain(os.Args[2:])
+	case "swarm":
+		err = swarmMain(os.Args[2:])
 	default:
 		usage()
 	}
@@ -50,6 +54,6 @@ func main() {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: pushbench gen -out DIR | pushbench run -src DIR ... | pushbench fetch -src DIR ... | pushbench deploy -work DIR ... | pushbench ops -work DIR ... | pushbench image -work DIR ... (see bench/run.sh)")
+	fmt.Fprintln(os.Stderr, "usage: pushbench gen -out DIR | pushbench run -src DIR ... | pushbench fetch -src DIR ... | pushbench deploy -work DIR ... | pushbench ops -work DIR ... | pushbench image -work DIR ... | pushbench swarm -work DIR ... (see bench/run.sh)")
 	os.Exit(2)
 }
