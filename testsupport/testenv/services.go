@@ -21,6 +21,10 @@ type PipIndex struct {
 	host string // the URL's host
 }
 
+// Host is the index's host as its URL names it (what PIP_TRUSTED_HOST
+// takes).
+func (p *PipIndex) Host() string { return p.host }
+
 // Env is what a build on the same network needs for pip to use the index:
 // PIP_INDEX_URL, and PIP_TRUSTED_HOST because pip ignores a plain-http
 // index on any host but localhost without it.

@@ -78,7 +78,7 @@ pip uninstall -y botrunner-greeting botrunner-loud
 echo botrunner-loud > /tmp/requirements.txt
 pip install -r /tmp/requirements.txt   # resolves greeting through the index
 python -c 'import botrunner_loud; print(botrunner_loud.shout("y"))'
-`, idx.URL, idx.Name, idx.Env()[0], idx.Env()[1]))
+`, idx.URL, idx.Host(), idx.Env()[0], idx.Env()[1]))
 	assert.Contains(t, out, "\nhello x\n")
 	assert.Contains(t, out, "\nHELLO X!\n")
 	assert.Contains(t, out, "Successfully installed botrunner-greeting-1.0.0 botrunner-loud-1.0.0")
