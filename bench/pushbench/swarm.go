@@ -139,7 +139,10 @@ func (b *swarmBench) startGitd(f deployFlags) error {
 	cmd.Env = append(os.Environ(), "GITD_RUNTIME=docker", "GITD_SCHEDULER=swarm",
 		"GITD_REGISTRY="+b.reg.Addr, "GITD_REGISTRY_USER="+b.reg.User, "GITD_REGISTRY_PASSWORD="+b.reg.Password,
 		"GITD_BASE_IMAGE="+f.base, "GITD_BUILD_NETWORK="+f.netw, "GITD_BOT_ENV="+f.botEnv,
-		"GITD_START_CHECK="+f.check.String(), "GITD_STOP_GRACE="+f.grace.String())
+		"GITD_START_CHECK="+f.check.String(), "GITD_STOP_GRACE="+f.grace.String(),
+		// No host firewall: it is set once at start (not timed) and its
+		// chains outlived every run (gitd leaves them for its bots).
+		"GITD_BOT_FIREWALL=off")
 	cmd.Stdout, cmd.Stderr = log, log
 	if err := cmd.Start(); err != nil {
 		return err
