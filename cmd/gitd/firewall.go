@@ -2,13 +2,8 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/moby/moby/client"
@@ -47,14 +42,13 @@ func runFirewall(args []string) error {
 	if err != nil {
 		return err
 	}
-	b, err := os.ReadFile(filepath.Join(cfg.Data, "instance-id"))
-	if errors.Is(err, fs.ErrNotExist) || (err == nil && strings.TrimSpace(string(b)) == "") {
-		return ErrNoInstance
-	}
+	instance, err := readInstanceID(cfg.Data)
 	if err != nil {
 		return err
 	}
-	instance := strings.TrimSpace(string(b))
+	if instance == "" {
+		return ErrNoInstance
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	if !force {
