@@ -29,6 +29,9 @@ func (r *Repos) receiveCaps() string {
 
 // visibleRefs returns the branches and tags, sorted by name, as git does.
 func visibleRefs(st storer.ReferenceStorer) ([]*plumbing.Reference, error) {
+	if w, ok := st.(renamingRefs); ok { // its reads are the storage's
+		st = w.ReferenceStorer
+	}
 	if fst, ok := st.(*filesystem.Storage); ok {
 		if root := fst.Filesystem().Root(); root != "" {
 			refs, err := readRefsDir(root)

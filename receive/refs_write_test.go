@@ -47,6 +47,14 @@ func TestRenamingRefs(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, b, ref.Hash(), "a refused swap changes nothing")
 
+	// What the push then reads through it (fixHead) is the refs as a fetch
+	// reads them: a lock another killed write left is no branch.
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "refs", "heads", "other.lock"), []byte(a.String()+"\n"), 0o644))
+	visible, err := visibleRefs(refs)
+	require.NoError(t, err)
+	require.Len(t, visible, 1)
+	assert.Equal(t, name, visible[0].Name())
+
 	require.NoError(t, refs.SetReference(plumbing.NewSymbolicReference(plumbing.HEAD, name)))
 	head, err := st.Reference(plumbing.HEAD)
 	require.NoError(t, err)
